@@ -1,0 +1,74 @@
+"""Row-level access: the one filter that limits every list, page, search, export and API answer
+to the communities a user works for (like Frappe's User Permission).
+
+Each community-bound model names the lookup to its community in ``community_path`` (a string,
+or a tuple of lookups any of which grants access). Models without it are not community-bound.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+
+_CACHE_ATTR = "_property_service_community_ids"
+
+
+def community_ids(user) -> frozenset[int] | None:
+    """The ids of the communities ``user`` may see, or ``None`` for all of them."""
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, False)
+    if cached is not False:
+        return cached
+    from .models import StaffProfile
+
+    if user.is_superuser:
+        ids = None
+    else:
+        profile = StaffProfile.objects.filter(user=user).first()
+        if profile is None:
+            ids = frozenset()
+        elif profile.all_communities:
+            ids = None
+        else:
+            ids = frozenset(profile.communities.values_list("pk", flat=True))
+    setattr(user, _CACHE_ATTR, ids)
+    return ids
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's communities changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def sees_all_communities(user) -> bool:
+    return community_ids(user) is None
+
+
+def is_community_bound(model: type[Model]) -> bool:
+    return getattr(model, "community_path", None) is not None
+
+
+def scope(queryset: QuerySet, user) -> QuerySet:
+    """Limit ``queryset`` to rows of the communities ``user`` may see."""
+    path = getattr(queryset.model, "community_path", None)
+    if path is None:
+        return queryset
+    ids = community_ids(user)
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    if isinstance(path, str):
+        return queryset.filter(**{f"{path}__in": ids})
+    # Several paths, some across to-many relations: filter by primary key to avoid duplicates.
+    condition = Q()
+    for lookup in path:
+        condition |= Q(**{f"{lookup}__in": ids})
+    matching = queryset.model._base_manager.filter(condition).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+def may_access_community(user, community_id: int | None) -> bool:
+    ids = community_ids(user)
+    return ids is None or community_id in ids

@@ -1,0 +1,33 @@
+"""One error format for the API: ``{"detail": "..."}`` or ``{"field": ["..."]}``, in the
+caller's language, and never a 500 for bad input."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def validation_error_detail(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(validation_error_detail(exc))
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response(
+            {"detail": _("This record is still referred to by other records and cannot be "
+                         "deleted.")},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,19 @@
+from rest_framework.permissions import DjangoModelPermissions
+
+
+class ModelActionPermission(DjangoModelPermissions):
+    """The roles file's model permissions, for reads too (``view_<model>``).
+
+    Which rows a user reaches is the view's scoped queryset; this class only answers whether the
+    user's roles allow the action on the model at all.
+    """
+
+    perms_map = {
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "POST": ["%(app_label)s.add_%(model_name)s"],
+        "PUT": ["%(app_label)s.change_%(model_name)s"],
+        "PATCH": ["%(app_label)s.change_%(model_name)s"],
+        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
+    }

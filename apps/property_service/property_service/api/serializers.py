@@ -1,0 +1,61 @@
+"""Base serializer of every API resource: scoped links, display labels, the model's own rules."""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from rest_framework import serializers
+
+from ..access.scoping import is_community_bound, scope
+from .errors import validation_error_detail
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """- Links are written as plain ids and only accept rows of the caller's communities.
+    - Reads return, next to each link and choice, a ``<field>_label`` for display.
+    - Writes run the model's own validation (``full_clean``), so the API and the back office
+      accept and refuse exactly the same data.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = request.user if request else None
+        for name in list(fields):
+            field = fields[name]
+            related = getattr(field, "queryset", None)
+            if related is not None and is_community_bound(related.model):
+                field.queryset = scope(related, user)
+            try:
+                model_field = self.Meta.model._meta.get_field(name)
+            except Exception:
+                continue
+            label = f"{name}_label"
+            if label in fields:
+                continue
+            if isinstance(model_field, models.ForeignKey):
+                fields[label] = serializers.StringRelatedField(source=name, read_only=True)
+            elif model_field.choices:
+                fields[label] = serializers.CharField(source=f"get_{name}_display",
+                                                      read_only=True)
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        concrete = {f.name for f in model._meta.concrete_fields}
+        for key, value in attrs.items():
+            if key in concrete:
+                setattr(instance, key, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(validation_error_detail(error)) from error
+        # clean() may normalise values (phone numbers, plates): keep what the model would store.
+        for key in attrs:
+            if key in concrete:
+                attrs[key] = getattr(instance, key)
+        return attrs

@@ -1,0 +1,32 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..access.scoping import community_ids, scope
+from ..registry.models import Community
+
+
+class MeView(APIView):
+    """The caller: id, username, roles and the communities they may see."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=inline_serializer("Me", {
+        "id": serializers.IntegerField(),
+        "username": serializers.CharField(),
+        "roles": serializers.ListField(child=serializers.CharField()),
+        "all_communities": serializers.BooleanField(),
+        "communities": serializers.ListField(child=serializers.DictField()),
+    }))
+    def get(self, request):
+        user = request.user
+        communities = scope(Community.objects.all(), user).values("id", "code", "name")
+        return Response({
+            "id": user.pk,
+            "username": user.get_username(),
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+            "all_communities": community_ids(user) is None,
+            "communities": list(communities),
+        })

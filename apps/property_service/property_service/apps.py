@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PropertyServiceConfig(AppConfig):
+    name = "property_service"
+    verbose_name = _("Property service")
+    default_auto_field = "django.db.models.BigAutoField"

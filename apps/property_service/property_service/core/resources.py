@@ -1,0 +1,88 @@
+"""Base of Excel/CSV import-export resources: the same row-level scope and validation as forms."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+
+from ..access.scoping import scope
+
+
+class ChoiceWidget(widgets.Widget):
+    """Exports a choice as its label; imports its code or its label in any shipped language."""
+
+    def __init__(self, choices_class, **kwargs):
+        super().__init__(**kwargs)
+        self.choices_class = choices_class
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+
+        for choice in self.choices_class:
+            labels = {choice.value}
+            for language in ("en", "zh-hans"):
+                with translation.override(language):
+                    labels.add(str(choice.label))
+            if text in labels:
+                return choice.value
+        allowed = ", ".join(str(c.label) for c in self.choices_class)
+        raise ValueError(_("“%(value)s” is not one of: %(allowed)s.")
+                         % {"value": text, "allowed": allowed})
+
+    def render(self, value, obj=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        try:
+            return str(self.choices_class(value).label)
+        except ValueError:
+            return value
+
+
+class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Looks up a related row among those of the importing user's communities only."""
+
+    user = None
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return scope(super().get_queryset(value, row, *args, **kwargs), self.user)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("%(model)s “%(value)s” does not exist or is not in your communities.")
+                % {"model": self.model._meta.verbose_name, "value": value}
+            ) from None
+        except self.model.MultipleObjectsReturned:
+            raise ValueError(
+                _("%(model)s “%(value)s” is ambiguous.")
+                % {"model": self.model._meta.verbose_name, "value": value}
+            ) from None
+
+
+class ScopedResource(resources.ModelResource):
+    """A model resource that knows the user it works for: lookups are scoped, rows validated
+    with the model's own rules, and any error leaves the whole file unsaved."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field.widget, ScopedForeignKeyWidget):
+                field.widget.user = user
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        rollback_on_validation_errors = True
+
+    def get_queryset(self):
+        # Existing rows are matched only among those the user may see.
+        return scope(super().get_queryset(), self.user)

@@ -1,0 +1,251 @@
+"""Demo data: two communities, about 600 units and 900 residents with realistic Chinese names,
+and one user per role. Deterministic (a fixed seed), and loaded once: a second run changes
+nothing."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from .access.models import StaffProfile
+from .core.validators import id_number_check_code
+from .registry.models import (
+    Building,
+    Community,
+    Occupancy,
+    ParkingSpace,
+    Resident,
+    Unit,
+    Vehicle,
+)
+
+DEMO_PASSWORD = "demo-pass-2026"
+SEED = 20261124
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞鑫宇浩然子涵欣怡梓轩雨萱"
+    "思远嘉琪文博晨阳佳怡俊杰一诺若曦宏志建国海燕春梅晓东丹丹志强淑珍秀英德明慧敏婷婷振华"
+)
+MOBILE_PREFIXES = ("138", "139", "135", "136", "137", "150", "151", "152", "158", "159", "186",
+                   "187", "188", "130", "131", "132", "155", "156", "133", "153", "180", "189",
+                   "177", "199")
+PLATE_LETTERS = "ABCDEFGHJKLMN"
+
+
+@dataclass(frozen=True)
+class DemoCommunity:
+    code: str
+    name: str
+    city: str
+    district: str
+    address: str
+    region_code: str  # first six digits of locals' ID numbers
+    plate_prefix: str
+    buildings: int
+    entrances: int
+    floors: int
+    flats_per_floor: int
+
+
+COMMUNITIES = (
+    DemoCommunity("JXHY", "锦绣花园", "上海市", "浦东新区", "上海市浦东新区锦绣路1888弄",
+                  "310115", "沪", buildings=6, entrances=2, floors=15, flats_per_floor=2),
+    DemoCommunity("CHTD", "翠湖天地", "深圳市", "南山区", "深圳市南山区沙河西路3011号",
+                  "440305", "粤", buildings=5, entrances=2, floors=12, flats_per_floor=2),
+)
+
+# username -> (role, limited to the first community?)
+DEMO_USERS = {
+    "admin": ("System Manager", False),
+    "manager": ("Property Manager", True),
+    "cs_supervisor": ("CS Supervisor", False),
+    "cs_agent": ("CS Agent", True),
+    "frontdesk": ("Front Desk", False),
+    "maintenance": ("Maintenance", True),
+    "cleaning": ("Cleaning", False),
+    "security": ("Security", False),
+    "finance": ("Admin & Finance", False),
+}
+TARGET_RESIDENTS = 900
+
+
+class _Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.phones: set[str] = set()
+        self.ids: set[str] = set()
+        self.plates: set[str] = set()
+
+    def name(self) -> str:
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+        return self.rng.choice(SURNAMES) + given
+
+    def phone(self) -> str:
+        while True:
+            number = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def id_number(self, region: str, born_from: int, born_to: int) -> str:
+        while True:
+            birth = datetime.date(born_from, 1, 1) + datetime.timedelta(
+                days=self.rng.randrange((born_to - born_from) * 365))
+            first17 = f"{region}{birth:%Y%m%d}{self.rng.randrange(1000):03d}"
+            number = first17 + id_number_check_code(first17)
+            if number not in self.ids:
+                self.ids.add(number)
+                return number
+
+    def plate(self, prefix: str) -> str:
+        while True:
+            plate = (prefix + self.rng.choice(PLATE_LETTERS)
+                     + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+                               for _ in range(5)))
+            if plate not in self.plates:
+                self.plates.add(plate)
+                return plate
+
+    def date_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        return start + datetime.timedelta(days=self.rng.randrange((end - start).days))
+
+
+def demo_loaded() -> bool:
+    return Community.objects.filter(code=COMMUNITIES[0].code).exists()
+
+
+@transaction.atomic
+def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[str, int]:
+    """Create the demo communities, registry and users, unless they are already there."""
+    if demo_loaded():
+        return {}
+    today = today or datetime.date.today()
+    gen = _Generator(seed)
+    communities, units_by_community = [], {}
+    for spec in COMMUNITIES:
+        community = Community.objects.create(
+            code=spec.code, name=spec.name, city=spec.city, district=spec.district,
+            address=spec.address, service_phone=f"0{gen.rng.randrange(20, 99)}-"
+                                                f"{gen.rng.randrange(10**7, 10**8)}")
+        communities.append(community)
+        buildings = bulk_create_with_history(
+            [Building(community=community, name=f"{b}栋", floors=spec.floors,
+                      entrances=spec.entrances) for b in range(1, spec.buildings + 1)],
+            Building)
+        units = []
+        for building in buildings:
+            for entrance in range(1, spec.entrances + 1):
+                for floor in range(1, spec.floors + 1):
+                    for flat in range(1, spec.flats_per_floor + 1):
+                        units.append(Unit(
+                            building=building, entrance=str(entrance), floor=floor,
+                            number=f"{floor}{flat:02d}",
+                            area=Decimal(gen.rng.choice((68, 89, 96, 118, 125, 143)))
+                            + Decimal(gen.rng.randrange(100)) / 100,
+                        ))
+        units_by_community[community.pk] = bulk_create_with_history(units, Unit, batch_size=500)
+
+    residents, occupancies = [], []
+    people_per_unit: list[tuple[Unit, Community, DemoCommunity]] = []
+    for community, spec in zip(communities, COMMUNITIES, strict=True):
+        for unit in units_by_community[community.pk]:
+            if gen.rng.random() < 0.86:
+                people_per_unit.append((unit, community, spec))
+    gen.rng.shuffle(people_per_unit)
+    # Owners first, then family members and tenants until the target is reached.
+    plan: list[tuple[Unit, Community, DemoCommunity, str]] = [
+        (u, c, s, Occupancy.Relation.OWNER) for u, c, s in people_per_unit]
+    while len(plan) < TARGET_RESIDENTS:
+        unit, community, spec = gen.rng.choice(people_per_unit)
+        relation = gen.rng.choice((Occupancy.Relation.FAMILY, Occupancy.Relation.FAMILY,
+                                   Occupancy.Relation.TENANT))
+        plan.append((unit, community, spec, relation))
+    for unit, community, spec, relation in plan:
+        local = gen.rng.random() < 0.7
+        region = spec.region_code if local else gen.rng.choice(
+            ("110105", "320102", "330106", "420106", "510104", "610113"))
+        has_id = relation == Occupancy.Relation.OWNER or gen.rng.random() < 0.6
+        resident = Resident(
+            community=community, name=gen.name(), phone=gen.phone(),
+            id_number=gen.id_number(region, 1950, 2004) if has_id else None,
+            language=Resident.Language.EN if gen.rng.random() < 0.03 else Resident.Language.ZH_HANS,
+        )
+        residents.append(resident)
+        start = gen.date_between(datetime.date(2012, 1, 1), today - datetime.timedelta(days=30))
+        occupancies.append(Occupancy(
+            unit=unit, resident=resident, relation=relation, start_date=start,
+            is_primary_contact=relation == Occupancy.Relation.OWNER,
+        ))
+    residents = bulk_create_with_history(residents, Resident, batch_size=500)
+    for occupancy, resident in zip(occupancies, residents, strict=True):
+        occupancy.resident = resident
+    # A few tenants have already moved out: they show in the units' history.
+    for occupancy in occupancies:
+        if occupancy.relation == Occupancy.Relation.TENANT and gen.rng.random() < 0.3:
+            occupancy.end_date = gen.date_between(occupancy.start_date, today)
+    bulk_create_with_history(occupancies, Occupancy, batch_size=500)
+    occupied = {o.unit.pk for o in occupancies if o.end_date is None}
+    Unit.objects.filter(pk__in=occupied).update(status=Unit.Status.OCCUPIED)
+    renovating = [u.pk for u in gen.rng.sample(
+        [u for units in units_by_community.values() for u in units], 12)]
+    Unit.objects.filter(pk__in=renovating).update(status=Unit.Status.RENOVATING)
+
+    vehicles, spaces = [], []
+    owners = [o for o in occupancies if o.relation == Occupancy.Relation.OWNER]
+    for occupancy in gen.rng.sample(owners, 220):
+        community = occupancy.resident.community
+        spec = COMMUNITIES[[c.pk for c in communities].index(community.pk)]
+        vehicles.append(Vehicle(
+            community=community, plate=gen.plate(spec.plate_prefix), owner=occupancy.resident,
+            kind=gen.rng.choice((Vehicle.Kind.CAR, Vehicle.Kind.CAR, Vehicle.Kind.EV)),
+            brand=gen.rng.choice(("白色大众", "黑色丰田", "银色本田", "蓝色比亚迪", "白色特斯拉",
+                                  "灰色理想")),
+        ))
+    vehicles = bulk_create_with_history(vehicles, Vehicle)
+    for community in communities:
+        own = [v for v in vehicles if v.community_id == community.pk]
+        for i in range(1, 151):
+            vehicle = own[i - 1] if i <= len(own) and i % 3 else None
+            spaces.append(ParkingSpace(
+                community=community, code=f"B1-{i:03d}",
+                kind=ParkingSpace.Kind.OWNED if i <= 40 else ParkingSpace.Kind.LEASED,
+                status=ParkingSpace.Status.ALLOCATED if vehicle else ParkingSpace.Status.FREE,
+                holder=vehicle.owner if vehicle else None, vehicle=vehicle,
+                start_date=datetime.date(today.year, 1, 1) if vehicle else None,
+                end_date=datetime.date(today.year, 12, 31) if vehicle else None,
+            ))
+    bulk_create_with_history(spaces, ParkingSpace)
+
+    _create_demo_users(first_community=communities[0])
+    return {
+        "communities": len(communities),
+        "units": sum(len(u) for u in units_by_community.values()),
+        "residents": len(residents),
+        "occupancies": len(occupancies),
+        "vehicles": len(vehicles),
+        "parking_spaces": len(spaces),
+        "users": len(DEMO_USERS),
+    }
+
+
+def _create_demo_users(*, first_community: Community) -> None:
+    User = get_user_model()
+    for username, (role, limited) in DEMO_USERS.items():
+        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=True,
+                                        is_superuser=username == "admin")
+        group, _ = Group.objects.get_or_create(name=role)
+        user.groups.add(group)
+        profile = StaffProfile.objects.create(user=user, all_communities=not limited)
+        if limited:
+            profile.communities.add(first_community)

@@ -1,0 +1,224 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
+from unfold.decorators import display
+
+from ..access.scoping import sees_all_communities
+from ..core.admin import BaseAdmin, BaseTabularInline, ImportExportAdmin
+from ..core.filters import ScopedRelatedFilter
+from ..core.masking import mask
+from ..core.models import PersonalDataAccess
+from ..core.personal_data import can_view_personal_data, reveal_personal_data
+from .models import (
+    Building,
+    Community,
+    Occupancy,
+    ParkingSpace,
+    Resident,
+    Unit,
+    Vehicle,
+    current_occupancy_q,
+)
+from .resources import ResidentResource, UnitResource
+from .selectors import unit_timeline
+
+
+@admin.register(Community)
+class CommunityAdmin(BaseAdmin):
+    list_display = ["code", "name", "city", "district", "service_phone", "is_active"]
+    list_filter = ["is_active", "city"]
+    search_fields = ["^code", "^name"]
+    search_help_text = _("Code or name, from the start.")
+
+    def has_add_permission(self, request):
+        # A user limited to some communities could not see a community they add.
+        return super().has_add_permission(request) and sees_all_communities(request.user)
+
+
+@admin.register(Building)
+class BuildingAdmin(BaseAdmin):
+    list_display = ["name", "community", "floors", "entrances"]
+    list_filter = [("community", ScopedRelatedFilter)]
+    list_select_related = ["community"]
+    search_fields = ["^name", "^community__name"]
+    search_help_text = _("Building or community name, from the start.")
+    autocomplete_fields = ["community"]
+
+
+class OccupancyInline(BaseTabularInline):
+    model = Occupancy
+    fields = ["resident", "relation", "start_date", "end_date", "is_primary_contact"]
+    autocomplete_fields = ["resident"]
+    verbose_name_plural = _("residents")
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["__str__", "community_name", "entrance", "number", "floor", "area", "use",
+                    "status"]
+    list_filter = [("building__community", ScopedRelatedFilter),
+                   ("building", ScopedRelatedFilter), "status", "use"]
+    list_select_related = ["building__community"]
+    search_fields = ["=number", "^building__name"]
+    search_help_text = _("Exact unit number (e.g. 301) or building name from the start.")
+    autocomplete_fields = ["building"]
+    inlines = [OccupancyInline]
+    change_form_after_template = "property_service/unit_history.html"
+    fieldsets = [
+        (None, {"fields": ["building", "entrance", "floor", "number"]}),
+        (_("Details"), {"fields": ["area", "use", "status", "note"]}),
+    ]
+
+    @display(description=_("community"), ordering="building__community__code")
+    def community_name(self, unit):
+        return unit.building.community.name
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            context["unit_timeline"] = unit_timeline(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class PersonalDataHistoryHelper(HistoricalRecordContextHelper):
+    """History deltas of a resident with phone and ID number masked unless revealed."""
+
+    revealed = False
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if change.field in Resident.personal_fields and not self.revealed:
+            return mask(value)
+        return value
+
+
+class ResidentOccupancyInline(BaseTabularInline):
+    model = Occupancy
+    fk_name = "resident"
+    fields = ["unit", "relation", "start_date", "end_date", "is_primary_contact"]
+    autocomplete_fields = ["unit"]
+    verbose_name_plural = _("units")
+
+
+@admin.register(Resident)
+class ResidentAdmin(ImportExportAdmin):
+    """Phone and ID number: masked everywhere for users without the personal-data permission;
+    lists show them masked to everyone; a form shows them in full to permitted users, and each
+    such view is logged."""
+
+    resource_classes = [ResidentResource]
+    list_display = ["name", "community", "masked_phone", "current_units", "language"]
+    list_filter = [("community", ScopedRelatedFilter), "language"]
+    list_select_related = ["community"]
+    search_fields = ["^name", "=phone"]
+    search_help_text = _("Name from the start, or the exact phone number.")
+    autocomplete_fields = ["community"]
+    inlines = [ResidentOccupancyInline]
+    base_fields = ["community", "name", "phone", "id_number", "email", "language", "note"]
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        current = Occupancy.objects.filter(current_occupancy_q(today)).select_related(
+            "unit__building"
+        )
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("occupancies", queryset=current, to_attr="current_occupancies")
+        )
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if can_view_personal_data(request.user):
+            fields.append("=id_number")
+        return fields
+
+    def _masked_form(self, request, obj) -> bool:
+        return obj is not None and not can_view_personal_data(request.user)
+
+    def get_fields(self, request, obj=None):
+        if self._masked_form(request, obj):
+            masked = {"phone": "masked_phone", "id_number": "masked_id_number"}
+            return [masked.get(f, f) for f in self.base_fields]
+        return list(self.base_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._masked_form(request, obj):
+            readonly += ["masked_phone", "masked_id_number"]
+        return readonly
+
+    @display(description=_("phone"))
+    def masked_phone(self, resident):
+        return mask(resident.phone)
+
+    @display(description=_("ID number"))
+    def masked_id_number(self, resident):
+        return mask(resident.id_number) or "—"
+
+    @display(description=_("current units"))
+    def current_units(self, resident):
+        return ", ".join(
+            f"{o.unit.building.name} {o.unit.label}"
+            for o in getattr(resident, "current_occupancies", [])
+        )
+
+    def _reveal(self, request, resident) -> bool:
+        return reveal_personal_data(user=request.user, residents=[resident],
+                                    channel=PersonalDataAccess.Channel.ADMIN)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            self._reveal(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        resident = self._get_scoped_object_or_404(request, object_id)
+        request._personal_data_revealed = self._reveal(request, resident)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        resident = self._get_scoped_object_or_404(request, object_id)
+        self._reveal(request, resident)
+        return super().history_form_view(request, object_id, version_id,
+                                         extra_context=extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        helper = PersonalDataHistoryHelper(self.model, historical_record)
+        helper.revealed = getattr(request, "_personal_data_revealed", False)
+        return helper
+
+
+@admin.register(Occupancy)
+class OccupancyAdmin(BaseAdmin):
+    list_display = ["resident", "unit", "relation", "start_date", "end_date",
+                    "is_primary_contact"]
+    list_filter = [("unit__building__community", ScopedRelatedFilter), "relation"]
+    list_select_related = ["resident", "unit__building__community"]
+    search_fields = ["^resident__name", "=unit__number"]
+    search_help_text = _("Resident name from the start, or the exact unit number.")
+    autocomplete_fields = ["unit", "resident"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(BaseAdmin):
+    list_display = ["plate", "owner", "community", "kind", "brand"]
+    list_filter = [("community", ScopedRelatedFilter), "kind"]
+    list_select_related = ["owner", "community"]
+    search_fields = ["^plate", "^owner__name"]
+    search_help_text = _("Plate or owner name, from the start.")
+    autocomplete_fields = ["community", "owner"]
+
+
+@admin.register(ParkingSpace)
+class ParkingSpaceAdmin(BaseAdmin):
+    list_display = ["code", "community", "kind", "status", "holder", "vehicle", "start_date",
+                    "end_date"]
+    list_filter = [("community", ScopedRelatedFilter), "kind", "status"]
+    list_select_related = ["community", "holder", "vehicle"]
+    search_fields = ["^code", "^holder__name", "^vehicle__plate"]
+    search_help_text = _("Code, holder name or plate, from the start.")
+    autocomplete_fields = ["community", "holder", "vehicle"]

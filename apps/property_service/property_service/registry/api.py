@@ -1,0 +1,154 @@
+"""REST resources of the registry: communities, buildings, units, residents, occupancies."""
+
+from __future__ import annotations
+
+import django_filters
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from ..access.scoping import scope, sees_all_communities
+from ..api.serializers import ScopedModelSerializer
+from ..core.models import PersonalDataAccess
+from ..core.personal_data import can_view_personal_data, masked_value, reveal_personal_data
+from .models import Building, Community, Occupancy, Resident, Unit
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """Every resource: the scoped queryset is the only way to reach rows."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    base_queryset = None
+
+    def get_queryset(self):
+        return scope(self.base_queryset.all(), self.request.user)
+
+
+class CommunitySerializer(ScopedModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "code", "name", "city", "district", "address", "service_phone",
+                  "is_active"]
+
+
+class CommunityViewSet(ScopedViewSet):
+    base_queryset = Community.objects.all()
+    serializer_class = CommunitySerializer
+    filterset_fields = ["is_active", "city"]
+    search_fields = ["^code", "^name"]
+
+    def perform_create(self, serializer):
+        if not sees_all_communities(self.request.user):
+            # A user limited to some communities could not see a community they add.
+            raise PermissionDenied()
+        super().perform_create(serializer)
+
+
+class BuildingSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Building
+        fields = ["id", "community", "name", "floors", "entrances"]
+
+
+class BuildingViewSet(ScopedViewSet):
+    base_queryset = Building.objects.select_related("community")
+    serializer_class = BuildingSerializer
+    filterset_fields = ["community"]
+    search_fields = ["^name"]
+
+
+class UnitSerializer(ScopedModelSerializer):
+    community = serializers.IntegerField(source="building.community_id", read_only=True)
+    community_label = serializers.CharField(source="building.community.name", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "building", "community", "community_label", "entrance", "floor",
+                  "number", "area", "use", "status", "note"]
+
+
+class UnitFilter(django_filters.FilterSet):
+    community = django_filters.NumberFilter(field_name="building__community")
+
+    class Meta:
+        model = Unit
+        fields = ["building", "community", "status", "use", "number"]
+
+
+class UnitViewSet(ScopedViewSet):
+    base_queryset = Unit.objects.select_related("building__community")
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    search_fields = ["=number", "^building__name"]
+
+
+class ResidentSerializer(ScopedModelSerializer):
+    """Phone and ID number are masked unless the view revealed them (and logged that)."""
+
+    class Meta:
+        model = Resident
+        fields = ["id", "community", "name", "phone", "id_number", "email", "language", "note"]
+        extra_kwargs = {"id_number": {"required": False, "allow_null": True}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        revealed = self.context.get("personal_data_revealed", False)
+        data["phone"] = masked_value(data.get("phone"), revealed=revealed)
+        data["id_number"] = masked_value(data.get("id_number"), revealed=revealed) or None
+        return data
+
+
+class ResidentFilter(django_filters.FilterSet):
+    unit = django_filters.NumberFilter(field_name="occupancies__unit", distinct=True)
+
+    class Meta:
+        model = Resident
+        fields = ["community", "language", "unit", "phone"]
+
+
+class ResidentViewSet(ScopedViewSet):
+    base_queryset = Resident.objects.select_related("community")
+    serializer_class = ResidentSerializer
+    filterset_class = ResidentFilter
+    search_fields = ["^name", "=phone"]
+
+    # Rows whose personal data this response carries; logged once the response is final.
+    _served: list = ()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["personal_data_revealed"] = can_view_personal_data(self.request.user)
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._served = page if page is not None else []
+        return page
+
+    def get_object(self):
+        obj = super().get_object()
+        self._served = [obj]
+        return obj
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self._served = [serializer.instance]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._served and response.status_code < 400 and request.method != "DELETE":
+            reveal_personal_data(user=request.user, residents=self._served,
+                                 channel=PersonalDataAccess.Channel.API)
+        return response
+
+
+class OccupancySerializer(ScopedModelSerializer):
+    class Meta:
+        model = Occupancy
+        fields = ["id", "unit", "resident", "relation", "start_date", "end_date",
+                  "is_primary_contact"]
+
+
+class OccupancyViewSet(ScopedViewSet):
+    base_queryset = Occupancy.objects.select_related("unit__building__community", "resident")
+    serializer_class = OccupancySerializer
+    filterset_fields = ["unit", "resident", "relation"]

@@ -1,0 +1,100 @@
+"""Excel/CSV import and export of units and residents.
+
+Rows are matched on natural keys (community code + building + entrance + number for units; ID
+number, or community + name + phone, for residents), so importing the same file twice creates
+no duplicates. Column headers are stable keys so an exported file can be imported again.
+"""
+
+from __future__ import annotations
+
+from import_export import fields, widgets
+
+from ..core.models import PersonalDataAccess
+from ..core.personal_data import masked_value, reveal_personal_data
+from ..core.resources import ChoiceWidget, ScopedForeignKeyWidget, ScopedResource
+from .models import Building, Community, Resident, Unit
+
+
+class BuildingInCommunityWidget(ScopedForeignKeyWidget):
+    """A building named in the row's ``community`` column (buildings repeat across communities)."""
+
+    def __init__(self):
+        super().__init__(Building, field="name")
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        queryset = super().get_queryset(value, row, *args, **kwargs)
+        return queryset.filter(community__code=(row or {}).get("community"))
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class UnitResource(ScopedResource):
+    community = fields.Field(attribute="building__community__code", column_name="community",
+                             readonly=True)
+    building = fields.Field(attribute="building", column_name="building",
+                            widget=BuildingInCommunityWidget())
+    entrance = fields.Field(attribute="entrance", column_name="entrance",
+                            widget=widgets.CharWidget(allow_blank=True))
+    number = fields.Field(attribute="number", column_name="number", widget=widgets.CharWidget())
+    use = fields.Field(attribute="use", column_name="use", widget=ChoiceWidget(Unit.Use))
+    status = fields.Field(attribute="status", column_name="status",
+                          widget=ChoiceWidget(Unit.Status))
+
+    class Meta(ScopedResource.Meta):
+        model = Unit
+        fields = ("community", "building", "entrance", "number", "floor", "area", "use",
+                  "status", "note")
+        export_order = fields
+        import_id_fields = ("building", "entrance", "number")
+
+    def before_import_row(self, row, **kwargs):
+        for key in ("use", "status"):
+            if not row.get(key):
+                row[key] = Unit._meta.get_field(key).default
+
+
+class ResidentResource(ScopedResource):
+    community = fields.Field(attribute="community", column_name="community",
+                             widget=ScopedForeignKeyWidget(Community, field="code"))
+    phone = fields.Field(attribute="phone", column_name="phone", widget=widgets.CharWidget())
+    id_number = fields.Field(attribute="id_number", column_name="id_number",
+                             widget=widgets.CharWidget(allow_blank=False))
+    language = fields.Field(attribute="language", column_name="language",
+                            widget=ChoiceWidget(Resident.Language))
+
+    class Meta(ScopedResource.Meta):
+        model = Resident
+        fields = ("community", "name", "phone", "id_number", "email", "language", "note")
+        export_order = fields
+        import_id_fields = ("id_number",)
+
+    revealed = False
+
+    def get_instance(self, instance_loader, row):
+        id_number = str(row.get("id_number") or "").strip().upper()
+        queryset = self.get_queryset()
+        if id_number:
+            return queryset.filter(id_number=id_number).first()
+        return queryset.filter(
+            community__code=row.get("community"),
+            name=str(row.get("name") or "").strip(),
+            phone=str(row.get("phone") or "").strip(),
+        ).first()
+
+    def before_import_row(self, row, **kwargs):
+        if not row.get("language"):
+            row["language"] = Resident.Language.ZH_HANS
+
+    def export(self, queryset=None, **kwargs):
+        queryset = queryset if queryset is not None else self.get_queryset()
+        self.revealed = reveal_personal_data(
+            user=self.user, residents=queryset.only("pk"), channel=PersonalDataAccess.Channel.EXPORT
+        )
+        return super().export(queryset=queryset, **kwargs)
+
+    def dehydrate_phone(self, resident):
+        return masked_value(resident.phone, revealed=self.revealed)
+
+    def dehydrate_id_number(self, resident):
+        return masked_value(resident.id_number, revealed=self.revealed)

@@ -1,0 +1,66 @@
+"""Every periodic job of the app, in one list (like Frappe's scheduler_events).
+
+``sync_schedules`` writes them into django-q2's schedule table by name, so the scheduler of
+``manage.py qcluster`` runs them; changing a cadence here and syncing updates the row in place.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func: str
+    schedule_type: str
+    minutes: int | None = None
+    # Local wall-clock time of the first run (daily jobs run in the quiet hours).
+    at: datetime.time | None = None
+
+
+SCHEDULES: list[PeriodicJob] = [
+    PeriodicJob(
+        name="registry: refresh unit statuses",
+        func="property_service.registry.jobs.refresh_unit_statuses",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 10),
+    ),
+]
+
+
+def _first_run(job: PeriodicJob) -> datetime.datetime:
+    now = timezone.localtime()
+    if job.at is None:
+        return now
+    first = now.replace(hour=job.at.hour, minute=job.at.minute, second=0, microsecond=0)
+    return first if first > now else first + datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def sync_schedules(jobs: list[PeriodicJob] | None = None) -> dict[str, str]:
+    """Create or update one schedule row per job, keyed by name. Idempotent."""
+    jobs = SCHEDULES if jobs is None else jobs
+    outcome = {}
+    for job in jobs:
+        rows = list(Schedule.objects.select_for_update().filter(name=job.name).order_by("id"))
+        if rows:
+            row, duplicates = rows[0], rows[1:]
+            for duplicate in duplicates:
+                duplicate.delete()
+            changed = (row.func, row.schedule_type, row.minutes) != (
+                job.func, job.schedule_type, job.minutes)
+            if changed:
+                row.func, row.schedule_type, row.minutes = job.func, job.schedule_type, job.minutes
+                row.save(update_fields=["func", "schedule_type", "minutes"])
+            outcome[job.name] = "updated" if changed else "unchanged"
+        else:
+            Schedule.objects.create(name=job.name, func=job.func, schedule_type=job.schedule_type,
+                                    minutes=job.minutes, next_run=_first_run(job), repeats=-1)
+            outcome[job.name] = "created"
+    return outcome
