@@ -6,6 +6,7 @@ import os
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV, XLSX
 
 from .q_cluster import q_cluster
 from .sites import BASE_DIR, site_dir
@@ -181,8 +182,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 PROPERTY_SERVICE = {
     "ROLES_FILE": BASE_DIR / "fixtures" / "roles.toml",

@@ -65,6 +65,10 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
     import_form_class = ImportForm
     export_form_class = ExportForm
 
+    def has_import_permission(self, request):
+        # An import both adds and updates rows.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 

@@ -17,8 +17,8 @@ def masked_value(value: str | None, *, revealed: bool) -> str:
     return (value or "") if revealed else mask(value)
 
 
-def reveal_personal_data(*, user, residents: Iterable, channel: str) -> bool:
-    """Return whether ``user`` may see the personal data of ``residents`` unmasked.
+def reveal_personal_data(*, user, resident_ids: Iterable[int], channel: str) -> bool:
+    """Return whether ``user`` may see the personal data of these residents unmasked.
 
     When they may, one access row per resident is written (who, when, which resident, where),
     so that every unmasked view is accounted for.
@@ -27,10 +27,6 @@ def reveal_personal_data(*, user, residents: Iterable, channel: str) -> bool:
 
     if not can_view_personal_data(user):
         return False
-    rows = [
-        PersonalDataAccess(user=user, resident_id=r.pk, channel=channel)
-        for r in residents
-        if r.pk is not None
-    ]
-    PersonalDataAccess.objects.bulk_create(rows)
+    rows = [PersonalDataAccess(user=user, resident_id=pk, channel=channel) for pk in resident_ids]
+    PersonalDataAccess.objects.bulk_create(rows, batch_size=500)
     return True

@@ -165,7 +165,7 @@ class ResidentAdmin(ImportExportAdmin):
         )
 
     def _reveal(self, request, resident) -> bool:
-        return reveal_personal_data(user=request.user, residents=[resident],
+        return reveal_personal_data(user=request.user, resident_ids=[resident.pk],
                                     channel=PersonalDataAccess.Channel.ADMIN)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",

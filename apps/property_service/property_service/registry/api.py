@@ -136,7 +136,8 @@ class ResidentViewSet(ScopedViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self._served and response.status_code < 400 and request.method != "DELETE":
-            reveal_personal_data(user=request.user, residents=self._served,
+            reveal_personal_data(user=request.user,
+                                 resident_ids=[r.pk for r in self._served],
                                  channel=PersonalDataAccess.Channel.API)
         return response
 

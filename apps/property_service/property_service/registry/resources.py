@@ -89,7 +89,8 @@ class ResidentResource(ScopedResource):
     def export(self, queryset=None, **kwargs):
         queryset = queryset if queryset is not None else self.get_queryset()
         self.revealed = reveal_personal_data(
-            user=self.user, residents=queryset.only("pk"), channel=PersonalDataAccess.Channel.EXPORT
+            user=self.user, resident_ids=queryset.values_list("pk", flat=True),
+            channel=PersonalDataAccess.Channel.EXPORT,
         )
         return super().export(queryset=queryset, **kwargs)
 

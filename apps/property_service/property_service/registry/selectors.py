@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Occupancy, Unit, current_occupancy_q
+from .models import Unit, current_occupancy_q
 
 
 @dataclass(frozen=True)

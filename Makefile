@@ -1,0 +1,56 @@
+# Two commands: `make run` (install, migrate, demo data, serve app + scheduler) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export SITE ?= default
+export UV_PYTHON_DOWNLOADS ?= automatic
+
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# The MariaDB driver is only installed where a MariaDB/MySQL server is configured.
+UV_GROUPS := $(if $(findstring mysql,$(DATABASE_URL)),--group mariadb,)
+MANAGE := $(UV) run --no-sync python manage.py
+
+.PHONY: help install run serve test lint check-migrations bench messages
+
+help:
+	@echo "make run    install, migrate the '$(SITE)' site, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   run the whole test suite (DATABASE_URL / REDIS_URL if set, else SQLite)"
+	@echo "make lint   ruff;  make check-migrations;  make messages (compile translations)"
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
+
+install: $(UV)
+	$(UV) sync --frozen $(UV_GROUPS)
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) apply_roles
+	$(MANAGE) sync_schedules
+	$(MANAGE) load_demo
+	@echo
+	@echo "  Property service is starting on http://127.0.0.1:8000/admin/  (API: http://127.0.0.1:8000/api/docs/)"
+	@echo "  Logins: admin, manager, cs_supervisor, cs_agent, frontdesk, maintenance, cleaning, security, finance"
+	@echo "  Password: demo-pass-2026      Stop with Ctrl-C."
+	@echo
+	$(MAKE) serve
+
+serve:
+	$(UV) run --no-sync honcho -f Procfile start
+
+test: export SITE = test
+test: install
+	$(UV) run --no-sync pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --no-sync ruff check .
+
+check-migrations: export SITE = test
+check-migrations: install
+	$(MANAGE) makemigrations --check --dry-run
+
+messages: install
+	cd apps/property_service/property_service && $(UV) run --no-sync python ../../../manage.py compilemessages
+
+bench: export SITE = bench
+bench: install
+	$(UV) run --no-sync python -m benchmarks.run

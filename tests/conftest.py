@@ -1,0 +1,83 @@
+"""Shared personas: two communities (A and B) with a unit and a resident each, and one staff
+user per role, either limited to community A or seeing all communities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from property_service.access.models import StaffProfile
+from property_service.access.roles import apply_roles, load_roles
+
+from tests.factories.registry import (
+    BuildingFactory,
+    CommunityFactory,
+    OccupancyFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+ROLES = load_roles()
+ROLE_NAMES = [role.name for role in ROLES.values()]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        apply_roles()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    # Tests read messages in English unless they ask for Chinese explicitly.
+    settings.LANGUAGE_CODE = "en"
+
+
+@dataclass
+class Place:
+    community: object
+    building: object
+    unit: object
+    resident: object
+    occupancy: object
+
+
+def make_place(code: str, phone: str, id_number: str) -> Place:
+    community = CommunityFactory(code=code, name=f"Community {code}")
+    building = BuildingFactory(community=community, name=f"{code}-1栋")
+    unit = UnitFactory(building=building, number="301")
+    occupancy = OccupancyFactory(unit=unit, resident__phone=phone, resident__id_number=id_number,
+                                 resident__name=f"Resident {code}")
+    return Place(community, building, unit, occupancy.resident, occupancy)
+
+
+# Distinctive personal data, so a leak anywhere in a response is found by a plain search.
+PHONE_A, ID_A = "13912345671", "11010519491231002X"
+PHONE_B, ID_B = "13712345672", "440305198001010013"
+
+
+@pytest.fixture
+def place_a(db) -> Place:
+    return make_place("AAA", PHONE_A, ID_A)
+
+
+@pytest.fixture
+def place_b(db) -> Place:
+    return make_place("BBB", PHONE_B, ID_B)
+
+
+@pytest.fixture
+def make_staff(db):
+    """``make_staff("CS Agent", communities=[a])``; ``communities=None`` sees all."""
+
+    def make(role: str | None, *, communities=None, **kwargs):
+        user = UserFactory(**kwargs)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        profile = StaffProfile.objects.create(user=user, all_communities=communities is None)
+        if communities:
+            profile.communities.set(communities)
+        return user
+
+    return make
