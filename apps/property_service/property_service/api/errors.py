@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -24,6 +25,9 @@ def validation_error_detail(error: DjangoValidationError):
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(validation_error_detail(exc))
+    if isinstance(exc, Http404):
+        # One answer for "missing" and "not in your communities".
+        exc = NotFound()
     if isinstance(exc, ProtectedError | RestrictedError):
         return Response(
             {"detail": _("This record is still referred to by other records and cannot be "

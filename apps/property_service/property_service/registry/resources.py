@@ -40,6 +40,8 @@ class UnitResource(ScopedResource):
     use = fields.Field(attribute="use", column_name="use", widget=ChoiceWidget(Unit.Use))
     status = fields.Field(attribute="status", column_name="status",
                           widget=ChoiceWidget(Unit.Status))
+    note = fields.Field(attribute="note", column_name="note",
+                        widget=widgets.CharWidget(allow_blank=True))
 
     class Meta(ScopedResource.Meta):
         model = Unit
@@ -62,6 +64,10 @@ class ResidentResource(ScopedResource):
                              widget=widgets.CharWidget(allow_blank=False))
     language = fields.Field(attribute="language", column_name="language",
                             widget=ChoiceWidget(Resident.Language))
+    email = fields.Field(attribute="email", column_name="email",
+                         widget=widgets.CharWidget(allow_blank=True))
+    note = fields.Field(attribute="note", column_name="note",
+                        widget=widgets.CharWidget(allow_blank=True))
 
     class Meta(ScopedResource.Meta):
         model = Resident
