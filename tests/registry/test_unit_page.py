@@ -1,0 +1,42 @@
+"""A unit's page shows who lives there and everything that happened to it."""
+
+import datetime
+
+from property_service.registry.selectors import register_timeline_source, unit_timeline
+
+from tests.factories.registry import OccupancyFactory
+from tests.helpers import admin_url
+
+
+def test_the_unit_page_lists_its_residents_and_history(client, make_staff, place_a):
+    tenant = OccupancyFactory(unit=place_a.unit, relation="tenant",
+                              resident__name="Former Tenant",
+                              start_date=datetime.date(2021, 3, 1),
+                              end_date=datetime.date(2022, 2, 28))
+    place_a.unit.status = "occupied"
+    place_a.unit.save()
+    client.force_login(make_staff("CS Agent"))
+    page = client.get(admin_url("unit", "change", place_a.unit.pk)).content.decode()
+    assert "Resident AAA" in page and "Former Tenant" in page
+    assert 'id="unit-history"' in page
+    assert "Moved out" in page and "2022-02-28" in page
+    assert "Vacant → Occupied" in page
+    assert tenant.resident.name in page
+
+
+def test_the_timeline_is_newest_first_and_open_to_other_domains(place_a):
+    entries = unit_timeline(place_a.unit)
+    assert [e.kind for e in entries] == ["unit_change", "move_in"]
+
+    @register_timeline_source
+    def inspections(unit):
+        from property_service.registry.selectors import TimelineEntry, _start_of
+
+        yield TimelineEntry(_start_of(datetime.date(2030, 1, 1)), "inspection", "Inspection")
+
+    try:
+        assert unit_timeline(place_a.unit)[0].kind == "inspection"
+    finally:
+        from property_service.registry import selectors
+
+        selectors._TIMELINE_SOURCES.remove(inspections)

@@ -1,0 +1,81 @@
+"""The demo site: what `make run` loads and the logins it prints."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from property_service.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from property_service.registry.models import Community, Occupancy, Resident, Unit
+
+
+def delete_demo():
+    from property_service.core.models import PersonalDataAccess
+    from property_service.registry.models import Building, ParkingSpace, Vehicle
+
+    for model in (PersonalDataAccess, ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building,
+                  Community):
+        model.objects.all().delete()
+    get_user_model().objects.filter(username__in=DEMO_USERS).delete()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # Loaded once for the module; each test still runs in its own rolled-back transaction.
+    with django_db_blocker.unblock():
+        counts = load_demo()
+    yield counts
+    with django_db_blocker.unblock():
+        delete_demo()
+
+
+@pytest.fixture(autouse=True)
+def _db(db):
+    pass
+
+
+def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
+    assert Community.objects.count() == 2
+    assert Unit.objects.count() == 600
+    assert Resident.objects.count() == 900
+    assert Occupancy.objects.filter(end_date__isnull=True).count() > 800
+
+
+def test_demo_residents_pass_the_models_own_validation(demo):
+    for resident in Resident.objects.all()[:200]:
+        resident.full_clean()
+    for unit in Unit.objects.select_related("building")[:50]:
+        unit.full_clean()
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    assert load_demo() == {}
+    assert Unit.objects.count() == 600
+
+
+def test_the_demo_is_deterministic(demo):
+    names = list(Resident.objects.order_by("pk").values_list("name", "phone", "id_number")[:20])
+    delete_demo()
+    load_demo()
+    again = list(Resident.objects.order_by("pk").values_list("name", "phone", "id_number")[:20])
+    assert again == names
+
+
+@pytest.mark.parametrize("username", list(DEMO_USERS))
+def test_each_demo_user_logs_in_to_the_admin_and_the_api(client, demo, username):
+    response = client.post("/admin/login/?next=/admin/",
+                           {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    token = client.post("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD})
+    assert token.status_code == 200 and token.json()["token"]
+
+
+def test_the_first_community_limits_manager_agent_and_maintenance(demo):
+    first = Community.objects.get(code="JXHY")
+    for username, (role, limited) in DEMO_USERS.items():
+        user = get_user_model().objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        if limited:
+            assert list(user.staff_profile.communities.all()) == [first]
+        else:
+            assert user.staff_profile.all_communities
+    assert {u for u, (_, limited) in DEMO_USERS.items() if limited} == {
+        "manager", "cs_agent", "maintenance"}
