@@ -3,9 +3,10 @@
 import os
 
 import pytest
-from config import sites
 from django.conf import settings
 from django.core.cache import cache
+
+from config import sites
 
 
 @pytest.fixture
