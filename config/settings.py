@@ -207,4 +207,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # The scheduler says when it starts and what it runs.
+    "loggers": {"django-q": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
