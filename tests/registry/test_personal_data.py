@@ -10,6 +10,7 @@ from tests.conftest import ID_A, PHONE_A
 from tests.helpers import admin_url, export, xlsx_rows
 
 OLD_PHONE = "13698765432"
+EMAIL = "hanmeimei.private@example.com"
 MASKED_ROLES = ["Front Desk", "Security", "Maintenance", "Admin & Finance"]
 PERMITTED_ROLES = ["CS Agent", "CS Supervisor", "Property Manager", "System Manager"]
 
@@ -19,6 +20,7 @@ def resident(place_a):
     # A phone change, so that the history holds an old and a new number.
     resident = place_a.resident
     resident.phone = OLD_PHONE
+    resident.email = EMAIL
     resident.save()
     resident.phone = PHONE_A
     resident.save()
@@ -47,7 +49,7 @@ def pages_showing(resident, place):
 
 def assert_masked(content: bytes):
     text = content.decode("utf-8", errors="replace")
-    for secret in (PHONE_A, OLD_PHONE, ID_A):
+    for secret in (PHONE_A, OLD_PHONE, ID_A, EMAIL):
         assert secret not in text
 
 
@@ -83,6 +85,7 @@ def test_masked_values_are_shown_in_their_place(client, make_staff, resident):
     data = client.get(f"/api/v1/residents/{resident.pk}/").json()
     assert data["phone"] == "139****5671"
     assert data["id_number"] == "110***********002X"
+    assert data["email"] == "han" + "*" * (len(EMAIL) - 7) + ".com"
 
 
 @pytest.mark.parametrize("role", PERMITTED_ROLES)
@@ -91,7 +94,7 @@ def test_permitted_roles_see_personal_data_and_each_view_is_logged(client, make_
     user = make_staff(role)
     client.force_login(user)
     page = client.get(admin_url("resident", "change", resident.pk))
-    assert PHONE_A in page.content.decode() and ID_A in page.content.decode()
+    assert all(secret in page.content.decode() for secret in (PHONE_A, ID_A, EMAIL))
     access = PersonalDataAccess.objects.get()
     assert (access.user, access.resident, access.channel) == (user, resident, "admin")
     assert access.accessed_at is not None

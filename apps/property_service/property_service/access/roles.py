@@ -52,7 +52,14 @@ class Role:
 
 
 def roles_file() -> Path:
-    return Path(getattr(settings, "PROPERTY_SERVICE", {}).get("ROLES_FILE"))
+    """``PROPERTY_SERVICE["ROLES_FILE"]``, else ``fixtures/roles.toml`` of the host project."""
+    configured = getattr(settings, "PROPERTY_SERVICE", {}).get("ROLES_FILE")
+    if configured:
+        return Path(configured)
+    base_dir = getattr(settings, "BASE_DIR", None)
+    if base_dir is None:
+        raise ImproperlyConfigured("Set PROPERTY_SERVICE = {'ROLES_FILE': <path of roles.toml>}")
+    return Path(base_dir) / "fixtures" / "roles.toml"
 
 
 def load_roles(path: Path | None = None) -> dict[str, Role]:

@@ -84,7 +84,7 @@ class UnitAdmin(ImportExportAdmin):
 
 
 class PersonalDataHistoryHelper(HistoricalRecordContextHelper):
-    """History deltas of a resident with phone and ID number masked unless revealed."""
+    """History deltas of a resident with personal data masked unless revealed."""
 
     revealed = False
 
@@ -105,9 +105,9 @@ class ResidentOccupancyInline(BaseTabularInline):
 
 @admin.register(Resident)
 class ResidentAdmin(ImportExportAdmin):
-    """Phone and ID number: masked everywhere for users without the personal-data permission;
-    lists show them masked to everyone; a form shows them in full to permitted users, and each
-    such view is logged."""
+    """Phone, ID number and email are masked everywhere for users without the personal-data
+    permission, and in lists for everyone; a form shows them in full to permitted users, and
+    each such view is logged."""
 
     resource_classes = [ResidentResource]
     list_display = ["name", "community", "masked_phone", "current_units", "language"]
@@ -139,14 +139,14 @@ class ResidentAdmin(ImportExportAdmin):
 
     def get_fields(self, request, obj=None):
         if self._masked_form(request, obj):
-            masked = {"phone": "masked_phone", "id_number": "masked_id_number"}
-            return [masked.get(f, f) for f in self.base_fields]
+            return [f"masked_{f}" if f in Resident.personal_fields else f
+                    for f in self.base_fields]
         return list(self.base_fields)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if self._masked_form(request, obj):
-            readonly += ["masked_phone", "masked_id_number"]
+            readonly += [f"masked_{f}" for f in Resident.personal_fields]
         return readonly
 
     @display(description=_("phone"))
@@ -156,6 +156,10 @@ class ResidentAdmin(ImportExportAdmin):
     @display(description=_("ID number"))
     def masked_id_number(self, resident):
         return mask(resident.id_number) or "—"
+
+    @display(description=_("email"))
+    def masked_email(self, resident):
+        return mask(resident.email) or "—"
 
     @display(description=_("current units"))
     def current_units(self, resident):

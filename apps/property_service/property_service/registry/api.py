@@ -82,7 +82,7 @@ class UnitViewSet(ScopedViewSet):
 
 
 class ResidentSerializer(ScopedModelSerializer):
-    """Phone and ID number are masked unless the view revealed them (and logged that)."""
+    """Personal data is masked unless the view revealed it (and logged that)."""
 
     class Meta:
         model = Resident
@@ -92,8 +92,9 @@ class ResidentSerializer(ScopedModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         revealed = self.context.get("personal_data_revealed", False)
-        data["phone"] = masked_value(data.get("phone"), revealed=revealed)
-        data["id_number"] = masked_value(data.get("id_number"), revealed=revealed) or None
+        for field in Resident.personal_fields:
+            if data.get(field) is not None:
+                data[field] = masked_value(data[field], revealed=revealed)
         return data
 
 

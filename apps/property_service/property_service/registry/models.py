@@ -137,12 +137,13 @@ class Unit(TimeStampedModel):
 
 
 class Resident(TimeStampedModel):
-    """A person the company serves (业主/住户). Phone and ID number are personal data."""
+    """A person the company serves (业主/住户). Phone, ID number and email are personal data."""
 
     # A resident belongs to the community that registered them and to every community where they
     # hold a unit.
     community_path = ("community", "occupancies__unit__building__community")
-    personal_fields = ("phone", "id_number")
+    # Masked for users without the personal-data permission (see core.personal_data).
+    personal_fields = ("phone", "id_number", "email")
 
     class Language(models.TextChoices):
         ZH_HANS = "zh-hans", "简体中文"

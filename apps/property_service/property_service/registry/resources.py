@@ -105,3 +105,6 @@ class ResidentResource(ScopedResource):
 
     def dehydrate_id_number(self, resident):
         return masked_value(resident.id_number, revealed=self.revealed)
+
+    def dehydrate_email(self, resident):
+        return masked_value(resident.email, revealed=self.revealed)
