@@ -24,19 +24,31 @@ def test_the_unit_page_lists_its_residents_and_history(client, make_staff, place
     assert tenant.resident.name in page
 
 
-def test_the_timeline_is_newest_first_and_open_to_other_domains(place_a):
-    entries = unit_timeline(place_a.unit)
+def test_the_unit_page_shows_no_resident_to_roles_without_access_to_them(client, make_staff,
+                                                                         place_a):
+    client.force_login(make_staff("Cleaning"))
+    page = client.get(admin_url("unit", "change", place_a.unit.pk))
+    assert page.status_code == 200
+    assert 'id="unit-history"' in page.content.decode()
+    assert "Resident AAA" not in page.content.decode()
+
+
+def test_the_timeline_is_newest_first_and_open_to_other_domains(place_a, make_staff):
+    user = make_staff("CS Agent")
+    entries = unit_timeline(place_a.unit, user)
     assert [e.kind for e in entries] == ["unit_change", "move_in"]
 
-    @register_timeline_source
+    @register_timeline_source(permission="property_service.view_unit")
     def inspections(unit):
         from property_service.registry.selectors import TimelineEntry, _start_of
 
         yield TimelineEntry(_start_of(datetime.date(2030, 1, 1)), "inspection", "Inspection")
 
     try:
-        assert unit_timeline(place_a.unit)[0].kind == "inspection"
+        assert unit_timeline(place_a.unit, user)[0].kind == "inspection"
+        assert "inspection" not in [e.kind for e in unit_timeline(place_a.unit,
+                                                                  make_staff(None))]
     finally:
         from property_service.registry import selectors
 
-        selectors._TIMELINE_SOURCES.remove(inspections)
+        del selectors._TIMELINE_SOURCES[inspections]

@@ -79,7 +79,7 @@ class UnitAdmin(ImportExportAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None:
-            context["unit_timeline"] = unit_timeline(obj)
+            context["unit_timeline"] = unit_timeline(obj, request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -151,7 +151,7 @@ class Resident(TimeStampedModel):
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="residents",
                                   verbose_name=_("registered in"))
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone],
                              db_index=True)
     id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True,

@@ -23,22 +23,25 @@ class TimelineEntry:
 
 TimelineSource = Callable[[Unit], Iterable[TimelineEntry]]
 
-# Every source of a unit's history. Other domains (work orders, complaints, permits) add theirs
-# with ``register_timeline_source`` so the unit page shows all of it in one place.
-_TIMELINE_SOURCES: list[TimelineSource] = []
+# Every source of a unit's history, with the permission a user needs to see its entries. Other
+# domains (work orders, complaints, permits) add theirs with ``register_timeline_source`` so the
+# unit page shows all of it in one place.
+_TIMELINE_SOURCES: dict[TimelineSource, str | None] = {}
 
 
-def register_timeline_source(source: TimelineSource) -> TimelineSource:
-    if source not in _TIMELINE_SOURCES:
-        _TIMELINE_SOURCES.append(source)
-    return source
+def register_timeline_source(permission: str | None = None):
+    def register(source: TimelineSource) -> TimelineSource:
+        _TIMELINE_SOURCES[source] = permission
+        return source
+
+    return register
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-@register_timeline_source
+@register_timeline_source(permission="property_service.view_occupancy")
 def occupancy_events(unit: Unit) -> Iterable[TimelineEntry]:
     today = timezone.localdate()
     for occ in unit.occupancies.select_related("resident"):
@@ -55,7 +58,7 @@ def _display(field_name: str, value) -> str:
     return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
 
 
-@register_timeline_source
+@register_timeline_source()
 def unit_record_changes(unit: Unit) -> Iterable[TimelineEntry]:
     records = unit.history.select_related("history_user").order_by("history_date", "history_id")
     previous = None
@@ -81,9 +84,14 @@ def unit_record_changes(unit: Unit) -> Iterable[TimelineEntry]:
         previous = record
 
 
-def unit_timeline(unit: Unit) -> list[TimelineEntry]:
-    """Everything that happened to ``unit``, newest first."""
-    entries = [entry for source in _TIMELINE_SOURCES for entry in source(unit)]
+def unit_timeline(unit: Unit, user) -> list[TimelineEntry]:
+    """Everything that happened to ``unit`` that ``user`` may see, newest first."""
+    entries = [
+        entry
+        for source, permission in _TIMELINE_SOURCES.items()
+        if permission is None or user.has_perm(permission)
+        for entry in source(unit)
+    ]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
