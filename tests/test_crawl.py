@@ -1,0 +1,70 @@
+"""Follow every link a user can reach in the back office and the API, and look for what they must
+not see: another community's rows, or personal data they may not see unmasked. This catches the
+side paths (history, filters, inline forms, autocompletes) a page-by-page test would miss."""
+
+import html
+import re
+
+import pytest
+
+from tests.conftest import ID_A, ID_B, PHONE_A, PHONE_B
+from tests.factories.registry import ParkingSpaceFactory, VehicleFactory
+
+SKIP = ("/logout", "/delete/", "/password/", "/import/", "/export/", "/i18n/")
+LINK = re.compile(r'href="(/(?:admin|api)/[^"#]*)"')
+API_LINK = re.compile(r'"(http://testserver/api/v1/[^"]*)"')
+
+
+@pytest.fixture
+def world(place_a, place_b):
+    for place, plate in ((place_a, "沪A12345"), (place_b, "粤B54321")):
+        vehicle = VehicleFactory(community=place.community, owner=place.resident, plate=plate)
+        ParkingSpaceFactory(community=place.community, code=f"P-{place.community.code}",
+                            holder=place.resident, vehicle=vehicle, status="allocated")
+        place.resident.email = f"secret.{place.community.code.lower()}@example.com"
+        place.resident.phone = "13000000000"
+        place.resident.save()  # history with an old and a new phone
+        place.resident.phone = PHONE_A if place is place_a else PHONE_B
+        place.resident.save()
+    return place_a, place_b
+
+
+def crawl(client, limit=400):
+    seen, queue, pages = set(), ["/admin/", "/api/v1/"], []
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen or any(part in url for part in SKIP):
+            continue
+        seen.add(url)
+        response = client.get(url, HTTP_ACCEPT="text/html,application/json")
+        if response.status_code != 200:
+            continue
+        text = response.content.decode("utf-8", errors="replace")
+        pages.append((url, text))
+        links = [html.unescape(h).split("?")[0] for h in LINK.findall(text)]
+        links += [h.replace("http://testserver", "").split("?")[0] for h in API_LINK.findall(text)]
+        queue += [link for link in links if link not in seen]
+    return pages
+
+
+def leaks(pages, secrets):
+    return sorted({(url, s) for url, text in pages for s in secrets if s in text})
+
+
+@pytest.mark.parametrize("role", ["Front Desk", "Security", "Maintenance", "Admin & Finance"])
+def test_masked_roles_reach_no_personal_data_anywhere(client, make_staff, world, role):
+    client.force_login(make_staff(role))
+    pages = crawl(client)
+    assert len(pages) > 10
+    assert leaks(pages, [PHONE_A, PHONE_B, "13000000000", ID_A, ID_B, "secret.aaa@"]) == []
+
+
+def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff, world):
+    place_a, _ = world
+    client.force_login(make_staff("System Manager", communities=[place_a.community]))
+    pages = crawl(client)
+    reached = {url for url, _ in pages}
+    assert f"/admin/property_service/resident/{place_a.resident.pk}/history/" in reached
+    assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
+    assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
+                         PHONE_B, ID_B, "secret.bbb@"]) == []
