@@ -134,3 +134,23 @@ def test_import_is_offered_only_to_roles_that_may_add_and_change(client, make_st
     from tests.helpers import admin_url
 
     assert client.get(admin_url("resident", "import")).status_code == 403
+
+
+def test_rows_that_became_invalid_after_the_preview_save_nothing(client, make_staff, place_a,
+                                                                 place_b):
+    client.force_login(make_staff("System Manager", communities=[place_a.community]))
+    rows = [RESIDENT_HEADER,
+            ["AAA", "李雷", "13800001111", "", "", "", ""],
+            ["AAA", "王芳", "13800002222", "320102197506150028", "", "", ""]]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.helpers import FORMATS, admin_url
+
+    preview = client.post(admin_url("resident", "import"), {
+        "import_file": SimpleUploadedFile("r.xlsx", xlsx_bytes(rows)), "format": FORMATS["xlsx"]})
+    confirm = preview.context["confirm_form"].initial
+    # Meanwhile, someone registers that ID number in a community this user does not see.
+    Resident.objects.filter(pk=place_b.resident.pk).update(id_number="320102197506150028")
+    response = client.post(admin_url("resident", "process_import"), confirm, follow=True)
+    assert "Nothing was imported" in response.content.decode()
+    assert not Resident.objects.filter(name__in=["李雷", "王芳"]).exists()
