@@ -132,6 +132,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "property_service.access.lockout.lockout_response"
 LOGIN_REDIRECT_URL = "/admin/"
 LOGIN_URL = "/admin/login/"
 

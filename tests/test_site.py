@@ -88,8 +88,20 @@ def test_repeated_wrong_passwords_lock_the_account(client, make_staff, db):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/admin/login/", {"username": "victim", "password": "wrong"})
     response = client.post("/admin/login/", {"username": "victim", "password": "test-pass-2026"})
-    assert response.status_code in (403, 429)
+    assert response.status_code == 429
+    assert "locked for 30 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_account_gets_no_api_token_either(client, make_staff, db):
+    make_staff("CS Agent", username="victim")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token/", {"username": "victim", "password": "wrong"})
+    response = client.post("/api/v1/auth/token/",
+                           {"username": "victim", "password": "test-pass-2026"},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 429
+    assert "账号已锁定" in response.json()["detail"]
 
 
 def test_the_back_office_speaks_chinese_by_default_and_english_on_request(client, settings, db):

@@ -1,11 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from ..registry import api as registry_api
-from .views import MeView
+from .views import MeView, TokenView
 
 router = DefaultRouter()
 router.register("communities", registry_api.CommunityViewSet, basename="community")
@@ -15,7 +14,7 @@ router.register("residents", registry_api.ResidentViewSet, basename="resident")
 router.register("occupancies", registry_api.OccupancyViewSet, basename="occupancy")
 
 urlpatterns = [
-    path("v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("v1/me/", MeView.as_view(), name="api-me"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,3 +31,11 @@ class MeView(APIView):
             "all_communities": community_ids(user) is None,
             "communities": list(communities),
         })
+
+
+class TokenView(ObtainAuthToken):
+    """``POST username, password`` → ``{"token": "..."}``; locked out like the admin login."""
+
+    def get_serializer_context(self):
+        # Authenticate with Django's request so django-axes can count failures and lock out.
+        return {**super().get_serializer_context(), "request": self.request._request}
