@@ -1,7 +1,7 @@
 """Django discovers models here; they live in their domain packages."""
 
 from .access.models import StaffProfile
-from .core.models import PersonalDataAccess
+from .core.models import CalendarDay, Notification, PersonalDataAccess, WorkingCalendar
 from .registry.models import (
     Building,
     Community,
@@ -11,8 +11,35 @@ from .registry.models import (
     Unit,
     Vehicle,
 )
+from .workorders.models import (
+    FollowUp,
+    SlaNotice,
+    SlaPause,
+    SlaPolicy,
+    Team,
+    TeamMember,
+    WorkOrder,
+    WorkOrderCategory,
+    WorkOrderCounter,
+    WorkOrderEvent,
+    WorkOrderPhoto,
+)
 
 __all__ = [
+    "CalendarDay",
+    "FollowUp",
+    "Notification",
+    "SlaNotice",
+    "SlaPause",
+    "SlaPolicy",
+    "Team",
+    "TeamMember",
+    "WorkOrder",
+    "WorkOrderCategory",
+    "WorkOrderCounter",
+    "WorkOrderEvent",
+    "WorkOrderPhoto",
+    "WorkingCalendar",
     "Building",
     "Community",
     "Occupancy",

@@ -3,6 +3,10 @@ to the communities a user works for (like Frappe's User Permission).
 
 Each community-bound model names the lookup to its community in ``community_path`` (a string,
 or a tuple of lookups any of which grants access). Models without it are not community-bound.
+``community_optional = True`` means a row without a community serves every community (a
+company-wide team or policy). A model may narrow further with a ``restrict_rows(queryset, user)``
+classmethod (a technician sees only their own team's work orders); it runs after the community
+filter, inside this same function, so every layer gets it.
 """
 
 from __future__ import annotations
@@ -50,23 +54,32 @@ def is_community_bound(model: type[Model]) -> bool:
 
 
 def scope(queryset: QuerySet, user) -> QuerySet:
-    """Limit ``queryset`` to rows of the communities ``user`` may see."""
-    path = getattr(queryset.model, "community_path", None)
+    """Limit ``queryset`` to rows ``user`` may see: their communities, then the model's own rule."""
+    model = queryset.model
+    path = getattr(model, "community_path", None)
     if path is None:
         return queryset
+    queryset = _community_filter(queryset, path, user)
+    restrict = getattr(model, "restrict_rows", None)
+    return restrict(queryset, user) if restrict else queryset
+
+
+def _community_filter(queryset: QuerySet, path, user) -> QuerySet:
     ids = community_ids(user)
     if ids is None:
         return queryset
     if not ids:
         return queryset.none()
-    if isinstance(path, str):
-        return queryset.filter(**{f"{path}__in": ids})
-    # Several paths, some across to-many relations: filter by primary key to avoid duplicates.
+    paths = (path,) if isinstance(path, str) else path
     condition = Q()
-    for lookup in path:
+    for lookup in paths:
         condition |= Q(**{f"{lookup}__in": ids})
-    matching = queryset.model._base_manager.filter(condition).values("pk")
-    return queryset.filter(pk__in=matching)
+        if getattr(queryset.model, "community_optional", False):
+            condition |= Q(**{f"{lookup}__isnull": True})
+    if isinstance(path, str):
+        return queryset.filter(condition)
+    # Several paths, some across to-many relations: filter by primary key to avoid duplicates.
+    return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
 def may_access_community(user, community_id: int | None) -> bool:

@@ -43,3 +43,102 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.resident} ({self.get_channel_display()})"
+
+
+class WorkingCalendar(TimeStampedModel):
+    """Working days and hours (工作日历): what "5 working days" means. Weekdays are working days
+    unless a calendar day says otherwise (public holidays, and the weekend make-up days, 调休)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    workday_start = models.TimeField(_("working day starts"), default="09:00")
+    workday_end = models.TimeField(_("working day ends"), default="18:00")
+    weekdays = models.CharField(
+        _("working weekdays"), max_length=7, default="12345",
+        help_text=_("ISO weekday numbers, Monday = 1: 12345 is Monday to Friday."),
+    )
+    is_default = models.BooleanField(_("default calendar"), default=False)
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.workday_end <= self.workday_start:
+            raise ValidationError({"workday_end": _("The working day must end after it starts.")})
+        if not self.weekdays or any(c not in "1234567" for c in self.weekdays):
+            raise ValidationError({"weekdays": _("Use the digits 1 to 7, e.g. 12345.")})
+
+
+class CalendarDay(TimeStampedModel):
+    """An exception to a calendar's weekdays: a holiday on a weekday, or a working weekend day."""
+
+    calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="days",
+                                 verbose_name=_("calendar"))
+    date = models.DateField(_("date"))
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_unique",
+                                    violation_error_message=_(
+                                        "This calendar already has an entry for this date.")),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class Notification(models.Model):
+    """One in-app message to one user (the bell), also sent by email. ``dedupe_key`` makes a
+    notification exactly-once: the same key for the same user is never stored twice."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned to you")
+        SLA_WARNING = "sla_warning", _("Deadline approaching")
+        SLA_BREACH = "sla_breach", _("Deadline missed")
+        SLA_ESCALATED = "sla_escalated", _("Missed deadline escalated")
+        UNCLAIMED = "unclaimed", _("Nobody took the order")
+        FOLLOWUP_DUE = "followup_due", _("Follow-up call due")
+        REPEAT_REPORT = "repeat_report", _("Repeated report")
+        COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
+        RENEWAL_DUE = "renewal_due", _("Renewal due")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                    null=True, blank=True, verbose_name=_("about"))
+    target_id = models.PositiveBigIntegerField(_("about id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedupe_key"],
+                                    name="notification_once_per_user_and_key"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message[:60]
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None

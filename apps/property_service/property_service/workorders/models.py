@@ -1,0 +1,455 @@
+"""Repair work orders (报修 → 派单 → 维修 → 验收 → 回访), their teams, categories and SLA data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from ..core.models import TimeStampedModel
+from .states import ACTIONS, State
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")  # water leak, power cut
+    IMPORTANT = "important", _("Important")  # elevator fault, door access down
+    NORMAL = "normal", _("Normal")  # lamp, small fixes
+    SCHEDULED = "scheduled", _("Scheduled")  # non-urgent appointments
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    APP = "app", _("App / WeChat")
+    PATROL = "patrol", _("Patrol")
+
+
+class Team(TimeStampedModel):
+    """A team that does the work (maintenance, cleaning, security...), and how it gets orders."""
+
+    community_path = "community"
+    # A team without a community serves all communities: visible to everyone in scope.
+    community_optional = True
+
+    class Kind(models.TextChoices):
+        MAINTENANCE = "maintenance", _("Maintenance")
+        CLEANING = "cleaning", _("Cleaning")
+        SECURITY = "security", _("Security")
+        OTHER = "other", _("Other")
+
+    class DispatchMode(models.TextChoices):
+        DIRECT = "direct", _("Direct assignment by the agent")
+        POOL = "pool", _("Team pool: a technician takes it (抢单)")
+        ROUND_ROBIN = "round_robin", _("Round robin among members on duty")
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="teams",
+                                  verbose_name=_("community"),
+                                  help_text=_("Empty: the team serves every community."))
+    dispatch_mode = models.CharField(_("dispatch mode"), max_length=16,
+                                     choices=DispatchMode.choices, default=DispatchMode.DIRECT)
+    take_within_minutes = models.PositiveIntegerField(
+        _("take within (minutes)"), default=15,
+        help_text=_("A pooled order nobody takes within this time is escalated."))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMember",
+                                     related_name="teams", verbose_name=_("members"))
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("team"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="team_memberships", verbose_name=_("user"))
+    on_duty = models.BooleanField(_("on duty"), default=True)
+    last_assigned_at = models.DateTimeField(_("last assigned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.team}"
+
+
+class WorkOrderCategory(TimeStampedModel):
+    """What is broken (water, electrical, elevator...): routes intake to a team and priority."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    default_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="categories", verbose_name=_("default team"))
+    default_priority = models.CharField(_("default priority"), max_length=16,
+                                        choices=Priority.choices, default=Priority.NORMAL)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("work order category")
+        verbose_name_plural = _("work order categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class SlaPolicy(TimeStampedModel):
+    """Time standards (维修时效标准) for one priority, company-wide or for one community."""
+
+    community_path = "community"
+    community_optional = True
+
+    class Unit(models.TextChoices):
+        MINUTES = "minutes", _("minutes, round the clock")
+        WORKING_MINUTES = "working_minutes", _("minutes of working hours")
+        WORKING_DAYS = "working_days", _("working days")
+
+    community = models.ForeignKey("property_service.Community", on_delete=models.CASCADE,
+                                  null=True, blank=True, related_name="sla_policies",
+                                  verbose_name=_("community"),
+                                  help_text=_("Empty: the company standard."))
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    respond_within = models.PositiveIntegerField(_("respond within"))
+    respond_unit = models.CharField(_("respond unit"), max_length=16, choices=Unit.choices,
+                                    default=Unit.MINUTES)
+    complete_within = models.PositiveIntegerField(_("complete within"))
+    complete_unit = models.CharField(_("complete unit"), max_length=16, choices=Unit.choices,
+                                     default=Unit.MINUTES)
+    calendar = models.ForeignKey("property_service.WorkingCalendar", on_delete=models.PROTECT,
+                                 verbose_name=_("working calendar"),
+                                 help_text=_("Used by clocks counted in working time."))
+    warn_at_percent = models.PositiveSmallIntegerField(
+        _("warn at (% of the time used)"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(99)])
+    manager_after_minutes = models.PositiveIntegerField(
+        _("tell the manager after (minutes late)"), default=60)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["community_id", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "priority"],
+                                    name="sla_policy_once_per_community_and_priority",
+                                    violation_error_message=_(
+                                        "This community already has a policy for this priority.")),
+        ]
+
+    def __str__(self):
+        where = self.community.name if self.community_id else _("company standard")
+        return f"{where}: {self.get_priority_display()}"
+
+
+def photo_path(photo, filename):
+    return f"work_orders/{timezone.now():%Y/%m}/{photo.work_order_id}/{filename}"
+
+
+class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
+    """One repair request. Its state changes only through ``services.transition_work_order``."""
+
+    community_path = "community"
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
+                                  related_name="work_orders", verbose_name=_("community"))
+    unit = models.ForeignKey("property_service.Unit", on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="work_orders", verbose_name=_("unit"))
+    location = models.CharField(_("public location"), max_length=100, blank=True,
+                                help_text=_("Where, when it is not a unit: e.g. 3栋大堂电梯."))
+    resident = models.ForeignKey("property_service.Resident", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="work_orders",
+                                 verbose_name=_("reported by"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    category = models.ForeignKey(WorkOrderCategory, on_delete=models.PROTECT,
+                                 related_name="work_orders", verbose_name=_("category"))
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    description = models.TextField(_("description"))
+    state = FSMField(_("state"), max_length=16, choices=State.choices, default=State.NEW,
+                     protected=True, db_index=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="work_orders", verbose_name=_("team"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="assigned_work_orders",
+                                 verbose_name=_("technician"))
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    parts_note = models.TextField(_("parts and materials"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1-5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    resident_comment = models.TextField(_("resident's comment"), blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    respond_by = models.DateTimeField(_("respond by"), null=True, blank=True, db_index=True)
+    complete_by = models.DateTimeField(_("complete by"), null=True, blank=True, db_index=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+
+    is_repeat = models.BooleanField(_("repeated report"), default=False, db_index=True)
+    earlier_reports = models.ManyToManyField("self", symmetrical=False, blank=True,
+                                             related_name="later_reports",
+                                             verbose_name=_("earlier reports"))
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-reported_at", "-id"]
+        permissions = [
+            ("dispatch_workorder", _("Can dispatch work orders and record acceptance")),
+            ("work_workorder", _("Can take, accept, start and complete own work orders")),
+            ("follow_up_workorder", _("Can record follow-up calls")),
+            ("cancel_workorder", _("Can cancel work orders")),
+            ("pause_workorder", _("Can pause and resume the SLA clock")),
+            ("view_all_workorders", _("Can see every work order of their communities")),
+        ]
+        indexes = [models.Index(fields=["unit", "category", "reported_at"])]
+
+    def __str__(self):
+        return self.number or str(_("new work order"))
+
+    @classmethod
+    def restrict_rows(cls, queryset, user):
+        """Technicians (without ``view_all_workorders``) see the orders assigned to them and
+        those of their teams, nothing else."""
+        if user.has_perm("property_service.view_all_workorders"):
+            return queryset
+        teams = TeamMember.objects.filter(user=user).values("team_id")
+        return queryset.filter(models.Q(assignee=user) | models.Q(team__in=teams))
+
+    def clean(self):
+        if not self.unit_id and not self.location:
+            raise ValidationError(_("Give the unit or, for a public area, the location."))
+        if self.unit_id and self.community_id and self.unit.building.community_id != \
+                self.community_id:
+            raise ValidationError({"unit": _("This unit is in another community.")})
+        if self.team_id and self.team.community_id not in (None, self.community_id):
+            raise ValidationError({"team": _("This team works for another community.")})
+
+    # django-fsm transitions: the graph comes from states.ACTIONS; each only changes fields.
+    # Who may fire them is checked by the service (states.may_fire).
+    @transition(field=state, source=ACTIONS["dispatch"].sources, target=ACTIONS["dispatch"].target)
+    def dispatch(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["take"].sources, target=ACTIONS["take"].target)
+    def take(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["accept"].sources, target=ACTIONS["accept"].target)
+    def accept(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["start"].sources, target=ACTIONS["start"].target)
+    def start(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["complete"].sources,
+                target=ACTIONS["complete"].target)
+    def complete(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["pass_acceptance"].sources,
+                target=ACTIONS["pass_acceptance"].target)
+    def pass_acceptance(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["fail_acceptance"].sources,
+                target=ACTIONS["fail_acceptance"].target)
+    def fail_acceptance(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["close"].sources, target=ACTIONS["close"].target)
+    def close(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["reopen"].sources, target=ACTIONS["reopen"].target)
+    def reopen(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["cancel"].sources, target=ACTIONS["cancel"].target)
+    def cancel(self):
+        pass
+
+
+class WorkOrderEvent(models.Model):
+    """The timeline: every transition and clock change, with who, when and why."""
+
+    community_path = "work_order__community"
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events",
+                                   verbose_name=_("work order"))
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                           blank=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("work order event")
+        verbose_name_plural = _("work order events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.work_order} {self.action}"
+
+    @classmethod
+    def restrict_rows(cls, queryset, user):
+        return queryset.filter(work_order__in=WorkOrder.restrict_rows(WorkOrder.objects.all(),
+                                                                      user))
+
+
+class SlaPause(models.Model):
+    """The SLA clocks stand still while the order waits on the resident (who and why, both ends)."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="pauses",
+                                   verbose_name=_("work order"))
+    paused_at = models.DateTimeField(_("paused at"))
+    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("paused by"))
+    reason = models.TextField(_("reason"))
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("resumed by"))
+    resume_note = models.TextField(_("resume note"), blank=True)
+
+    class Meta:
+        verbose_name = _("SLA pause")
+        verbose_name_plural = _("SLA pauses")
+        ordering = ["paused_at"]
+
+    def __str__(self):
+        return f"{self.work_order} {self.paused_at:%Y-%m-%d %H:%M}"
+
+
+class SlaNotice(models.Model):
+    """One step of the chasing ladder, taken for one deadline of one order. The unique
+    constraint is what makes each step happen exactly once, however often the job runs."""
+
+    class Clock(models.TextChoices):
+        RESPOND = "respond", _("Respond")
+        COMPLETE = "complete", _("Complete")
+        TAKE = "take", _("Take from the pool")
+
+    class Step(models.TextChoices):
+        WARNING = "warning", _("Warning to the assignee")
+        BREACH = "breach", _("Breach: supervisor told")
+        MANAGER = "manager", _("Aged breach: manager told")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="notices",
+                                   verbose_name=_("work order"))
+    clock = models.CharField(_("clock"), max_length=16, choices=Clock.choices)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    # The deadline this step was taken for: a new deadline (rework, resume) starts a new ladder.
+    deadline = models.DateTimeField(_("deadline"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SLA notice")
+        verbose_name_plural = _("SLA notices")
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "clock", "step", "deadline"],
+                                    name="sla_notice_once_per_step"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_order} {self.clock} {self.step}"
+
+
+class FollowUp(TimeStampedModel):
+    """The follow-up call (回访) after the resident accepted the repair."""
+
+    community_path = "work_order__community"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        UNREACHABLE = "unreachable", _("Unreachable")
+
+    class Result(models.TextChoices):
+        FIXED = "fixed", _("Fixed")
+        NOT_FIXED = "not_fixed", _("Not fixed")
+
+    MAX_ATTEMPTS = 3
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="follow_ups",
+                                   verbose_name=_("work order"))
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("unanswered calls"), default=0)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1-5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    note = models.TextField(_("note"), blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+", verbose_name=_("called by"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at"]
+
+    def __str__(self):
+        return f"{self.work_order} · {self.get_status_display()}"
+
+    @classmethod
+    def restrict_rows(cls, queryset, user):
+        return queryset.filter(work_order__in=WorkOrder.restrict_rows(WorkOrder.objects.all(),
+                                                                      user))
+
+
+class WorkOrderPhoto(models.Model):
+    community_path = "work_order__community"
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos",
+                                   verbose_name=_("work order"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BEFORE)
+    image = models.FileField(_("photo"), upload_to=photo_path)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.image.name
+
+    @classmethod
+    def restrict_rows(cls, queryset, user):
+        return queryset.filter(work_order__in=WorkOrder.restrict_rows(WorkOrder.objects.all(),
+                                                                      user))
+
+
+class WorkOrderCounter(models.Model):
+    """The last number used per month: a locked row makes numbers gapless under concurrency."""
+
+    month = models.CharField(max_length=6, unique=True)  # YYYYMM
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.month}: {self.last}"

@@ -1,0 +1,69 @@
+"""The work-order pipeline as data: states, and which action moves an order from where to where,
+fired by whom. ``services.transition_work_order`` is the one place that applies it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    NEW = "new", _("New")  # recorded, not yet sent to a team
+    DISPATCHED = "dispatched", _("Dispatched")  # sent to a team or technician (派单)
+    ACCEPTED = "accepted", _("Accepted")  # the technician confirmed a visit time
+    IN_PROGRESS = "in_progress", _("In progress")  # on site, working
+    COMPLETED = "completed", _("Completed")  # repaired; awaiting the resident's acceptance (验收)
+    FOLLOW_UP = "follow_up", _("Follow-up")  # accepted; awaiting the follow-up call (回访)
+    CLOSED = "closed", _("Closed")  # followed up, resident satisfied
+    REWORK = "rework", _("Rework")  # failed acceptance or unhappy follow-up (返工)
+    CANCELLED = "cancelled", _("Cancelled")  # withdrawn, with a reason
+
+
+OPEN_STATES = (State.NEW, State.DISPATCHED, State.ACCEPTED, State.IN_PROGRESS, State.REWORK)
+# The "responded" moment: the first time an order reaches one of these.
+RESPONDED_STATES = (State.DISPATCHED, State.ACCEPTED)
+# The "completed" moment for the completion clock.
+DONE_STATES = (State.COMPLETED, State.FOLLOW_UP, State.CLOSED)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    # The permission (from the roles file) a user needs to fire it.
+    permission: str
+    # Technicians may fire it only on orders assigned to them or pooled for their team.
+    own_orders_only: bool = False
+    needs_comment: bool = False
+
+
+ACTIONS: dict[str, Action] = {a.name: a for a in (
+    Action("dispatch", _("Dispatch"), (State.NEW, State.REWORK), State.DISPATCHED,
+           "dispatch_workorder"),
+    Action("take", _("Take from the pool"), (State.DISPATCHED,), State.ACCEPTED,
+           "work_workorder", own_orders_only=True),
+    Action("accept", _("Accept"), (State.DISPATCHED,), State.ACCEPTED, "work_workorder",
+           own_orders_only=True),
+    Action("start", _("Start work"), (State.ACCEPTED,), State.IN_PROGRESS, "work_workorder",
+           own_orders_only=True),
+    Action("complete", _("Complete"), (State.IN_PROGRESS,), State.COMPLETED, "work_workorder",
+           own_orders_only=True),
+    Action("pass_acceptance", _("Resident accepts"), (State.COMPLETED,), State.FOLLOW_UP,
+           "dispatch_workorder"),
+    Action("fail_acceptance", _("Resident rejects: rework"), (State.COMPLETED,), State.REWORK,
+           "dispatch_workorder", needs_comment=True),
+    Action("close", _("Close after follow-up"), (State.FOLLOW_UP,), State.CLOSED,
+           "follow_up_workorder"),
+    Action("reopen", _("Unhappy follow-up: rework"), (State.FOLLOW_UP,), State.REWORK,
+           "follow_up_workorder", needs_comment=True),
+    Action("cancel", _("Cancel"), (State.NEW, State.DISPATCHED, State.ACCEPTED, State.REWORK),
+           State.CANCELLED, "cancel_workorder", needs_comment=True),
+)}
+
+
+def actions_from(state: str) -> list[Action]:
+    return [action for action in ACTIONS.values() if state in action.sources]
