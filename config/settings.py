@@ -201,6 +201,11 @@ UNFOLD = {
         "show_search": False,
         "show_all_applications": True,
     },
+    # The user menu: "Notifications (n unread)" next to "Change password". A sidebar badge would
+    # need a custom SIDEBAR navigation, which replaces the generated list of applications.
+    "ACCOUNT": {
+        "navigation": "property_service.core.notifications.account_links",
+    },
 }
 
 LOGGING = {

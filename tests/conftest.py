@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from property_service.access.models import StaffProfile
 from property_service.access.roles import apply_roles, load_roles
+from property_service.workorders.standards import load_standards
 
 from tests.factories.registry import (
     BuildingFactory,
@@ -26,6 +27,7 @@ ROLE_NAMES = [role.name for role in ROLES.values()]
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         apply_roles()
+        load_standards()
 
 
 @pytest.fixture(autouse=True)

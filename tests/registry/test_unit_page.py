@@ -39,7 +39,7 @@ def test_the_timeline_is_newest_first_and_open_to_other_domains(place_a, make_st
     assert [e.kind for e in entries] == ["unit_change", "move_in"]
 
     @register_timeline_source(permission="property_service.view_unit")
-    def inspections(unit):
+    def inspections(unit, user):
         from property_service.registry.selectors import TimelineEntry, _start_of
 
         yield TimelineEntry(_start_of(datetime.date(2030, 1, 1)), "inspection", "Inspection")

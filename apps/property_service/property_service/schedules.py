@@ -26,6 +26,12 @@ class PeriodicJob:
 
 SCHEDULES: list[PeriodicJob] = [
     PeriodicJob(
+        name="work orders: chase deadlines and escalate",
+        func="property_service.workorders.jobs.chase_work_orders",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

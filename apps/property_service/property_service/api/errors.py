@@ -12,6 +12,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..core.errors import ActionError
+
 
 def validation_error_detail(error: DjangoValidationError):
     if hasattr(error, "error_dict"):
@@ -28,6 +30,9 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         # One answer for "missing" and "not in your communities".
         exc = NotFound()
+    if isinstance(exc, ActionError):
+        body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
+        return Response(body, status=exc.status_code)
     if isinstance(exc, ProtectedError | RestrictedError):
         return Response(
             {"detail": _("This record is still referred to by other records and cannot be "

@@ -17,3 +17,11 @@ class ModelActionPermission(DjangoModelPermissions):
         "PATCH": ["%(app_label)s.change_%(model_name)s"],
         "DELETE": ["%(app_label)s.delete_%(model_name)s"],
     }
+
+
+class ModelViewPermission(ModelActionPermission):
+    """For actions that are checked by their service (workflow transitions): the view
+    permission lets the user reach the row; the service decides whether the action is theirs."""
+
+    perms_map = {method: ModelActionPermission.perms_map["GET"]
+                 for method in ("GET", "OPTIONS", "HEAD", "POST")}

@@ -50,8 +50,10 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         for key, value in attrs.items():
             if key in concrete:
                 setattr(instance, key, value)
+        # Workflow states change only through their transitions, never by validation.
+        protected = [f.name for f in model._meta.fields if getattr(f, "protected", False)]
         try:
-            instance.full_clean()
+            instance.full_clean(exclude=protected)
         except DjangoValidationError as error:
             raise serializers.ValidationError(validation_error_detail(error)) from error
         # clean() may normalise values (phone numbers, plates): keep what the model would store.

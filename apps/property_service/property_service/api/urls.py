@@ -4,6 +4,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from ..registry import api as registry_api
+from ..workorders import api as workorders_api
+from .notifications import NotificationViewSet
 from .views import MeView, TokenView
 
 router = DefaultRouter()
@@ -12,6 +14,11 @@ router.register("buildings", registry_api.BuildingViewSet, basename="building")
 router.register("units", registry_api.UnitViewSet, basename="unit")
 router.register("residents", registry_api.ResidentViewSet, basename="resident")
 router.register("occupancies", registry_api.OccupancyViewSet, basename="occupancy")
+router.register("teams", workorders_api.TeamViewSet, basename="team")
+router.register("work-order-categories", workorders_api.WorkOrderCategoryViewSet,
+                basename="work-order-category")
+router.register("work-orders", workorders_api.WorkOrderViewSet, basename="work-order")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),

@@ -21,7 +21,8 @@ class TimelineEntry:
     url: str = ""
 
 
-TimelineSource = Callable[[Unit], Iterable[TimelineEntry]]
+# A source gets the unit and the viewing user (to apply the row-level scope to what it lists).
+TimelineSource = Callable[[Unit, object], Iterable[TimelineEntry]]
 
 # Every source of a unit's history, with the permission a user needs to see its entries. Other
 # domains (work orders, complaints, permits) add theirs with ``register_timeline_source`` so the
@@ -42,7 +43,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 @register_timeline_source(permission="property_service.view_occupancy")
-def occupancy_events(unit: Unit) -> Iterable[TimelineEntry]:
+def occupancy_events(unit: Unit, user) -> Iterable[TimelineEntry]:
     today = timezone.localdate()
     for occ in unit.occupancies.select_related("resident"):
         who = f"{occ.resident.name} ({occ.get_relation_display()})"
@@ -59,7 +60,7 @@ def _display(field_name: str, value) -> str:
 
 
 @register_timeline_source()
-def unit_record_changes(unit: Unit) -> Iterable[TimelineEntry]:
+def unit_record_changes(unit: Unit, user) -> Iterable[TimelineEntry]:
     records = unit.history.select_related("history_user").order_by("history_date", "history_id")
     previous = None
     for record in records:
@@ -90,7 +91,7 @@ def unit_timeline(unit: Unit, user) -> list[TimelineEntry]:
         entry
         for source, permission in _TIMELINE_SOURCES.items()
         if permission is None or user.has_perm(permission)
-        for entry in source(unit)
+        for entry in source(unit, user)
     ]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 

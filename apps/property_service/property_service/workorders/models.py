@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.models import TimeStampedModel
 from .states import ACTIONS, State
+from .validators import validate_photo
 
 
 class Priority(models.TextChoices):
@@ -228,6 +229,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
     def restrict_rows(cls, queryset, user):
         """Technicians (without ``view_all_workorders``) see the orders assigned to them and
         those of their teams, nothing else."""
+        if not user.is_authenticated:
+            return queryset.none()
         if user.has_perm("property_service.view_all_workorders"):
             return queryset
         teams = TeamMember.objects.filter(user=user).values("team_id")
@@ -429,7 +432,7 @@ class WorkOrderPhoto(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos",
                                    verbose_name=_("work order"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BEFORE)
-    image = models.FileField(_("photo"), upload_to=photo_path)
+    image = models.FileField(_("photo"), upload_to=photo_path, validators=[validate_photo])
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,259 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import display
+
+from ..access.scoping import scope
+from ..core.admin import BaseAdmin, BaseTabularInline
+from ..core.errors import ActionError
+from ..core.filters import ScopedRelatedFilter
+from ..core.models import CalendarDay, WorkingCalendar
+from . import services
+from .models import (
+    FollowUp,
+    SlaPolicy,
+    Team,
+    TeamMember,
+    WorkOrder,
+    WorkOrderCategory,
+    WorkOrderPhoto,
+)
+from .permissions import available_actions
+from .selectors import queue_conditions, queue_counts
+from .sla import SlaState, order_sla_state
+from .states import OPEN_STATES, State
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The queues staff work from, each with its size."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        now = timezone.now()
+        counts = queue_counts(model_admin.get_queryset(request), request.user, now)
+        return [(name, f"{label} ({counts[name]})")
+                for name, (label, _cond) in queue_conditions(request.user, now).items()]
+
+    def queryset(self, request, queryset):
+        conditions = queue_conditions(request.user, timezone.now())
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()][1])
+        return queryset
+
+
+class PhotoInline(BaseTabularInline):
+    model = WorkOrderPhoto
+    fields = ["kind", "image", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+    show_change_link = False
+
+
+class ActionForm(forms.Form):
+    """The fields any action may need; the service says which are required."""
+
+    action = forms.CharField()
+    expected_state = forms.CharField(required=False)
+    comment = forms.CharField(required=False)
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    appointment_at = forms.DateTimeField(required=False)
+    parts_note = forms.CharField(required=False)
+    answered = forms.BooleanField(required=False)
+    result = forms.CharField(required=False)
+    satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(BaseAdmin):
+    list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
+                    "team", "assignee", "reported_at", "is_repeat"]
+    list_filter = [QueueFilter, "state", "priority", ("community", ScopedRelatedFilter),
+                   ("team", ScopedRelatedFilter), "category", "is_repeat", "channel"]
+    list_select_related = ["community", "unit__building__community", "category", "team",
+                           "assignee"]
+    search_fields = ["=number", "=unit__number"]
+    search_help_text = _("Exact order number (WO-202611-00042) or exact unit number.")
+    autocomplete_fields = ["unit", "resident"]
+    inlines = [PhotoInline]
+    date_hierarchy = "reported_at"
+    change_form_before_template = "property_service/work_order_actions.html"
+    change_form_after_template = "property_service/work_order_timeline.html"
+    add_fields = ["community", "unit", "location", "resident", "channel", "category", "priority",
+                  "description"]
+    change_fields = ["number", "state", "community", "unit", "location", "resident", "channel",
+                     "category", "priority", "description", "team", "assignee",
+                     "appointment_at", "parts_note", "reported_at", "respond_by",
+                     "responded_at", "complete_by", "completed_at", "closed_at", "paused_at",
+                     "satisfaction", "resident_comment", "cancel_reason", "is_repeat"]
+    editable_after_intake = ["location", "resident", "description", "appointment_at",
+                             "parts_note"]
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.change_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f for f in self.change_fields if f not in self.editable_after_intake]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "priority" in form.base_fields:
+            form.base_fields["priority"].required = False
+            form.base_fields["priority"].help_text = _("Empty: the category's default.")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = services.create_work_order(
+            by=request.user, community=data["community"], unit=data.get("unit"),
+            location=data.get("location", ""), resident=data.get("resident"),
+            channel=data["channel"], category=data["category"],
+            priority=data.get("priority") or None, description=data["description"])
+        obj.pk, obj.number, obj._state.adding = created.pk, created.number, False
+
+    @display(description=_("state"), ordering="state", label={
+        State.NEW: "info", State.DISPATCHED: "info", State.ACCEPTED: "info",
+        State.IN_PROGRESS: "warning", State.COMPLETED: "success", State.FOLLOW_UP: "success",
+        State.CLOSED: "success", State.REWORK: "danger", State.CANCELLED: ""})
+    def state_badge(self, order):
+        return order.state, order.get_state_display()
+
+    @display(description=_("SLA"), label=SlaState.COLOURS)
+    def sla_badge(self, order):
+        state = order_sla_state(order, timezone.now())
+        return state, SlaState.LABELS[state]
+
+    @display(description=_("where"))
+    def where(self, order):
+        return str(order.unit) if order.unit_id else order.location
+
+    # Actions: buttons on the form post here; the service decides, the page reports.
+    def get_urls(self):
+        return [path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
+                     name="property_service_workorder_act")] + super().get_urls()
+
+    def act_view(self, request, object_id):
+        order = get_object_or_404(self.get_queryset(request), pk=object_id)
+        back = redirect(reverse("admin:property_service_workorder_change", args=[order.pk]))
+        if request.method != "POST":
+            return back
+        form = ActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(f"{k}: {' '.join(v)}"
+                                              for k, v in form.errors.items()))
+            return back
+        data = form.cleaned_data
+        try:
+            self._act(request.user, order, data)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Done."))
+        return back
+
+    def _act(self, user, order, data):
+        action = data["action"]
+        if action == "pause":
+            return services.pause_clock(order_id=order.pk, user=user, reason=data["comment"])
+        if action == "resume":
+            return services.resume_clock(order_id=order.pk, user=user, note=data["comment"])
+        if action == "follow_up":
+            return services.record_follow_up(
+                order_id=order.pk, user=user, answered=data["answered"],
+                result=data["result"], satisfaction=data["satisfaction"], note=data["comment"])
+        return services.transition_work_order(
+            order_id=order.pk, user=user, action=action,
+            expected_state=data["expected_state"] or None, comment=data["comment"],
+            team=data["team"], assignee=data["assignee"],
+            appointment_at=data["appointment_at"], parts_note=data["parts_note"])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            user = request.user
+            context.update({
+                "wo_actions": available_actions(obj, user),
+                "wo_act_url": reverse("admin:property_service_workorder_act", args=[obj.pk]),
+                "wo_teams": scope(Team.objects.all(), user),
+                "wo_members": TeamMember.objects.filter(
+                    team__in=scope(Team.objects.all(), user)).select_related("user", "team"),
+                "wo_can_pause": user.has_perm("property_service.pause_workorder")
+                and obj.state in OPEN_STATES,
+                "wo_pending_follow_up": obj.follow_ups.filter(
+                    status=FollowUp.Status.PENDING).last()
+                if user.has_perm("property_service.follow_up_workorder") else None,
+                "wo_events": obj.events.select_related("by"),
+                "wo_pauses": obj.pauses.select_related("paused_by", "resumed_by"),
+                "wo_earlier": obj.earlier_reports.all(),
+                "wo_sla": SlaState.LABELS[order_sla_state(obj, timezone.now())],
+                "wo_satisfaction_choices": range(1, 6),
+                "wo_follow_up_results": FollowUp.Result.choices,
+            })
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(BaseAdmin):
+    list_display = ["work_order", "due_at", "status", "attempts", "result", "satisfaction",
+                    "done_by"]
+    list_filter = ["status", ("work_order__community", ScopedRelatedFilter)]
+    list_select_related = ["work_order", "done_by"]
+    search_fields = ["=work_order__number"]
+    readonly_fields = ["work_order", "due_at", "status", "attempts", "result", "satisfaction",
+                       "note", "done_by", "done_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class TeamMemberInline(BaseTabularInline):
+    model = TeamMember
+    fields = ["user", "on_duty", "last_assigned_at"]
+    readonly_fields = ["last_assigned_at"]
+    autocomplete_fields = ["user"]
+    show_change_link = False
+
+
+@admin.register(Team)
+class TeamAdmin(BaseAdmin):
+    list_display = ["code", "name", "kind", "community", "dispatch_mode", "take_within_minutes"]
+    list_filter = ["kind", "dispatch_mode"]
+    search_fields = ["^code", "^name"]
+    inlines = [TeamMemberInline]
+
+
+@admin.register(WorkOrderCategory)
+class WorkOrderCategoryAdmin(BaseAdmin):
+    list_display = ["code", "name", "default_team", "default_priority", "is_active"]
+    list_filter = ["default_priority", "is_active"]
+    list_select_related = ["default_team"]
+    search_fields = ["^code", "^name"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(BaseAdmin):
+    list_display = ["__str__", "respond_within", "respond_unit", "complete_within",
+                    "complete_unit", "warn_at_percent", "manager_after_minutes"]
+    list_filter = ["priority"]
+    list_select_related = ["community", "calendar"]
+
+
+class CalendarDayInline(BaseTabularInline):
+    model = CalendarDay
+    fields = ["date", "is_workday", "name"]
+    show_change_link = False
+
+
+@admin.register(WorkingCalendar)
+class WorkingCalendarAdmin(BaseAdmin):
+    list_display = ["code", "name", "workday_start", "workday_end", "weekdays", "is_default"]
+    inlines = [CalendarDayInline]

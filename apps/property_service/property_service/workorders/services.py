@@ -1,0 +1,317 @@
+"""Writes of work orders. Admin pages, the API and jobs call these and nothing else.
+
+Each service is atomic: it locks the order row, checks the state and the user's right, changes
+fields, saves with the state guard of ``ConcurrentTransitionMixin``, writes the timeline event,
+and sends notifications once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from ..access.scoping import scope
+from ..access.selectors import users_with_role
+from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.models import Notification
+from ..core.notifications import notify
+from . import sla
+from .models import (
+    FollowUp,
+    Priority,
+    SlaPause,
+    Team,
+    TeamMember,
+    WorkOrder,
+    WorkOrderCounter,
+    WorkOrderEvent,
+)
+from .permissions import action_named, is_team_member, may_fire
+from .rules import follow_up_delay, repeat_window, rule
+from .states import OPEN_STATES, RESPONDED_STATES, State
+
+
+def next_number(*, at: datetime.datetime) -> str:
+    """``WO-YYYYMM-NNNNN``: per month, gapless. Must run inside the creating transaction: the
+    counter row stays locked until it commits, so concurrent intakes queue up, and a rolled-back
+    intake gives its number back."""
+    month = timezone.localtime(at).strftime("%Y%m")
+    try:
+        with transaction.atomic():
+            WorkOrderCounter.objects.get_or_create(month=month)
+    except IntegrityError:
+        pass  # created by a concurrent intake a moment ago
+    counter = WorkOrderCounter.objects.select_for_update().get(month=month)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"WO-{month}-{counter.last:05d}"
+
+
+def _event(order, *, action, by, comment="", from_state="", to_state=""):
+    return WorkOrderEvent.objects.create(work_order=order, action=action, by=by, comment=comment,
+                                         from_state=from_state, to_state=to_state)
+
+
+def _set_deadlines(order: WorkOrder) -> None:
+    policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
+    due = sla.deadlines(policy, order.reported_at)
+    order.respond_by, order.complete_by = due.respond_by, due.complete_by
+
+
+def _earlier_reports(order: WorkOrder):
+    if order.unit_id is None:
+        return WorkOrder.objects.none()
+    return (WorkOrder.objects.filter(unit_id=order.unit_id, category_id=order.category_id,
+                                     reported_at__gte=order.reported_at - repeat_window(),
+                                     reported_at__lte=order.reported_at)
+            .exclude(pk=order.pk).exclude(state=State.CANCELLED))
+
+
+@transaction.atomic
+def create_work_order(*, by, community, category, channel, description, unit=None, location="",
+                      resident=None, priority=None, reported_at=None) -> WorkOrder:
+    """Record a repair request: numbered, routed by its category, given its SLA deadlines, and
+    flagged as a repeat when the same unit reported the same problem recently."""
+    order = WorkOrder(
+        community=community, unit=unit, location=location, resident=resident, channel=channel,
+        category=category, priority=priority or category.default_priority,
+        description=description, team=category.default_team,
+        reported_at=reported_at or timezone.now(),
+    )
+    order.full_clean(exclude=["number", "state"])
+    order.number = next_number(at=order.reported_at)
+    earlier = list(_earlier_reports(order).order_by("reported_at"))
+    if len(earlier) >= int(rule("REPEAT_MIN_EARLIER")):
+        # The third report of one problem is not a routine repair: urgent, and the supervisor's.
+        order.is_repeat = True
+        order.priority = Priority.URGENT
+    _set_deadlines(order)
+    order.save()
+    _event(order, action="created", by=by, to_state=order.state,
+           comment=_("Reported by %(channel)s") % {"channel": order.get_channel_display()})
+    if order.is_repeat:
+        order.earlier_reports.set(earlier)
+        supervisors = users_with_role("CS Supervisor", order.community_id)
+        message = _("%(number)s: %(unit)s reported %(category)s again (%(count)d times in "
+                    "%(days)d days).") % {
+            "number": order.number, "unit": order.unit, "category": order.category,
+            "count": len(earlier) + 1, "days": repeat_window().days}
+        notify(users=supervisors, kind=Notification.Kind.REPEAT_REPORT, message=message,
+               target=order, dedupe_key=f"wo:{order.pk}:repeat")
+    return order
+
+
+def _lock(order_id: int, user) -> WorkOrder:
+    try:
+        return scope(WorkOrder.objects.all(), user).select_for_update().get(pk=order_id)
+    except WorkOrder.DoesNotExist:
+        raise NotAllowed(_("This work order does not exist or is not yours to handle.")) from None
+
+
+def _round_robin_member(team: Team):
+    member = (TeamMember.objects.select_for_update().filter(team=team, on_duty=True,
+                                                            user__is_active=True)
+              .order_by("last_assigned_at", "id").first())
+    if member is None:
+        raise ActionError(_("Nobody in team %(team)s is on duty.") % {"team": team},
+                          field="assignee")
+    member.last_assigned_at = timezone.now()
+    member.save(update_fields=["last_assigned_at"])
+    return member.user
+
+
+def _dispatch(order: WorkOrder, *, team, assignee):
+    team = team or order.team
+    if team is None:
+        raise ActionError(_("Choose the team to send this order to."), field="team")
+    if team.community_id not in (None, order.community_id):
+        raise ActionError(_("This team works for another community."), field="team")
+    if assignee is not None and not is_team_member(assignee, team.pk):
+        raise ActionError(_("%(user)s is not a member of %(team)s.")
+                          % {"user": assignee, "team": team}, field="assignee")
+    if assignee is None:
+        if team.dispatch_mode == Team.DispatchMode.DIRECT:
+            raise ActionError(_("Choose the technician: this team takes direct assignments."),
+                              field="assignee")
+        if team.dispatch_mode == Team.DispatchMode.ROUND_ROBIN:
+            assignee = _round_robin_member(team)
+    order.team, order.assignee = team, assignee
+    order.dispatched_at = timezone.now()
+
+
+@transaction.atomic
+def transition_work_order(*, order_id: int, user, action: str, expected_state: str | None = None,
+                          comment: str = "", team=None, assignee=None, appointment_at=None,
+                          parts_note: str = "") -> WorkOrder:
+    """Fire ``action`` on the order. Exactly one of two concurrent calls wins; the other gets
+    ``ConcurrentChange`` (it saw a state that is no longer the order's)."""
+    act = action_named(action)
+    if act is None:
+        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    order = _lock(order_id, user)
+    if expected_state and order.state != expected_state:
+        raise ConcurrentChange()
+    if order.state not in act.sources:
+        raise NotAllowed(_("“%(action)s” is not possible while the order is %(state)s.")
+                         % {"action": act.label, "state": order.get_state_display()})
+    if not may_fire(order, user, act):
+        raise NotAllowed(_("You may not “%(action)s” this work order.") % {"action": act.label})
+    comment = (comment or "").strip()
+    if act.needs_comment and not comment:
+        raise ActionError(_("Say why: a comment is required."), field="comment")
+    now = timezone.now()
+    from_state = order.state
+    if act.name == "dispatch":
+        _dispatch(order, team=team, assignee=assignee)
+    elif act.name == "take":
+        order.assignee = user
+    elif act.name == "accept":
+        order.appointment_at = appointment_at or order.appointment_at
+    elif act.name == "complete":
+        order.completed_at = now
+        order.parts_note = parts_note or order.parts_note
+    elif act.name in ("fail_acceptance", "reopen"):
+        order.completed_at = None
+    elif act.name == "cancel":
+        order.cancel_reason = comment
+    elif act.name == "close":
+        order.closed_at = now
+    if act.target in RESPONDED_STATES and order.responded_at is None:
+        order.responded_at = now
+    getattr(order, act.name)()
+    try:
+        order.save()
+    except ConcurrentTransition:
+        raise ConcurrentChange() from None
+    _event(order, action=act.name, by=user, comment=comment, from_state=from_state,
+           to_state=order.state)
+    if act.name == "pass_acceptance":
+        _open_follow_up(order, now=now)
+    if act.name == "dispatch" and order.assignee_id is not None:
+        notify(users=[order.assignee], kind=Notification.Kind.ASSIGNED, target=order,
+               message=_("%(number)s assigned to you: %(category)s at %(where)s.") % {
+                   "number": order.number, "category": order.category,
+                   "where": order.unit or order.location},
+               dedupe_key=f"wo:{order.pk}:assigned:{order.events.count()}")
+    return order
+
+
+def _open_follow_up(order: WorkOrder, *, now) -> FollowUp:
+    follow_up = FollowUp.objects.create(work_order=order, due_at=now + follow_up_delay())
+    agents = users_with_role("CS Agent", order.community_id)
+    notify(users=agents, kind=Notification.Kind.FOLLOWUP_DUE, target=order,
+           message=_("%(number)s: follow-up call due by %(due)s.") % {
+               "number": order.number,
+               "due": timezone.localtime(follow_up.due_at).strftime("%Y-%m-%d %H:%M")},
+           dedupe_key=f"followup:{follow_up.pk}:due")
+    return follow_up
+
+
+@transaction.atomic
+def record_follow_up(*, order_id: int, user, answered: bool, result: str = "",
+                     satisfaction: int | None = None, note: str = "") -> FollowUp:
+    """Record one call of the order's pending follow-up. Unhappy (score ≤ 2 or not fixed)
+    reopens the order as rework; happy closes it; the third unanswered call closes the
+    follow-up as unreachable (and the order with it)."""
+    if not user.has_perm("property_service.follow_up_workorder"):
+        raise NotAllowed(_("You may not record follow-up calls."))
+    _lock(order_id, user)
+    follow_up = (FollowUp.objects.select_for_update()
+                 .filter(work_order_id=order_id, status=FollowUp.Status.PENDING).last())
+    if follow_up is None:
+        raise ConcurrentChange(_("There is no follow-up call to record. Reload the page."))
+    order = follow_up.work_order
+    now = timezone.now()
+    if not answered:
+        follow_up.attempts += 1
+        follow_up.note = "\n".join(filter(None, [follow_up.note, note]))
+        if follow_up.attempts >= FollowUp.MAX_ATTEMPTS:
+            follow_up.status = FollowUp.Status.UNREACHABLE
+            follow_up.done_by, follow_up.done_at = user, now
+        follow_up.save()
+        _event(order, action="follow_up_no_answer", by=user,
+               comment=_("Call %(n)d unanswered.") % {"n": follow_up.attempts})
+        if follow_up.status == FollowUp.Status.UNREACHABLE:
+            _system_close(order, user=user, comment=_("Resident unreachable after %(n)d calls.")
+                          % {"n": follow_up.attempts})
+        return follow_up
+    if result not in FollowUp.Result.values:
+        raise ActionError(_("Record whether the problem is fixed."), field="result")
+    if satisfaction is None or not 1 <= int(satisfaction) <= 5:
+        raise ActionError(_("Record the resident's satisfaction from 1 to 5."),
+                          field="satisfaction")
+    follow_up.result, follow_up.satisfaction, follow_up.note = result, int(satisfaction), note
+    follow_up.status, follow_up.done_by, follow_up.done_at = FollowUp.Status.DONE, user, now
+    follow_up.save()
+    order.satisfaction, order.resident_comment = follow_up.satisfaction, note
+    order.save(update_fields=["satisfaction", "resident_comment", "updated_at"])
+    unhappy = follow_up.satisfaction <= 2 or result == FollowUp.Result.NOT_FIXED
+    transition_work_order(
+        order_id=order.pk, user=user, action="reopen" if unhappy else "close",
+        comment=note or (_("Follow-up: not fixed or unhappy (%(score)d/5).") if unhappy
+                         else _("Follow-up: satisfied (%(score)d/5).")) % {
+            "score": follow_up.satisfaction})
+    return follow_up
+
+
+def _system_close(order: WorkOrder, *, user, comment: str) -> None:
+    from_state = order.state
+    order.closed_at = timezone.now()
+    order.close()
+    try:
+        order.save()
+    except ConcurrentTransition:
+        raise ConcurrentChange() from None
+    _event(order, action="close", by=user, comment=comment, from_state=from_state,
+           to_state=order.state)
+
+
+@transaction.atomic
+def pause_clock(*, order_id: int, user, reason: str) -> WorkOrder:
+    """Stop the SLA clocks while the order waits on the resident."""
+    if not user.has_perm("property_service.pause_workorder"):
+        raise NotAllowed(_("You may not pause the SLA clock."))
+    order = _lock(order_id, user)
+    if order.state not in OPEN_STATES:
+        raise ActionError(_("Only an open order's clock can be paused."))
+    if order.paused_at is not None:
+        raise ConcurrentChange(_("The clock is already paused."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(_("Say why the clock stops: a reason is required."), field="reason")
+    order.paused_at = timezone.now()
+    order.save(update_fields=["paused_at", "updated_at"])
+    SlaPause.objects.create(work_order=order, paused_at=order.paused_at, paused_by=user,
+                            reason=reason)
+    _event(order, action="pause", by=user, comment=reason)
+    return order
+
+
+@transaction.atomic
+def resume_clock(*, order_id: int, user, note: str = "") -> WorkOrder:
+    """Restart the clocks; each open deadline moves by the time the clock stood still."""
+    if not user.has_perm("property_service.pause_workorder"):
+        raise NotAllowed(_("You may not resume the SLA clock."))
+    order = _lock(order_id, user)
+    if order.paused_at is None:
+        raise ConcurrentChange(_("The clock is not paused."))
+    now = timezone.now()
+    policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
+    if order.responded_at is None and order.respond_by:
+        order.respond_by = sla.resumed_deadline(policy, order.respond_by, order.paused_at, now,
+                                                policy.respond_unit)
+    if order.completed_at is None and order.complete_by:
+        order.complete_by = sla.resumed_deadline(policy, order.complete_by, order.paused_at, now,
+                                                 policy.complete_unit)
+    pause = order.pauses.filter(resumed_at__isnull=True).last()
+    order.paused_at = None
+    order.save(update_fields=["paused_at", "respond_by", "complete_by", "updated_at"])
+    if pause:
+        pause.resumed_at, pause.resumed_by, pause.resume_note = now, user, note
+        pause.save(update_fields=["resumed_at", "resumed_by", "resume_note"])
+    _event(order, action="resume", by=user, comment=note)
+    return order

@@ -1,0 +1,58 @@
+"""Load the company's standards from fixtures/: SLA time standards, teams and categories.
+
+Only what is missing is created: rows staff have edited in the back office are kept, so running
+this on every start is safe.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..core.models import WorkingCalendar
+from ..core.workcalendar import seed_china_calendar
+from .models import Priority, SlaPolicy, Team, WorkOrderCategory
+
+
+def fixtures_dir() -> Path:
+    configured = getattr(settings, "PROPERTY_SERVICE", {}).get("FIXTURES_DIR")
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "fixtures"
+
+
+def _read(name: str) -> dict:
+    with open(fixtures_dir() / name, "rb") as f:
+        return tomllib.load(f)
+
+
+@transaction.atomic
+def load_standards() -> dict[str, int]:
+    year = timezone.localdate().year
+    seed_china_calendar(years=[year, year + 1])
+    calendar = WorkingCalendar.objects.filter(is_default=True).first()
+    created = {"sla_policies": 0, "teams": 0, "categories": 0}
+    for priority, row in _read("sla_standards.toml").items():
+        if priority not in Priority.values:
+            raise ValueError(f"sla_standards.toml: unknown priority {priority!r}")
+        _, new = SlaPolicy.objects.get_or_create(
+            community=None, priority=priority,
+            defaults={"calendar": calendar, **{k: row[k] for k in (
+                "respond_within", "respond_unit", "complete_within", "complete_unit",
+                "warn_at_percent", "manager_after_minutes")}})
+        created["sla_policies"] += new
+    data = _read("work_order_categories.toml")
+    teams = {}
+    for code, row in data.get("teams", {}).items():
+        teams[code], new = Team.objects.get_or_create(
+            code=code, defaults={"name": row["name"], "kind": row["kind"],
+                                 "dispatch_mode": row.get("dispatch_mode", "direct")})
+        created["teams"] += new
+    for code, row in data.get("categories", {}).items():
+        _, new = WorkOrderCategory.objects.get_or_create(
+            code=code, defaults={"name": row["name"], "default_team": teams.get(row.get("team")),
+                                 "default_priority": row["priority"]})
+        created["categories"] += new
+    return created
