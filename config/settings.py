@@ -100,6 +100,8 @@ else:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # A file, not memory: tests of concurrent writers need real locks between connections.
+        "TEST": {"NAME": SITE_DIR / "test.sqlite3"},
     }
 DATABASES = {"default": default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

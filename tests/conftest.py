@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 from property_service.access.models import StaffProfile
 from property_service.access.roles import apply_roles, load_roles
 from property_service.workorders.standards import load_standards
@@ -28,6 +29,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         apply_roles()
         load_standards()
+        # Transactional tests (serialized_rollback=True) restore this state, roles included.
+        for connection in connections.all():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
