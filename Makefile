@@ -25,6 +25,7 @@ install: $(UV)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) apply_roles
+	$(MANAGE) load_standards
 	$(MANAGE) sync_schedules
 	$(MANAGE) load_demo
 	@echo

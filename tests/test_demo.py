@@ -7,11 +7,12 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 
 
 def delete_demo():
-    from property_service.core.models import PersonalDataAccess
+    from property_service.core.models import Notification, PersonalDataAccess
     from property_service.registry.models import Building, ParkingSpace, Vehicle
+    from property_service.workorders.models import TeamMember, WorkOrder, WorkOrderCounter
 
-    for model in (PersonalDataAccess, ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building,
-                  Community):
+    for model in (WorkOrder, WorkOrderCounter, Notification, TeamMember, PersonalDataAccess,
+                  ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=DEMO_USERS).delete()
 
@@ -32,7 +33,11 @@ def _db(db):
 
 
 def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
+    from property_service.workorders.models import WorkOrder
+
     assert Community.objects.count() == 2
+    assert WorkOrder.objects.count() == 40
+    assert WorkOrder.objects.values("state").distinct().count() >= 7
     assert Unit.objects.count() == 600
     assert Resident.objects.count() == 900
     assert Occupancy.objects.filter(end_date__isnull=True).count() > 800

@@ -25,6 +25,8 @@ from .registry.models import (
     Unit,
     Vehicle,
 )
+from .workorders.models import Team, TeamMember
+from .workorders.standards import load_standards
 
 DEMO_PASSWORD = "demo-pass-2026"
 SEED = 20261124
@@ -130,6 +132,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     """Create the demo communities, registry and users, unless they are already there."""
     if demo_loaded():
         return {}
+    load_standards()
     today = today or datetime.date.today()
     gen = _Generator(seed)
     communities, units_by_community = [], {}
@@ -228,6 +231,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     bulk_create_with_history(spaces, ParkingSpace)
 
     _create_demo_users(first_community=communities[0])
+    orders = _create_demo_work_orders(gen, units=units_by_community[communities[0].pk])
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -236,6 +240,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
         "vehicles": len(vehicles),
         "parking_spaces": len(spaces),
         "users": len(DEMO_USERS),
+        "work_orders": orders,
     }
 
 
@@ -249,3 +254,61 @@ def _create_demo_users(*, first_community: Community) -> None:
         profile = StaffProfile.objects.create(user=user, all_communities=not limited)
         if limited:
             profile.communities.add(first_community)
+        if username in DEMO_TEAMS:
+            TeamMember.objects.create(team=Team.objects.get(code=DEMO_TEAMS[username]),
+                                      user=user)
+
+
+# Demo technicians and the team each works in.
+DEMO_TEAMS = {"maintenance": "maintenance", "cleaning": "cleaning", "security": "security"}
+
+DEMO_REPORTS = {
+    "water_leak": ["卫生间天花板漏水", "厨房水管爆裂", "楼上渗水到客厅"],
+    "electrical": ["插座没电", "跳闸后无法合闸"],
+    "lighting": ["楼道灯不亮", "门厅灯闪烁"],
+    "plumbing": ["下水道堵塞", "马桶堵了"],
+    "elevator": ["电梯异响", "电梯门关不上"],
+    "door_access": ["门禁卡刷不开", "单元门锁坏了"],
+    "cleaning": ["楼道有垃圾未清理", "电梯厅地面油污"],
+    "appointment": ["预约更换水龙头", "预约检查热水器"],
+}
+
+
+def _create_demo_work_orders(gen: _Generator, *, units) -> int:
+    """About forty orders in the first community, at every stage of the pipeline."""
+    from django.utils import timezone
+
+    from .workorders import services
+    from .workorders.models import WorkOrderCategory
+
+    User = get_user_model()
+    agent, supervisor = User.objects.get(username="cs_agent"), User.objects.get(
+        username="cs_supervisor")
+    technician, cleaner = User.objects.get(username="maintenance"), User.objects.get(
+        username="cleaning")
+    now = timezone.now()
+    stages = ["new", "dispatched", "accepted", "in_progress", "completed", "follow_up",
+              "closed", "closed", "cancelled"]
+    count = 0
+    for i in range(40):
+        code = gen.rng.choice(list(DEMO_REPORTS))
+        unit = gen.rng.choice(units)
+        order = services.create_work_order(
+            by=agent, community=unit.building.community, unit=unit,
+            channel=gen.rng.choice(["phone", "walk_in", "app", "patrol"]),
+            category=WorkOrderCategory.objects.get(code=code),
+            description=gen.rng.choice(DEMO_REPORTS[code]),
+            reported_at=now - datetime.timedelta(hours=gen.rng.randrange(1, 24 * 20)))
+        count += 1
+        worker = cleaner if code == "cleaning" else technician
+        steps = [("dispatch", agent, {"assignee": worker}), ("accept", worker, {}),
+                 ("start", worker, {}), ("complete", worker, {}),
+                 ("pass_acceptance", agent, {}), ("close", agent, {})]
+        stage = stages[i % len(stages)]
+        if stage == "cancelled":
+            services.transition_work_order(order_id=order.pk, user=supervisor, action="cancel",
+                                           comment="住户已自行修好")
+            continue
+        for action, user, extra in steps[:stages.index(stage)]:
+            services.transition_work_order(order_id=order.pk, user=user, action=action, **extra)
+    return count

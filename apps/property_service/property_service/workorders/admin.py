@@ -48,10 +48,24 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 class PhotoInline(BaseTabularInline):
+    """Photos belong to their order: whoever may edit the order may add and remove them."""
+
     model = WorkOrderPhoto
     fields = ["kind", "image", "uploaded_at"]
     readonly_fields = ["uploaded_at"]
     show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.view_workorder")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.change_workorder")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.change_workorder")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.change_workorder")
 
 
 class ActionForm(forms.Form):

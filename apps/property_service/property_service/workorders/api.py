@@ -76,9 +76,12 @@ class WorkOrderSerializer(ScopedModelSerializer):
         unit = attrs.get("unit")
         if not attrs.get("community") and unit is not None:
             attrs["community"] = unit.building.community
-        if self.instance is None and not attrs.get("community"):
-            raise serializers.ValidationError({"community": [
-                serializers.Field.default_error_messages["required"]]})
+        if self.instance is None:
+            if not attrs.get("community"):
+                raise serializers.ValidationError({"community": [
+                    serializers.Field.default_error_messages["required"]]})
+            if not attrs.get("priority") and attrs.get("category"):
+                attrs["priority"] = attrs["category"].default_priority
         return super().validate(attrs)
 
 

@@ -35,16 +35,25 @@ from .rules import follow_up_delay, repeat_window, rule
 from .states import OPEN_STATES, RESPONDED_STATES, State
 
 
-def next_number(*, at: datetime.datetime) -> str:
-    """``WO-YYYYMM-NNNNN``: per month, gapless. Must run inside the creating transaction: the
-    counter row stays locked until it commits, so concurrent intakes queue up, and a rolled-back
-    intake gives its number back."""
-    month = timezone.localtime(at).strftime("%Y%m")
+def _month(at: datetime.datetime) -> str:
+    return timezone.localtime(at).strftime("%Y%m")
+
+
+def ensure_counter(*, at: datetime.datetime) -> None:
+    """Create the month's counter row if missing. Called before the intake transaction: racing
+    inserts inside it would deadlock on MariaDB (each loser keeps a shared lock on the key)."""
     try:
-        with transaction.atomic():
-            WorkOrderCounter.objects.get_or_create(month=month)
+        WorkOrderCounter.objects.get_or_create(month=_month(at))
     except IntegrityError:
         pass  # created by a concurrent intake a moment ago
+
+
+def next_number(*, at: datetime.datetime) -> str:
+    """``WO-YYYYMM-NNNNN``: per month, gapless. Runs inside the creating transaction: the
+    counter row stays locked until it commits, so concurrent intakes queue up, and a rolled-back
+    intake gives its number back."""
+    month = _month(at)
+    ensure_counter(at=at)
     counter = WorkOrderCounter.objects.select_for_update().get(month=month)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -71,16 +80,24 @@ def _earlier_reports(order: WorkOrder):
             .exclude(pk=order.pk).exclude(state=State.CANCELLED))
 
 
-@transaction.atomic
 def create_work_order(*, by, community, category, channel, description, unit=None, location="",
                       resident=None, priority=None, reported_at=None) -> WorkOrder:
     """Record a repair request: numbered, routed by its category, given its SLA deadlines, and
     flagged as a repeat when the same unit reported the same problem recently."""
+    reported_at = reported_at or timezone.now()
+    ensure_counter(at=reported_at)
+    return _create_work_order(by=by, community=community, category=category, channel=channel,
+                              description=description, unit=unit, location=location,
+                              resident=resident, priority=priority, reported_at=reported_at)
+
+
+@transaction.atomic
+def _create_work_order(*, by, community, category, channel, description, unit, location,
+                       resident, priority, reported_at) -> WorkOrder:
     order = WorkOrder(
         community=community, unit=unit, location=location, resident=resident, channel=channel,
         category=category, priority=priority or category.default_priority,
-        description=description, team=category.default_team,
-        reported_at=reported_at or timezone.now(),
+        description=description, team=category.default_team, reported_at=reported_at,
     )
     order.full_clean(exclude=["number", "state"])
     order.number = next_number(at=order.reported_at)
