@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.models import TimeStampedModel
-from .states import ACTIONS, State
+from .states import ACTIONS, State, event_label
 from .validators import validate_photo
 
 
@@ -134,7 +134,7 @@ class SlaPolicy(TimeStampedModel):
                                  verbose_name=_("working calendar"),
                                  help_text=_("Used by clocks counted in working time."))
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the time used)"), default=80,
+        _("warn at (percent of the time used)"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)])
     manager_after_minutes = models.PositiveIntegerField(
         _("tell the manager after (minutes late)"), default=60)
@@ -164,7 +164,7 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
 
     community_path = "community"
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
     community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
                                   related_name="work_orders", verbose_name=_("community"))
     unit = models.ForeignKey("property_service.Unit", on_delete=models.PROTECT, null=True,
@@ -299,8 +299,8 @@ class WorkOrderEvent(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events",
                                    verbose_name=_("work order"))
     action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=16, blank=True)
-    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    from_state = models.CharField(_("from"), max_length=16, blank=True, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=16, blank=True, choices=State.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                            blank=True, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -313,6 +313,10 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.work_order} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return event_label(self.action)
 
     @classmethod
     def restrict_rows(cls, queryset, user):

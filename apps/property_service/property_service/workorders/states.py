@@ -67,3 +67,17 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
 
 def actions_from(state: str) -> list[Action]:
     return [action for action in ACTIONS.values() if state in action.sources]
+
+
+# Timeline entries that are not transitions.
+EVENT_LABELS = {
+    "created": _("Reported"),
+    "pause": _("SLA clock paused"),
+    "resume": _("SLA clock resumed"),
+    "follow_up_no_answer": _("Follow-up call not answered"),
+}
+
+
+def event_label(name: str) -> str:
+    action = ACTIONS.get(name)
+    return str(action.label if action else EVENT_LABELS.get(name, name))
