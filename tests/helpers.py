@@ -50,3 +50,12 @@ def import_file(client, model: str, content: bytes, *, fmt: str = "xlsx", confir
         return preview, None
     confirmed = client.post(admin_url(model, "process_import"), confirm_form.initial)
     return preview, confirmed
+
+
+def preview_errors(preview) -> str:
+    """Every error an import preview reports, row by row, as text."""
+    result = preview.context["result"]
+    messages = [str(e.error) for row in result.rows for e in row.errors]
+    messages += [f"{row.number}: {row.error_dict}" for row in result.invalid_rows]
+    messages += [str(e.error) for e in result.base_errors]
+    return "\n".join(messages)

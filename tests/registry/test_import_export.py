@@ -4,7 +4,7 @@ is saved; importing the same file twice creates no duplicates; exports import ba
 import pytest
 from property_service.registry.models import Resident, Unit
 
-from tests.helpers import export, import_file, xlsx_bytes, xlsx_rows
+from tests.helpers import export, import_file, preview_errors, xlsx_bytes, xlsx_rows
 
 UNIT_HEADER = ["community", "building", "entrance", "number", "floor", "area", "use", "status",
                "note"]
@@ -23,14 +23,6 @@ def unit_rows(place, *numbers):
         ["AAA", place.building.name, "2", number, 5, 89.5, "residential", "vacant", ""]
         for number in numbers
     ]
-
-
-def preview_errors(preview) -> str:
-    result = preview.context["result"]
-    messages = [str(e.error) for row in result.rows for e in row.errors]
-    messages += [f"{row.number}: {row.error_dict}" for row in result.invalid_rows]
-    messages += [str(e.error) for e in result.base_errors]
-    return "\n".join(messages)
 
 
 def test_a_clean_file_imports_all_its_units(client, staff, place_a):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..access.scoping import scope
-from ..core.admin import BaseAdmin, BaseTabularInline
+from ..core.admin import BaseAdmin, BaseTabularInline, ImportExportAdmin
 from ..core.errors import ActionError
 from ..core.filters import ScopedRelatedFilter
 from ..core.models import CalendarDay, WorkingCalendar
@@ -23,6 +23,7 @@ from .models import (
     WorkOrderPhoto,
 )
 from .permissions import available_actions
+from .resources import WorkOrderResource
 from .selectors import queue_conditions, queue_counts
 from .sla import SlaState, order_sla_state
 from .states import OPEN_STATES, State
@@ -84,7 +85,8 @@ class ActionForm(forms.Form):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(BaseAdmin):
+class WorkOrderAdmin(ImportExportAdmin):
+    resource_classes = [WorkOrderResource]
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
                     "team", "assignee", "reported_at", "is_repeat"]
     list_filter = [QueueFilter, "state", "priority", ("community", ScopedRelatedFilter),

@@ -117,7 +117,9 @@ class WorkOrderFilter(django_filters.FilterSet):
 
 
 class WorkOrderViewSet(ScopedViewSet):
-    base_queryset = WorkOrder.objects.prefetch_related("earlier_reports")
+    base_queryset = WorkOrder.objects.select_related(
+        "community", "unit__building__community", "resident", "category", "team", "assignee",
+    ).prefetch_related("earlier_reports")
     serializer_class = WorkOrderSerializer
     filterset_class = WorkOrderFilter
     search_fields = ["=number", "=unit__number"]

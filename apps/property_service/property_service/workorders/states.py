@@ -72,6 +72,7 @@ def actions_from(state: str) -> list[Action]:
 # Timeline entries that are not transitions.
 EVENT_LABELS = {
     "created": _("Reported"),
+    "imported": _("Imported"),
     "pause": _("SLA clock paused"),
     "resume": _("SLA clock resumed"),
     "follow_up_no_answer": _("Follow-up call not answered"),
