@@ -1,4 +1,4 @@
-"""Registry benchmarks on the demo data set: page and API latency, queries, peak memory.
+"""Registry and work-order benchmarks on the demo data: page and API latency, queries, memory.
 
 Run with `make bench` (site `bench`, a fresh embedded database each run). Results are written to
 benchmarks/results/registry.json and printed.
@@ -38,6 +38,7 @@ def fresh_database():
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
     call_command("apply_roles", stdout=open(os.devnull, "w"))
+    call_command("load_standards", stdout=open(os.devnull, "w"))
     started = time.perf_counter()
     call_command("load_demo", stdout=open(os.devnull, "w"))
     return time.perf_counter() - started
@@ -74,6 +75,9 @@ def main():
         "admin resident list": "/admin/property_service/resident/",
         "admin resident page": f"/admin/property_service/resident/{resident.pk}/change/",
         "admin occupancy list": "/admin/property_service/occupancy/",
+        "admin work order list": "/admin/property_service/workorder/",
+        "admin work order queue: overdue": "/admin/property_service/workorder/?queue=overdue",
+        "api work orders": "/api/v1/work-orders/",
         "api units (50)": "/api/v1/units/",
         "api residents (50)": "/api/v1/residents/",
         "api residents, deep cursor page": None,
@@ -91,6 +95,11 @@ def main():
                     body = client.get(body["next"]).json()
                 url = body["next"]
             results["pages"][f"{username}: {name}"] = measure(client, url)
+    from property_service.workorders.jobs import chase_work_orders
+
+    started = time.perf_counter()
+    chase_work_orders()
+    results["chase_work_orders_ms"] = round((time.perf_counter() - started) * 1000, 1)
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

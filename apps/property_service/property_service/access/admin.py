@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from ..core.admin import BaseStackedInline, ScopedAdmin
+from ..core.admin import BaseStackedInline, ReadOnlyAdmin
 from ..core.models import PersonalDataAccess
 from .models import StaffProfile
 
@@ -47,7 +47,7 @@ class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(ScopedAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     """The log of unmasked views of personal data: read-only, for audits."""
 
     list_display = ["accessed_at", "user", "resident", "channel"]
@@ -55,12 +55,3 @@ class PersonalDataAccessAdmin(ScopedAdmin):
     list_select_related = ["user", "resident"]
     search_fields = ["^user__username", "^resident__name"]
     date_hierarchy = "accessed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -41,6 +41,19 @@ class ScopedAdmin(ScopedFieldsMixin, ModelAdmin):
         return scope(super().get_queryset(request), request.user)
 
 
+class ReadOnlyAdmin(ScopedAdmin):
+    """Logs and messages: listed and read, never added, edited or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class BaseAdmin(SimpleHistoryAdmin, ScopedAdmin):
     """Every domain model's admin: scoped, with its audit history reachable from the form."""
 

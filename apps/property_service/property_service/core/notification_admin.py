@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.decorators import display
 
-from .admin import ScopedAdmin
+from .admin import ReadOnlyAdmin
 from .models import Notification
 from .notifications import mark_read
 
@@ -29,7 +29,7 @@ class ReadStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ScopedAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Every staff user sees their own notifications, and only theirs (superusers included),
     without needing any model permission; nobody adds, edits or deletes them here."""
 
@@ -49,15 +49,6 @@ class NotificationAdmin(ScopedAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("about"))
     def target_link(self, notification):
