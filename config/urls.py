@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -10,5 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("property_service.api.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media (work-order photos) is never served as public files: the admin serves each photo to
+# users who may see its order.

@@ -121,7 +121,9 @@ def test_the_order_list_costs_the_same_queries_for_2_or_12_orders(client, agent,
 
 
 @pytest.mark.parametrize("content,ok", [(PNG, True), (b"%PDF-1.7 not a photo", False)])
-def test_photos_are_checked_by_their_content(client, agent, new_order, content, ok):
+def test_photos_are_checked_by_their_content(client, agent, new_order, content, ok, settings,
+                                             tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     order = new_order()
     client.force_login(agent)
     data = {"location": "", "resident": "", "description": order.description,
@@ -131,3 +133,19 @@ def test_photos_are_checked_by_their_content(client, agent, new_order, content, 
     response = client.post(admin_url("workorder", "change", order.pk), data)
     assert (response.status_code == 302) == ok
     assert order.photos.count() == (1 if ok else 0)
+
+
+def test_photos_are_served_only_to_users_who_see_the_order(client, agent, cleaner, new_order,
+                                                           settings, tmp_path):
+    from property_service.workorders.models import WorkOrderPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    order = new_order()
+    photo = WorkOrderPhoto.objects.create(work_order=order,
+                                          image=SimpleUploadedFile("leak.png", PNG))
+    url = f"/admin/property_service/workorder/photo/{photo.pk}/"
+    client.force_login(agent)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    client.force_login(cleaner)  # another team's technician
+    assert client.get(url).status_code == 404

@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
@@ -52,9 +55,16 @@ class PhotoInline(BaseTabularInline):
     """Photos belong to their order: whoever may edit the order may add and remove them."""
 
     model = WorkOrderPhoto
-    fields = ["kind", "image", "uploaded_at"]
-    readonly_fields = ["uploaded_at"]
+    fields = ["kind", "image", "view_photo", "uploaded_at"]
+    readonly_fields = ["view_photo", "uploaded_at"]
     show_change_link = False
+
+    @display(description=_("view"))
+    def view_photo(self, photo):
+        if not photo.pk:
+            return "—"
+        url = reverse("admin:property_service_workorder_photo", args=[photo.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("property_service.view_workorder")
@@ -154,8 +164,20 @@ class WorkOrderAdmin(ImportExportAdmin):
 
     # Actions: buttons on the form post here; the service decides, the page reports.
     def get_urls(self):
-        return [path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
-                     name="property_service_workorder_act")] + super().get_urls()
+        return [
+            path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
+                 name="property_service_workorder_act"),
+            path("photo/<int:photo_id>/", self.admin_site.admin_view(self.photo_view),
+                 name="property_service_workorder_photo"),
+        ] + super().get_urls()
+
+    def photo_view(self, request, photo_id):
+        """Photos are served only to users who may see their order (media is not public)."""
+        photo = get_object_or_404(WorkOrderPhoto.objects.filter(
+            work_order__in=self.get_queryset(request)), pk=photo_id)
+        if not self.has_view_permission(request, photo.work_order):
+            raise PermissionDenied
+        return FileResponse(photo.image.open("rb"))
 
     def act_view(self, request, object_id):
         order = get_object_or_404(self.get_queryset(request), pk=object_id)
