@@ -182,6 +182,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set (work-order and category priorities are the same set).
+    "ENUM_NAME_OVERRIDES": {
+        "PriorityEnum": "property_service.workorders.models.Priority",
+    },
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import ID_A, ID_B, PHONE_A, PHONE_B
+from tests.conftest import ID_A, ID_B, PHONE_A, PHONE_B, ROLE_NAMES
 from tests.factories.registry import ParkingSpaceFactory, VehicleFactory
 
 SKIP = ("/logout", "/delete/", "/password/", "/import/", "/export/", "/i18n/")
@@ -29,7 +29,7 @@ def world(place_a, place_b):
     return place_a, place_b
 
 
-def crawl(client, limit=400):
+def crawl(client, limit=400, errors=None):
     seen, queue, pages = set(), ["/admin/", "/api/v1/"], []
     while queue and len(seen) < limit:
         url = queue.pop(0)
@@ -37,6 +37,8 @@ def crawl(client, limit=400):
             continue
         seen.add(url)
         response = client.get(url, HTTP_ACCEPT="text/html,application/json")
+        if errors is not None and response.status_code >= 500:
+            errors.append((url, response.status_code))
         if response.status_code != 200:
             continue
         text = response.content.decode("utf-8", errors="replace")
@@ -68,3 +70,22 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_no_page_a_role_can_reach_fails(client, make_staff, world, role):
+    from django.utils import timezone
+    from property_service.workorders import services
+    from property_service.workorders.models import WorkOrderCategory
+
+    place_a, _ = world
+    agent = make_staff("CS Agent")
+    order = services.create_work_order(
+        by=agent, community=place_a.community, unit=place_a.unit, channel="phone",
+        category=WorkOrderCategory.objects.get(code="water_leak"), description="漏水",
+        reported_at=timezone.now())
+    services.pause_clock(order_id=order.pk, user=agent, reason="等待住户")
+    client.force_login(make_staff(role))
+    errors = []
+    pages = crawl(client, limit=250, errors=errors)
+    assert pages and errors == []
