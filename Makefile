@@ -8,6 +8,8 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # The MariaDB driver is only installed where a MariaDB/MySQL server is configured.
 UV_GROUPS := $(if $(findstring mysql,$(DATABASE_URL)),--group mariadb,)
 MANAGE := $(UV) run --no-sync python manage.py
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: help install run serve test lint check-migrations bench messages
 
@@ -21,6 +23,12 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen $(UV_GROUPS)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }; \
+	else echo "The browser tests need Chromium at $(CHROMIUM) (Debian: sudo apt-get install chromium)"; exit 1; fi
 
 run: install
 	$(MANAGE) migrate --noinput
@@ -39,7 +47,7 @@ serve:
 	$(UV) run --no-sync honcho -f Procfile start
 
 test: export SITE = test
-test: install
+test: install $(CHROMIUM)
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)
 
 lint: install

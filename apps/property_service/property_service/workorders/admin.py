@@ -108,8 +108,9 @@ class WorkOrderAdmin(ImportExportAdmin):
     autocomplete_fields = ["unit", "resident"]
     inlines = [PhotoInline]
     date_hierarchy = "reported_at"
-    change_form_before_template = "property_service/work_order_actions.html"
-    change_form_after_template = "property_service/work_order_timeline.html"
+    # Outside the admin form: the action forms must not nest inside it.
+    change_form_outer_before_template = "property_service/work_order_actions.html"
+    change_form_outer_after_template = "property_service/work_order_timeline.html"
     add_fields = ["community", "unit", "location", "resident", "channel", "category", "priority",
                   "description"]
     change_fields = ["number", "state", "community", "unit", "location", "resident", "channel",
