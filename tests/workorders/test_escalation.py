@@ -3,9 +3,8 @@ once per deadline, however often the job runs; a late run catches up."""
 
 import datetime
 
-from property_service.core.models import Notification
+from property_service.core.models import EscalationStep, Notification
 from property_service.workorders.jobs import chase_work_orders
-from property_service.workorders.models import SlaNotice
 
 from tests.workorders.conftest import at, fire
 
@@ -29,7 +28,7 @@ def test_the_assignee_is_warned_at_80_percent_once(new_order, technician, agent)
     chase_work_orders(now=at("2026-11-25 03:37"))
     chase_work_orders(now=at("2026-11-25 03:38"))
     assert kinds(technician).count("sla_warning") == 1
-    assert SlaNotice.objects.filter(work_order=order, step="warning").count() == 1
+    assert EscalationStep.objects.filter(target_id=order.pk, step="warning").count() == 1
 
 
 def test_breach_goes_to_the_supervisor_and_an_aged_breach_to_the_manager(
@@ -60,7 +59,7 @@ def test_running_the_job_twice_sends_one_notification_per_step(new_order, superv
 def test_a_late_run_catches_up_on_every_missed_step(new_order, supervisor, manager):
     new_order("water_leak", reported_at=at("2026-11-25 02:00"))  # never dispatched
     chase_work_orders(now=at("2026-11-26 12:00"))
-    steps = set(SlaNotice.objects.values_list("clock", "step"))
+    steps = set(EscalationStep.objects.values_list("clock", "step"))
     assert steps == {("respond", "warning"), ("respond", "breach"), ("respond", "manager"),
                      ("complete", "warning"), ("complete", "breach"), ("complete", "manager")}
     assert kinds(supervisor) == ["sla_breach", "sla_breach"]
@@ -82,7 +81,7 @@ def test_a_pooled_order_nobody_takes_goes_to_the_supervisor(new_order, agent, cl
     later = order.dispatched_at + datetime.timedelta(minutes=16)
     chase_work_orders(now=later)
     chase_work_orders(now=later)
-    assert SlaNotice.objects.filter(work_order=order, clock="take").count() == 1
+    assert EscalationStep.objects.filter(target_id=order.pk, clock="take").count() == 1
     assert Notification.objects.filter(user=supervisor, kind="sla_breach",
                                        message__contains="taking").count() == 1
 

@@ -1,7 +1,13 @@
 """Django discovers models here; they live in their domain packages."""
 
 from .access.models import StaffProfile
-from .core.models import CalendarDay, Notification, PersonalDataAccess, WorkingCalendar
+from .core.models import (
+    CalendarDay,
+    EscalationStep,
+    Notification,
+    PersonalDataAccess,
+    WorkingCalendar,
+)
 from .registry.models import (
     Building,
     Community,
@@ -13,7 +19,6 @@ from .registry.models import (
 )
 from .workorders.models import (
     FollowUp,
-    SlaNotice,
     SlaPause,
     SlaPolicy,
     Team,
@@ -27,9 +32,9 @@ from .workorders.models import (
 
 __all__ = [
     "CalendarDay",
+    "EscalationStep",
     "FollowUp",
     "Notification",
-    "SlaNotice",
     "SlaPause",
     "SlaPolicy",
     "Team",

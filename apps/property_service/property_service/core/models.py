@@ -142,3 +142,33 @@ class Notification(models.Model):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+
+class EscalationStep(models.Model):
+    """One step of an escalation ladder, taken for one deadline of one record (a work order, a
+    complaint...). The unique constraint is what makes each step happen exactly once, however
+    often and however late the chasing job runs; a new deadline starts a new ladder."""
+
+    class Step(models.TextChoices):
+        WARNING = "warning", _("Warning to the person responsible")
+        BREACH = "breach", _("Breach: supervisor told")
+        MANAGER = "manager", _("Aged breach: manager told")
+
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                    verbose_name=_("about"))
+    target_id = models.PositiveBigIntegerField(_("about id"))
+    clock = models.CharField(_("deadline"), max_length=32)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    deadline = models.DateTimeField(_("due at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id", "clock", "step",
+                                            "deadline"], name="escalation_step_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.target_type_id}:{self.target_id} {self.clock} {self.step}"

@@ -347,40 +347,6 @@ class SlaPause(models.Model):
         return f"{self.work_order} {self.paused_at:%Y-%m-%d %H:%M}"
 
 
-class SlaNotice(models.Model):
-    """One step of the chasing ladder, taken for one deadline of one order. The unique
-    constraint is what makes each step happen exactly once, however often the job runs."""
-
-    class Clock(models.TextChoices):
-        RESPOND = "respond", _("Respond")
-        COMPLETE = "complete", _("Complete")
-        TAKE = "take", _("Take from the pool")
-
-    class Step(models.TextChoices):
-        WARNING = "warning", _("Warning to the assignee")
-        BREACH = "breach", _("Breach: supervisor told")
-        MANAGER = "manager", _("Aged breach: manager told")
-
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="notices",
-                                   verbose_name=_("work order"))
-    clock = models.CharField(_("clock"), max_length=16, choices=Clock.choices)
-    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
-    # The deadline this step was taken for: a new deadline (rework, resume) starts a new ladder.
-    deadline = models.DateTimeField(_("deadline"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("SLA notice")
-        verbose_name_plural = _("SLA notices")
-        constraints = [
-            models.UniqueConstraint(fields=["work_order", "clock", "step", "deadline"],
-                                    name="sla_notice_once_per_step"),
-        ]
-
-    def __str__(self):
-        return f"{self.work_order} {self.clock} {self.step}"
-
-
 class FollowUp(TimeStampedModel):
     """The follow-up call (回访) after the resident accepted the repair."""
 
