@@ -47,7 +47,7 @@ def test_each_action_for_each_role(make_staff, place_a, maintenance_team, role, 
         assert not order.events.exists()
 
 
-@pytest.mark.parametrize("name", [n for n, a in ACTIONS.items() if a.own_orders_only
+@pytest.mark.parametrize("name", [n for n, a in ACTIONS.items() if a.own_records_only
                                   and n != "take"])
 def test_a_technician_may_not_work_someone_elses_order(technician, other_technician, place_a,
                                                       maintenance_team, name):

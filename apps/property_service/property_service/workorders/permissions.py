@@ -15,7 +15,7 @@ def is_team_member(user, team_id: int | None) -> bool:
 def may_fire(order: WorkOrder, user, action: Action) -> bool:
     if not user.has_perm(f"property_service.{action.permission}"):
         return False
-    if not action.own_orders_only:
+    if not action.own_records_only:
         return True
     if action.name == "take":
         # The pool: unassigned orders of the technician's team.

@@ -3,10 +3,11 @@ fired by whom. ``services.transition_work_order`` is the one place that applies 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ..core import workflow
+from ..core.workflow import Action, index
 
 
 class State(models.TextChoices):
@@ -28,30 +29,17 @@ RESPONDED_STATES = (State.DISPATCHED, State.ACCEPTED)
 DONE_STATES = (State.COMPLETED, State.FOLLOW_UP, State.CLOSED)
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    # The permission (from the roles file) a user needs to fire it.
-    permission: str
-    # Technicians may fire it only on orders assigned to them or pooled for their team.
-    own_orders_only: bool = False
-    needs_comment: bool = False
-
-
-ACTIONS: dict[str, Action] = {a.name: a for a in (
+ACTIONS: dict[str, Action] = index((
     Action("dispatch", _("Dispatch"), (State.NEW, State.REWORK), State.DISPATCHED,
            "dispatch_workorder"),
     Action("take", _("Take from the pool"), (State.DISPATCHED,), State.ACCEPTED,
-           "work_workorder", own_orders_only=True),
+           "work_workorder", own_records_only=True),
     Action("accept", _("Accept"), (State.DISPATCHED,), State.ACCEPTED, "work_workorder",
-           own_orders_only=True),
+           own_records_only=True),
     Action("start", _("Start work"), (State.ACCEPTED,), State.IN_PROGRESS, "work_workorder",
-           own_orders_only=True),
+           own_records_only=True),
     Action("complete", _("Complete"), (State.IN_PROGRESS,), State.COMPLETED, "work_workorder",
-           own_orders_only=True),
+           own_records_only=True),
     Action("pass_acceptance", _("Resident accepts"), (State.COMPLETED,), State.FOLLOW_UP,
            "dispatch_workorder"),
     Action("fail_acceptance", _("Resident rejects: rework"), (State.COMPLETED,), State.REWORK,
@@ -62,11 +50,11 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            "follow_up_workorder", needs_comment=True),
     Action("cancel", _("Cancel"), (State.NEW, State.DISPATCHED, State.ACCEPTED, State.REWORK),
            State.CANCELLED, "cancel_workorder", needs_comment=True),
-)}
+))
 
 
 def actions_from(state: str) -> list[Action]:
-    return [action for action in ACTIONS.values() if state in action.sources]
+    return workflow.actions_from(ACTIONS, state)
 
 
 # Timeline entries that are not transitions.
