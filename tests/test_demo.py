@@ -7,11 +7,11 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 
 
 def delete_demo():
-    from property_service.core.models import Notification, PersonalDataAccess
+    from property_service.core.models import Notification, NumberSequence, PersonalDataAccess
     from property_service.registry.models import Building, ParkingSpace, Vehicle
-    from property_service.workorders.models import TeamMember, WorkOrder, WorkOrderCounter
+    from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (WorkOrder, WorkOrderCounter, Notification, TeamMember, PersonalDataAccess,
+    for model in (WorkOrder, NumberSequence, Notification, TeamMember, PersonalDataAccess,
                   ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=DEMO_USERS).delete()

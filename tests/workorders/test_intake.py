@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from property_service.core.models import Notification
-from property_service.workorders.models import WorkOrder, WorkOrderCounter
-from property_service.workorders.services import next_number
+from property_service.core.models import Notification, NumberSequence
+from property_service.core.numbering import next_number
+from property_service.workorders.models import WorkOrder
 
 from tests.workorders.conftest import at, fire
 
@@ -30,12 +30,13 @@ def test_a_failed_intake_gives_its_number_back(new_order, place_a, place_b):
     with pytest.raises(ValidationError):
         new_order(unit=place_b.unit, reported_at=at("2026-11-03 11:00"))  # wrong community
     assert new_order(reported_at=at("2026-11-03 12:00")).number == "WO-202611-00002"
-    assert WorkOrderCounter.objects.get(month="202611").last == 2
+    assert NumberSequence.objects.get(key="WO-202611").last == 2
 
 
 def test_next_number_continues_an_existing_counter(db):
-    WorkOrderCounter.objects.create(month="202611", last=41)
-    assert next_number(at=at("2026-11-24 09:00")) == "WO-202611-00042"
+    NumberSequence.objects.create(key="WO-202611", last=41)
+    assert next_number(prefix="WO", at=at("2026-11-24 09:00")) == "WO-202611-00042"
+    assert next_number(prefix="TS", at=at("2026-11-24 09:00")) == "TS-202611-00001"
 
 
 def test_the_category_routes_the_order(new_order, maintenance_team):

@@ -172,3 +172,13 @@ class EscalationStep(models.Model):
 
     def __str__(self):
         return f"{self.target_type_id}:{self.target_id} {self.clock} {self.step}"
+
+
+class NumberSequence(models.Model):
+    """The last number used per prefix and month (``WO-202611``); see core.numbering."""
+
+    key = models.CharField(max_length=20, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"

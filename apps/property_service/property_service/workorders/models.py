@@ -416,13 +416,3 @@ class WorkOrderPhoto(models.Model):
     def restrict_rows(cls, queryset, user):
         return queryset.filter(work_order__in=WorkOrder.restrict_rows(WorkOrder.objects.all(),
                                                                       user))
-
-
-class WorkOrderCounter(models.Model):
-    """The last number used per month: a locked row makes numbers gapless under concurrency."""
-
-    month = models.CharField(max_length=6, unique=True)  # YYYYMM
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.month}: {self.last}"

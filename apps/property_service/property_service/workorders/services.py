@@ -7,9 +7,7 @@ and sends notifications once the transaction commits.
 
 from __future__ import annotations
 
-import datetime
-
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -19,6 +17,7 @@ from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
 from ..core.notifications import notify
+from ..core.numbering import ensure_sequence, next_number
 from . import sla
 from .models import (
     FollowUp,
@@ -27,37 +26,13 @@ from .models import (
     Team,
     TeamMember,
     WorkOrder,
-    WorkOrderCounter,
     WorkOrderEvent,
 )
 from .permissions import action_named, is_team_member, may_fire
 from .rules import follow_up_delay, repeat_window, rule
 from .states import OPEN_STATES, RESPONDED_STATES, State
 
-
-def _month(at: datetime.datetime) -> str:
-    return timezone.localtime(at).strftime("%Y%m")
-
-
-def ensure_counter(*, at: datetime.datetime) -> None:
-    """Create the month's counter row if missing. Called before the intake transaction: racing
-    inserts inside it would deadlock on MariaDB (each loser keeps a shared lock on the key)."""
-    try:
-        WorkOrderCounter.objects.get_or_create(month=_month(at))
-    except IntegrityError:
-        pass  # created by a concurrent intake a moment ago
-
-
-def next_number(*, at: datetime.datetime) -> str:
-    """``WO-YYYYMM-NNNNN``: per month, gapless. Runs inside the creating transaction: the
-    counter row stays locked until it commits, so concurrent intakes queue up, and a rolled-back
-    intake gives its number back."""
-    month = _month(at)
-    ensure_counter(at=at)
-    counter = WorkOrderCounter.objects.select_for_update().get(month=month)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"WO-{month}-{counter.last:05d}"
+NUMBER_PREFIX = "WO"
 
 
 def _event(order, *, action, by, comment="", from_state="", to_state=""):
@@ -85,7 +60,7 @@ def create_work_order(*, by, community, category, channel, description, unit=Non
     """Record a repair request: numbered, routed by its category, given its SLA deadlines, and
     flagged as a repeat when the same unit reported the same problem recently."""
     reported_at = reported_at or timezone.now()
-    ensure_counter(at=reported_at)
+    ensure_sequence(prefix=NUMBER_PREFIX, at=reported_at)
     return _create_work_order(by=by, community=community, category=category, channel=channel,
                               description=description, unit=unit, location=location,
                               resident=resident, priority=priority, reported_at=reported_at)
@@ -100,7 +75,7 @@ def _create_work_order(*, by, community, category, channel, description, unit, l
         description=description, team=category.default_team, reported_at=reported_at,
     )
     order.full_clean(exclude=["number", "state"])
-    order.number = next_number(at=order.reported_at)
+    order.number = next_number(prefix=NUMBER_PREFIX, at=order.reported_at)
     earlier = list(_earlier_reports(order).order_by("reported_at"))
     if len(earlier) >= int(rule("REPEAT_MIN_EARLIER")):
         # The third report of one problem is not a routine repair: urgent, and the supervisor's.
