@@ -1,6 +1,7 @@
 """Django discovers models here; they live in their domain packages."""
 
 from .access.models import StaffProfile
+from .complaints.models import Complaint, ComplaintEvent, ComplaintStandard
 from .core.models import (
     CalendarDay,
     EscalationStep,
@@ -31,6 +32,9 @@ from .workorders.models import (
 )
 
 __all__ = [
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintStandard",
     "CalendarDay",
     "EscalationStep",
     "FollowUp",

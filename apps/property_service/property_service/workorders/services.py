@@ -94,6 +94,10 @@ def _create_work_order(*, by, community, category, channel, description, unit, l
             "count": len(earlier) + 1, "days": repeat_window().days}
         notify(users=supervisors, kind=Notification.Kind.REPEAT_REPORT, message=message,
                target=order, dedupe_key=f"wo:{order.pk}:repeat")
+        # Complaints build on work orders; imported here to keep that direction.
+        from ..complaints.services import complaint_for_repeat
+
+        complaint_for_repeat(order)
     return order
 
 

@@ -1,4 +1,5 @@
-"""Load the company's standards from fixtures/: SLA time standards, teams and categories.
+"""Load the company's standards from fixtures/: SLA time standards, complaint deadlines, teams
+and work-order categories.
 
 Only what is missing is created: rows staff have edited in the back office are kept, so running
 this on every start is safe.
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..complaints.models import ComplaintStandard, Severity
 from ..core.models import WorkingCalendar
 from ..core.workcalendar import seed_china_calendar
 from .models import Priority, SlaPolicy, Team, WorkOrderCategory
@@ -43,6 +45,13 @@ def load_standards() -> dict[str, int]:
                 "respond_within", "respond_unit", "complete_within", "complete_unit",
                 "warn_at_percent", "manager_after_minutes")}})
         created["sla_policies"] += new
+    created["complaint_standards"] = 0
+    for severity, row in _read("complaint_standards.toml").items():
+        if severity not in Severity.values:
+            raise ValueError(f"complaint_standards.toml: unknown severity {severity!r}")
+        _, new = ComplaintStandard.objects.get_or_create(
+            community=None, severity=severity, defaults={"calendar": calendar, **row})
+        created["complaint_standards"] += new
     data = _read("work_order_categories.toml")
     teams = {}
     for code, row in data.get("teams", {}).items():

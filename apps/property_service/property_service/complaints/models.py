@@ -1,0 +1,222 @@
+"""Complaints (投诉): recorded, handed over, contacted, planned, resolved, followed up."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from ..core.models import TimeStampedModel
+from ..workorders.models import Channel
+from .states import ACTIONS, State
+
+
+class Severity(models.TextChoices):
+    GENERAL = "general", _("General")
+    MAJOR = "major", _("Major")
+
+
+class Category(models.TextChoices):
+    REPAIRS = "repairs", _("Repairs")
+    CLEANING = "cleaning", _("Cleaning")
+    SECURITY = "security", _("Security")
+    PARKING = "parking", _("Parking")
+    NOISE = "noise", _("Noise / neighbours")
+    FEES = "fees", _("Fees")
+    STAFF_ATTITUDE = "staff_attitude", _("Staff attitude")
+    OTHER = "other", _("Other")
+
+
+class ComplaintStandard(TimeStampedModel):
+    """The promises for one severity (DOMAIN.md): each deadline's budget, as data."""
+
+    community_path = "community"
+    community_optional = True
+
+    community = models.ForeignKey("property_service.Community", on_delete=models.CASCADE,
+                                  null=True, blank=True, related_name="complaint_standards",
+                                  verbose_name=_("community"),
+                                  help_text=_("Empty: the company standard."))
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    handover_minutes = models.PositiveIntegerField(_("hand over within (minutes)"))
+    contact_minutes = models.PositiveIntegerField(_("contact within (minutes)"))
+    plan_minutes = models.PositiveIntegerField(_("plan within (minutes)"))
+    answer_minutes = models.PositiveIntegerField(_("answer within (minutes)"))
+    resolve_working_days = models.PositiveIntegerField(_("resolve within (working days)"))
+    follow_up_minutes = models.PositiveIntegerField(
+        _("follow up within (minutes after resolution)"))
+    warn_at_percent = models.PositiveSmallIntegerField(
+        _("warn at (percent of the time used)"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(99)])
+    manager_after_minutes = models.PositiveIntegerField(
+        _("tell the manager after (minutes late)"), default=60)
+    calendar = models.ForeignKey("property_service.WorkingCalendar", on_delete=models.PROTECT,
+                                 verbose_name=_("working calendar"))
+
+    class Meta:
+        verbose_name = _("complaint standard")
+        verbose_name_plural = _("complaint standards")
+        ordering = ["community_id", "severity"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "severity"],
+                                    name="complaint_standard_once",
+                                    violation_error_message=_(
+                                        "This community already has a standard for this "
+                                        "severity.")),
+        ]
+
+    def __str__(self):
+        where = self.community.name if self.community_id else _("company standard")
+        return f"{where}: {self.get_severity_display()}"
+
+
+class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
+    community_path = "community"
+
+    number = models.CharField(_("complaint number"), max_length=20, unique=True,
+                              editable=False)
+    community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
+                                  related_name="complaints", verbose_name=_("community"))
+    unit = models.ForeignKey("property_service.Unit", on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="complaints", verbose_name=_("unit"))
+    resident = models.ForeignKey("property_service.Resident", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="complaints",
+                                 verbose_name=_("complainant"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    category = models.CharField(_("subject"), max_length=20, choices=Category.choices)
+    content = models.TextField(_("content"))
+    request = models.TextField(_("what the resident asks for"), blank=True)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices,
+                                default=Severity.GENERAL)
+    emotional = models.BooleanField(_("resident upset"), default=False)
+    staff_concerned = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                        null=True, blank=True, related_name="+",
+                                        verbose_name=_("staff member concerned"))
+    state = FSMField(_("state"), max_length=16, choices=State.choices, default=State.RECEIVED,
+                     protected=True, db_index=True)
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="complaints_owned",
+                                   verbose_name=_("supervisor"))
+    plan = models.TextField(_("agreed plan"), blank=True)
+    answer = models.TextField(_("answer to the resident"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    withdraw_reason = models.TextField(_("withdrawal reason"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1-5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    manager_acknowledged_at = models.DateTimeField(_("manager acknowledged at"), null=True,
+                                                   blank=True)
+    manager_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                                on_delete=models.PROTECT, null=True,
+                                                blank=True, related_name="+",
+                                                verbose_name=_("acknowledged by"))
+
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    handover_by = models.DateTimeField(_("hand over by"), null=True, blank=True)
+    contact_by = models.DateTimeField(_("contact by"), null=True, blank=True)
+    plan_by = models.DateTimeField(_("plan by"), null=True, blank=True)
+    answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    follow_up_by = models.DateTimeField(_("follow up by"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
+    plan_agreed_at = models.DateTimeField(_("plan agreed at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    work_orders = models.ManyToManyField("property_service.WorkOrder", blank=True,
+                                         related_name="complaints",
+                                         verbose_name=_("work orders"))
+    earlier_complaints = models.ManyToManyField("self", symmetrical=False, blank=True,
+                                                related_name="later_complaints",
+                                                verbose_name=_("earlier complaints"))
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-id"]
+        permissions = [
+            ("assign_complaint", _("Can hand complaints over to a supervisor")),
+            ("handle_complaint", _("Can contact, plan, answer and resolve complaints")),
+            ("acknowledge_complaint", _("Can acknowledge major complaints")),
+            ("follow_up_complaint", _("Can record complaint follow-ups")),
+            ("withdraw_complaint", _("Can record a complaint's withdrawal")),
+        ]
+        indexes = [models.Index(fields=["community", "received_at"])]
+
+    def __str__(self):
+        return self.number or str(_("new complaint"))
+
+    def clean(self):
+        if self.unit_id and self.community_id and \
+                self.unit.building.community_id != self.community_id:
+            raise ValidationError({"unit": _("This unit is in another community.")})
+
+    # django-fsm transitions: the graph is states.ACTIONS; the service checks who may fire them.
+    @transition(field=state, source=ACTIONS["assign"].sources, target=ACTIONS["assign"].target)
+    def assign(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["contact"].sources,
+                target=ACTIONS["contact"].target)
+    def contact(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["agree_plan"].sources,
+                target=ACTIONS["agree_plan"].target)
+    def agree_plan(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["resolve"].sources,
+                target=ACTIONS["resolve"].target)
+    def resolve(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["start_follow_up"].sources,
+                target=ACTIONS["start_follow_up"].target)
+    def start_follow_up(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["close"].sources, target=ACTIONS["close"].target)
+    def close(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["reopen"].sources, target=ACTIONS["reopen"].target)
+    def reopen(self):
+        pass
+
+    @transition(field=state, source=ACTIONS["withdraw"].sources,
+                target=ACTIONS["withdraw"].target)
+    def withdraw(self):
+        pass
+
+
+class ComplaintEvent(models.Model):
+    """The complaint's timeline: every action, with who, when and why."""
+
+    community_path = "complaint__community"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events",
+                                  verbose_name=_("complaint"))
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=16, blank=True, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=16, blank=True, choices=State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                           blank=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.complaint} {self.action}"
