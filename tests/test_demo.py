@@ -7,12 +7,14 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 
 
 def delete_demo():
+    from property_service.complaints.models import Complaint
     from property_service.core.models import Notification, NumberSequence, PersonalDataAccess
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (WorkOrder, NumberSequence, Notification, TeamMember, PersonalDataAccess,
-                  ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
+    for model in (Complaint, WorkOrder, NumberSequence, Notification, TeamMember,
+                  PersonalDataAccess, ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building,
+                  Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=DEMO_USERS).delete()
 
@@ -37,6 +39,9 @@ def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
 
     assert Community.objects.count() == 2
     assert WorkOrder.objects.count() == 40
+    from property_service.complaints.models import Complaint
+
+    assert Complaint.objects.values("state").distinct().count() == 6
     assert WorkOrder.objects.values("state").distinct().count() >= 7
     assert Unit.objects.count() == 600
     assert Resident.objects.count() == 900

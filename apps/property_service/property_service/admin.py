@@ -1,6 +1,7 @@
 """Django discovers the admin here; each domain registers its own pages."""
 
 from .access import admin as access_admin  # noqa: F401
+from .complaints import admin as complaints_admin  # noqa: F401
 from .core import notification_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .workorders import admin as workorders_admin  # noqa: F401

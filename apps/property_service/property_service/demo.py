@@ -232,6 +232,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
 
     _create_demo_users(first_community=communities[0])
     orders = _create_demo_work_orders(gen, units=units_by_community[communities[0].pk])
+    complaints = _create_demo_complaints(gen, units=units_by_community[communities[0].pk])
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -241,6 +242,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
         "parking_spaces": len(spaces),
         "users": len(DEMO_USERS),
         "work_orders": orders,
+        "complaints": complaints,
     }
 
 
@@ -312,3 +314,49 @@ def _create_demo_work_orders(gen: _Generator, *, units) -> int:
         for action, user, extra in steps[:stages.index(stage)]:
             services.transition_work_order(order_id=order.pk, user=user, action=action, **extra)
     return count
+
+
+DEMO_COMPLAINTS = [
+    ("noise", "general", "楼上夜间装修噪音", "要求物业制止夜间施工"),
+    ("cleaning", "general", "垃圾桶满了两天没人清", "尽快清理并增加清运次数"),
+    ("parking", "general", "车位被外来车辆占用", "请安保处理"),
+    ("staff_attitude", "major", "前台人员态度恶劣", "要求道歉"),
+    ("fees", "general", "物业费账单有误", "核对并更正"),
+    ("security", "major", "单元门禁损坏导致陌生人进入", "尽快修复并加强巡逻"),
+]
+
+
+def _create_demo_complaints(gen: _Generator, *, units) -> int:
+    """A handful of complaints in the first community, from just received to closed."""
+    from .complaints import services
+
+    User = get_user_model()
+    desk, supervisor, manager, agent = (User.objects.get(username=u) for u in (
+        "frontdesk", "cs_supervisor", "manager", "cs_agent"))
+    for i, (category, severity, content, request) in enumerate(DEMO_COMPLAINTS):
+        unit = gen.rng.choice(units)
+        complaint = services.create_complaint(
+            by=desk, community=unit.building.community, unit=unit, channel="phone",
+            category=category, severity=severity, content=content, request=request,
+            emotional=severity == "major")
+        steps = i  # the first stays received, the last goes furthest
+        if steps >= 1:
+            services.transition_complaint(complaint_id=complaint.pk, user=desk, action="assign",
+                                          supervisor=supervisor)
+        if steps >= 2:
+            services.transition_complaint(complaint_id=complaint.pk, user=supervisor,
+                                          action="contact")
+        if steps >= 3:
+            services.record_answer(complaint_id=complaint.pk, user=supervisor,
+                                   answer="已与住户沟通，正在处理")
+            if severity == "major":
+                services.acknowledge_major(complaint_id=complaint.pk, user=manager)
+            services.transition_complaint(complaint_id=complaint.pk, user=supervisor,
+                                          action="agree_plan", comment="与住户商定处理方案")
+        if steps >= 4:
+            services.transition_complaint(complaint_id=complaint.pk, user=supervisor,
+                                          action="resolve", comment="已处理完毕")
+        if steps >= 5:
+            services.record_follow_up(complaint_id=complaint.pk, user=agent, satisfied=True,
+                                      satisfaction=4)
+    return len(DEMO_COMPLAINTS)

@@ -32,6 +32,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=5,
     ),
     PeriodicJob(
+        name="complaints: chase deadlines and escalate",
+        func="property_service.complaints.jobs.chase_complaints",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

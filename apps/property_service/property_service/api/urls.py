@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from ..complaints import api as complaints_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
 from .notifications import NotificationViewSet
@@ -18,6 +19,7 @@ router.register("teams", workorders_api.TeamViewSet, basename="team")
 router.register("work-order-categories", workorders_api.WorkOrderCategoryViewSet,
                 basename="work-order-category")
 router.register("work-orders", workorders_api.WorkOrderViewSet, basename="work-order")
+router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

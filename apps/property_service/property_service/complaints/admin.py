@@ -1,0 +1,155 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import display
+
+from ..core.admin import BaseAdmin
+from ..core.errors import ActionError
+from ..core.filters import ScopedRelatedFilter
+from . import services
+from .deadlines import deadline_rows
+from .figures import figures_view
+from .models import Complaint, ComplaintStandard
+from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
+from .states import State
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField()
+    expected_state = forms.CharField(required=False)
+    comment = forms.CharField(required=False)
+    supervisor = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    satisfied = forms.BooleanField(required=False)
+    satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(BaseAdmin):
+    list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
+                    "received_at", "emotional"]
+    list_filter = ["state", "severity", "category", ("community", ScopedRelatedFilter),
+                   "emotional"]
+    list_select_related = ["community", "unit__building__community", "supervisor"]
+    search_fields = ["=number", "=unit__number"]
+    search_help_text = _("Exact complaint number or exact unit number.")
+    autocomplete_fields = ["unit", "resident", "staff_concerned"]
+    date_hierarchy = "received_at"
+    # Outside the admin form: the action forms must not nest inside it.
+    change_form_outer_before_template = "property_service/complaint_actions.html"
+    add_fields = ["community", "unit", "resident", "channel", "category", "severity",
+                  "emotional", "content", "request", "staff_concerned"]
+    change_fields = ["number", "state", "community", "unit", "resident", "channel", "category",
+                     "severity", "emotional", "content", "request", "staff_concerned",
+                     "supervisor", "plan", "answer", "resolution", "withdraw_reason",
+                     "satisfaction", "reopen_count", "manager_acknowledged_at",
+                     "manager_acknowledged_by", "received_at"]
+    editable_after_intake = ["resident", "emotional", "content", "request", "staff_concerned"]
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.change_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f for f in self.change_fields if f not in self.editable_after_intake]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = services.create_complaint(
+            by=request.user, community=data["community"], unit=data.get("unit"),
+            resident=data.get("resident"), channel=data["channel"], category=data["category"],
+            severity=data["severity"], emotional=data.get("emotional", False),
+            content=data["content"], request=data.get("request", ""),
+            staff_concerned=data.get("staff_concerned"))
+        obj.pk, obj.number, obj._state.adding = created.pk, created.number, False
+
+    @display(description=_("state"), ordering="state", label={
+        State.RECEIVED: "info", State.ASSIGNED: "info", State.CONTACTED: "info",
+        State.PLAN_AGREED: "warning", State.RESOLVED: "success", State.FOLLOW_UP: "success",
+        State.CLOSED: "success", State.REOPENED: "danger", State.WITHDRAWN: ""})
+    def state_badge(self, complaint):
+        return complaint.state, complaint.get_state_display()
+
+    @display(description=_("where"))
+    def where(self, complaint):
+        return str(complaint.unit) if complaint.unit_id else complaint.community.name
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
+                 name="property_service_complaint_act"),
+            path("figures/", self.admin_site.admin_view(
+                lambda request: figures_view(request, self)),
+                name="property_service_complaint_figures"),
+        ] + super().get_urls()
+
+    def act_view(self, request, object_id):
+        complaint = get_object_or_404(self.get_queryset(request), pk=object_id)
+        back = redirect(reverse("admin:property_service_complaint_change", args=[complaint.pk]))
+        if request.method != "POST":
+            return back
+        form = ActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(f"{k}: {' '.join(v)}"
+                                              for k, v in form.errors.items()))
+            return back
+        data, user = form.cleaned_data, request.user
+        try:
+            if data["action"] == "acknowledge":
+                services.acknowledge_major(complaint_id=complaint.pk, user=user)
+            elif data["action"] == "answer":
+                services.record_answer(complaint_id=complaint.pk, user=user,
+                                       answer=data["comment"])
+            elif data["action"] == "follow_up":
+                services.record_follow_up(complaint_id=complaint.pk, user=user,
+                                          satisfied=data["satisfied"],
+                                          satisfaction=data["satisfaction"],
+                                          note=data["comment"])
+            else:
+                services.transition_complaint(
+                    complaint_id=complaint.pk, user=user, action=data["action"],
+                    expected_state=data["expected_state"] or None, comment=data["comment"],
+                    supervisor=data["supervisor"])
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Done."))
+        return back
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            user = request.user
+            context.update({
+                "c_actions": [a for a in services.available_actions(obj, user)
+                              if a.name not in ("start_follow_up", "close", "reopen")],
+                "c_act_url": reverse("admin:property_service_complaint_act", args=[obj.pk]),
+                "c_supervisors": get_user_model().objects.filter(
+                    groups__name__in=["CS Supervisor", "Property Manager"],
+                    is_active=True).distinct(),
+                "c_can_acknowledge": obj.severity == "major"
+                and obj.manager_acknowledged_at is None
+                and user.has_perm("property_service.acknowledge_complaint"),
+                "c_can_answer": user.has_perm("property_service.handle_complaint")
+                and obj.state not in (State.RECEIVED, State.WITHDRAWN, State.CLOSED),
+                "c_can_follow_up": user.has_perm("property_service.follow_up_complaint")
+                and obj.state in (State.RESOLVED, State.FOLLOW_UP),
+                "c_deadlines": deadline_rows(obj, timezone.now()),
+                "c_events": obj.events.select_related("by"),
+                "c_work_orders": obj.work_orders.all(),
+            })
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(ComplaintStandard)
+class ComplaintStandardAdmin(BaseAdmin):
+    list_display = ["__str__", "handover_minutes", "contact_minutes", "plan_minutes",
+                    "answer_minutes", "resolve_working_days", "follow_up_minutes"]
+    list_filter = ["severity"]
+    list_select_related = ["community"]

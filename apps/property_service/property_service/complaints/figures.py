@@ -1,0 +1,207 @@
+"""Monthly complaint figures per community (投诉月报), each set against the company's target.
+
+Every figure is computed by the database from whatever queryset it is given; the back-office
+view passes the admin's queryset, which ``access.scoping.scope`` has already limited to the
+user's communities.
+
+Definitions (a complaint belongs to the month, in local time, in which it was received):
+
+- ``on_time_rate``: of the complaints not withdrawn, the percent whose every deadline with a
+  due date was met, i.e. done and done no later than due (one still open counts as not met).
+- ``resolution_rate``: of the complaints not withdrawn, the percent resolved (``resolved_at``
+  set, which covers resolved and follow-up) or closed.
+- ``reopen_rate``: of those resolved or closed, the percent reopened at least once.
+- ``mean_satisfaction``: the mean satisfaction score (1-5) times 20, out of 100, over the
+  complaints that have a score.
+
+A rate whose denominator is zero is ``None``; figures are rounded to one decimal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+import openpyxl
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, DateField, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ..access.scoping import scope
+from ..registry.models import Community
+from .deadlines import DEADLINES
+from .models import Category
+from .states import State
+
+# The company's targets: percent for the rates, a score out of 100 for satisfaction. A figure
+# meets its target when it is at least the target.
+TARGETS = {"on_time_rate": 95, "resolution_rate": 90, "satisfaction": 85}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    target: int | None
+
+
+FIGURES = (
+    Figure("on_time_rate", _("On time (%)"), TARGETS["on_time_rate"]),
+    Figure("resolution_rate", _("Resolved (%)"), TARGETS["resolution_rate"]),
+    Figure("reopen_rate", _("Reopened (%)"), None),
+    Figure("mean_satisfaction", _("Satisfaction (out of 100)"), TARGETS["satisfaction"]),
+)
+
+_COUNTED = ~Q(state=State.WITHDRAWN)
+_RESOLVED = _COUNTED & (Q(resolved_at__isnull=False) | Q(state=State.CLOSED))
+
+
+def _all_deadlines_met() -> Q:
+    condition = Q()
+    for d in DEADLINES:
+        condition &= Q(**{f"{d.due_field}__isnull": True}) | Q(
+            **{f"{d.done_field}__isnull": False, f"{d.done_field}__lte": F(d.due_field)})
+    return condition
+
+
+def _month():
+    return TruncMonth("received_at", output_field=DateField(),
+                      tzinfo=timezone.get_current_timezone())
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def monthly_figures(queryset: QuerySet) -> list[dict]:
+    """One row per (community, local month of receipt), ordered by community name then month.
+
+    Runs exactly one query whatever the number of complaints.
+    """
+    rows = (
+        queryset.order_by()  # an ordering would otherwise join the GROUP BY
+        .annotate(month=_month())
+        .values("community_id", "month", community_name=F("community__name"))
+        .annotate(
+            received=Count("pk"),
+            counted=Count("pk", filter=_COUNTED),
+            on_time=Count("pk", filter=_COUNTED & _all_deadlines_met()),
+            resolved=Count("pk", filter=_RESOLVED),
+            reopened=Count("pk", filter=_RESOLVED & Q(reopen_count__gt=0)),
+            satisfaction=Avg("satisfaction"),
+        )
+        .order_by("community_name", "community_id", "month")
+    )
+    return [{
+        "community_id": row["community_id"],
+        "community": row["community_name"],
+        "month": row["month"],
+        "received": row["received"],
+        "on_time_rate": _percent(row["on_time"], row["counted"]),
+        "resolution_rate": _percent(row["resolved"], row["counted"]),
+        "reopen_rate": _percent(row["reopened"], row["resolved"]),
+        "mean_satisfaction": (None if row["satisfaction"] is None
+                              else round(row["satisfaction"] * 20, 1)),
+    } for row in rows]
+
+
+def top_categories(queryset: QuerySet, limit: int = 3
+                   ) -> dict[tuple[int, datetime.date], list[tuple[str, int]]]:
+    """The ``limit`` most frequent subjects per (community id, month), most frequent first
+    (ties by subject code), as (label, count). Withdrawn complaints count. One query."""
+    counts = (
+        queryset.order_by()
+        .annotate(month=_month())
+        .values("community_id", "month", "category")
+        .annotate(n=Count("pk"))
+        .order_by("community_id", "month", "-n", "category")
+    )
+    labels = dict(Category.choices)
+    top: dict[tuple[int, datetime.date], list[tuple[str, int]]] = {}
+    for row in counts:
+        found = top.setdefault((row["community_id"], row["month"]), [])
+        if len(found) < limit:
+            found.append((str(labels.get(row["category"], row["category"])), row["n"]))
+    return top
+
+
+def _met(value, target) -> bool | None:
+    if target is None or value is None:
+        return None
+    return value >= target
+
+
+def _int_param(request, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def figures_view(request, model_admin):
+    """The figures page (or, with ``?format=xlsx``, the same table as a workbook) for the
+    complaints ``model_admin.get_queryset`` lets the user see, optionally one community/year."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    visible = model_admin.get_queryset(request)
+    queryset = visible
+    community_id, year = _int_param(request, "community"), _int_param(request, "year")
+    if community_id is not None:
+        queryset = queryset.filter(community_id=community_id)
+    if year is not None:
+        queryset = queryset.filter(received_at__year=year)  # in the current time zone
+    rows = monthly_figures(queryset)
+    top = top_categories(queryset)
+    for row in rows:
+        row["top_categories"] = top.get((row["community_id"], row["month"]), [])
+        row["figures"] = [{"key": f.key, "value": row[f.key], "target": f.target,
+                           "met": _met(row[f.key], f.target)} for f in FIGURES]
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(rows)
+    export_query = request.GET.copy()
+    export_query["format"] = "xlsx"
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Complaint figures"),
+        "rows": rows,
+        "figures": FIGURES,
+        "communities": scope(Community.objects.order_by("name"), request.user),
+        "years": [d.year for d in visible.order_by().datetimes("received_at", "year",
+                                                               order="DESC")],
+        "selected_community": community_id,
+        "selected_year": year,
+        "export_query": export_query.urlencode(),
+    }
+    return TemplateResponse(request, "property_service/complaint_figures.html", context)
+
+
+def _column_title(figure: Figure) -> str:
+    if figure.target is None:
+        return str(figure.label)
+    return str(format_lazy(_("{label}, target {target}"), label=figure.label,
+                           target=figure.target))
+
+
+def _xlsx_response(rows: list[dict]) -> HttpResponse:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = str(_("Complaint figures"))[:31]
+    sheet.append([str(_("Community")), str(_("Month")), str(_("Received"))]
+                 + [_column_title(f) for f in FIGURES] + [str(_("Top subjects"))])
+    for row in rows:
+        sheet.append([row["community"], row["month"].strftime("%Y-%m"), row["received"]]
+                     + [row[f.key] for f in FIGURES]
+                     + ["; ".join(f"{label} ({n})" for label, n in row["top_categories"])])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="complaint-figures.xlsx"'
+    return response
