@@ -73,7 +73,8 @@ def test_an_agent_records_a_complaint_through_the_form(client, agent, place_a):
     client.force_login(agent)
     response = client.post(admin_url("complaint", "add"), {
         "community": place_a.community.pk, "unit": place_a.unit.pk, "channel": "walk_in",
-        "category": "noise", "severity": "general", "content": "楼上装修噪音", "request": ""})
+        "category": "noise", "severity": "general", "content": "楼上装修噪音", "request": "",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"})
     assert response.status_code == 302
     assert Complaint.objects.get().number.startswith("TS-")
     bad = client.post(admin_url("complaint", "add"), {
@@ -87,3 +88,28 @@ def test_complaints_show_on_the_unit_page(client, new_complaint, supervisor, pla
     client.force_login(supervisor)
     page = client.get(admin_url("unit", "change", place_a.unit.pk)).content.decode()
     assert complaint.number in page
+
+
+def test_attachments_are_checked_and_served_only_within_scope(client, new_complaint, supervisor,
+                                                              make_staff, place_b, settings,
+                                                              tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from property_service.complaints.models import ComplaintAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    complaint = new_complaint()
+    pdf = b"%PDF-1.7 complaint letter"
+    client.force_login(supervisor)
+    data = {"resident": "", "content": complaint.content, "request": complaint.request,
+            "staff_concerned": "", "attachments-TOTAL_FORMS": "1",
+            "attachments-INITIAL_FORMS": "0", "attachments-0-description": "信",
+            "attachments-0-file": SimpleUploadedFile("letter.pdf", pdf)}
+    assert client.post(admin_url("complaint", "change", complaint.pk), data).status_code == 302
+    attachment = ComplaintAttachment.objects.get()
+    url = f"/admin/property_service/complaint/attachment/{attachment.pk}/"
+    assert b"".join(client.get(url).streaming_content) == pdf
+    data["attachments-0-file"] = SimpleUploadedFile("virus.exe", b"MZ\\x90\\x00")
+    assert client.post(admin_url("complaint", "change", complaint.pk), data).status_code == 200
+    assert ComplaintAttachment.objects.count() == 1
+    client.force_login(make_staff("CS Supervisor", communities=[place_b.community]))
+    assert client.get(url).status_code == 404

@@ -130,3 +130,25 @@ def test_complaints_of_another_community_are_out_of_reach(new_complaint, make_st
     outsider = make_staff("CS Supervisor", communities=[place_b.community])
     with pytest.raises(NotAllowed, match="does not exist or is not yours"):
         act(complaint, outsider, "assign", supervisor=outsider)
+
+
+@pytest.mark.parametrize("name", ["handover", "contact", "plan", "answer", "resolve",
+                                  "follow_up"])
+def test_each_deadline_is_met_on_time_and_missed_when_late(name):
+    from property_service.complaints.deadlines import BY_NAME, deadline_status
+
+    assert name in BY_NAME
+    due = at("2026-11-25 12:00")
+    assert deadline_status(due, at("2026-11-25 12:00"), now=at("2026-11-26 09:00")) == "met"
+    assert deadline_status(due, at("2026-11-25 12:01"), now=at("2026-11-26 09:00")) == "missed"
+    assert deadline_status(due, None, now=at("2026-11-25 11:00")) == "open"
+    assert deadline_status(due, None, now=at("2026-11-25 12:01")) == "overdue"
+
+
+def test_a_general_complaint_received_on_friday_evening_resolves_over_the_weekend(
+        new_complaint):
+    # Friday 20:00 is after working hours: the clock starts Monday 09:00, and 3 working days
+    # after that is Thursday 09:00.
+    complaint = new_complaint(received_at=at("2026-11-27 20:00"))
+    assert complaint.resolve_by == at("2026-12-03 09:00")
+    assert complaint.contact_by == at("2026-11-27 20:30")  # contact runs round the clock

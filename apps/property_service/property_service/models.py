@@ -1,7 +1,12 @@
 """Django discovers models here; they live in their domain packages."""
 
 from .access.models import StaffProfile
-from .complaints.models import Complaint, ComplaintEvent, ComplaintStandard
+from .complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    ComplaintStandard,
+)
 from .core.models import (
     CalendarDay,
     EscalationStep,
@@ -33,6 +38,7 @@ from .workorders.models import (
 
 __all__ = [
     "Complaint",
+    "ComplaintAttachment",
     "ComplaintEvent",
     "ComplaintStandard",
     "CalendarDay",

@@ -1,19 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..core.admin import BaseAdmin
+from ..core.admin import BaseAdmin, BaseTabularInline
 from ..core.errors import ActionError
 from ..core.filters import ScopedRelatedFilter
 from . import services
 from .deadlines import deadline_rows
 from .figures import figures_view
-from .models import Complaint, ComplaintStandard
+from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
 from .states import State
 
@@ -27,6 +30,34 @@ class ActionForm(forms.Form):
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
 
 
+class AttachmentInline(BaseTabularInline):
+    """Attachments belong to their complaint: whoever may edit it may add and remove them."""
+
+    model = ComplaintAttachment
+    fields = ["file", "description", "open_file", "uploaded_at"]
+    readonly_fields = ["open_file", "uploaded_at"]
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.view_complaint")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.change_complaint")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.change_complaint")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("property_service.change_complaint")
+
+    @display(description=_("view"))
+    def open_file(self, attachment):
+        if not attachment.pk:
+            return "—"
+        url = reverse("admin:property_service_complaint_attachment", args=[attachment.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(BaseAdmin):
     list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
@@ -38,6 +69,7 @@ class ComplaintAdmin(BaseAdmin):
     search_help_text = _("Exact complaint number or exact unit number.")
     autocomplete_fields = ["unit", "resident", "staff_concerned"]
     date_hierarchy = "received_at"
+    inlines = [AttachmentInline]
     # Outside the admin form: the action forms must not nest inside it.
     change_form_outer_before_template = "property_service/complaint_actions.html"
     add_fields = ["community", "unit", "resident", "channel", "category", "severity",
@@ -84,10 +116,20 @@ class ComplaintAdmin(BaseAdmin):
         return [
             path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
                  name="property_service_complaint_act"),
+            path("attachment/<int:attachment_id>/", self.admin_site.admin_view(
+                self.attachment_view), name="property_service_complaint_attachment"),
             path("figures/", self.admin_site.admin_view(
                 lambda request: figures_view(request, self)),
                 name="property_service_complaint_figures"),
         ] + super().get_urls()
+
+    def attachment_view(self, request, attachment_id):
+        """Files are served only to users who may see their complaint (media is not public)."""
+        attachment = get_object_or_404(ComplaintAttachment.objects.filter(
+            complaint__in=self.get_queryset(request)), pk=attachment_id)
+        if not self.has_view_permission(request, attachment.complaint):
+            raise PermissionDenied
+        return FileResponse(attachment.file.open("rb"))
 
     def act_view(self, request, object_id):
         complaint = get_object_or_404(self.get_queryset(request), pk=object_id)

@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.models import TimeStampedModel
 from ..workorders.models import Channel
+from ..workorders.validators import validate_attachment
 from .states import ACTIONS, State
 
 
@@ -220,3 +221,27 @@ class ComplaintEvent(models.Model):
 
     def __str__(self):
         return f"{self.complaint} {self.action}"
+
+
+def attachment_path(attachment, filename):
+    return f"complaints/{timezone.now():%Y/%m}/{attachment.complaint_id}/{filename}"
+
+
+class ComplaintAttachment(models.Model):
+    """Evidence the resident or staff provide: photos or PDF documents."""
+
+    community_path = "complaint__community"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE,
+                                  related_name="attachments", verbose_name=_("complaint"))
+    file = models.FileField(_("file"), upload_to=attachment_path,
+                            validators=[validate_attachment])
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.file.name
