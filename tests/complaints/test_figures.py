@@ -173,3 +173,15 @@ def test_the_excel_export_is_the_same_table_under_a_header_row(client, make_staf
         ["Community AAA", "2026-11", 5, 75, 75, 33.3, 73.3,
          "Repairs (3); Cleaning (1); Noise / neighbours (1)"],
     ]
+
+
+def test_a_complaint_still_within_its_times_counts_as_on_time(place_a):
+    from property_service.complaints.figures import monthly_figures
+
+    complaint(place_a, local(2026, 11, 20, 9), State.CONTACTED, due=["handover", "contact"])
+    pending = Complaint.objects.get()
+    pending.plan_by = local(2026, 11, 20, 11)  # due, not done yet
+    pending.save()
+    before = monthly_figures(Complaint.objects.all(), now=local(2026, 11, 20, 10))
+    after = monthly_figures(Complaint.objects.all(), now=local(2026, 11, 20, 12))
+    assert before[0]["on_time_rate"] == 100.0 and after[0]["on_time_rate"] == 0.0

@@ -6,8 +6,8 @@ user's communities.
 
 Definitions (a complaint belongs to the month, in local time, in which it was received):
 
-- ``on_time_rate``: of the complaints not withdrawn, the percent whose every deadline with a
-  due date was met, i.e. done and done no later than due (one still open counts as not met).
+- ``on_time_rate``: of the complaints not withdrawn, the percent that missed no deadline: each
+  deadline with a due date was done no later than due, or is not due yet.
 - ``resolution_rate``: of the complaints not withdrawn, the percent resolved (``resolved_at``
   set, which covers resolved and follow-up) or closed.
 - ``reopen_rate``: of those resolved or closed, the percent reopened at least once.
@@ -62,11 +62,16 @@ _COUNTED = ~Q(state=State.WITHDRAWN)
 _RESOLVED = _COUNTED & (Q(resolved_at__isnull=False) | Q(state=State.CLOSED))
 
 
-def _all_deadlines_met() -> Q:
+def _no_deadline_missed(now) -> Q:
+    """Every deadline met on time, or not yet due: a complaint still within its times is not
+    late."""
     condition = Q()
     for d in DEADLINES:
-        condition &= Q(**{f"{d.due_field}__isnull": True}) | Q(
-            **{f"{d.done_field}__isnull": False, f"{d.done_field}__lte": F(d.due_field)})
+        condition &= (
+            Q(**{f"{d.due_field}__isnull": True})
+            | Q(**{f"{d.done_field}__isnull": False, f"{d.done_field}__lte": F(d.due_field)})
+            | Q(**{f"{d.done_field}__isnull": True, f"{d.due_field}__gt": now})
+        )
     return condition
 
 
@@ -79,11 +84,12 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def monthly_figures(queryset: QuerySet) -> list[dict]:
+def monthly_figures(queryset: QuerySet, now=None) -> list[dict]:
     """One row per (community, local month of receipt), ordered by community name then month.
 
     Runs exactly one query whatever the number of complaints.
     """
+    now = now or timezone.now()
     rows = (
         queryset.order_by()  # an ordering would otherwise join the GROUP BY
         .annotate(month=_month())
@@ -91,7 +97,7 @@ def monthly_figures(queryset: QuerySet) -> list[dict]:
         .annotate(
             received=Count("pk"),
             counted=Count("pk", filter=_COUNTED),
-            on_time=Count("pk", filter=_COUNTED & _all_deadlines_met()),
+            on_time=Count("pk", filter=_COUNTED & _no_deadline_missed(now)),
             resolved=Count("pk", filter=_RESOLVED),
             reopened=Count("pk", filter=_RESOLVED & Q(reopen_count__gt=0)),
             satisfaction=Avg("satisfaction"),

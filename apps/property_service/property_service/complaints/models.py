@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from ..core.models import TimeStampedModel
 from ..workorders.models import Channel
 from ..workorders.validators import validate_attachment
-from .states import ACTIONS, State
+from .states import ACTIONS, State, event_label
 
 
 class Severity(models.TextChoices):
@@ -221,6 +221,10 @@ class ComplaintEvent(models.Model):
 
     def __str__(self):
         return f"{self.complaint} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return event_label(self.action)
 
 
 def attachment_path(attachment, filename):

@@ -27,11 +27,13 @@ OPEN_STATES = (State.RECEIVED, State.ASSIGNED, State.CONTACTED, State.PLAN_AGREE
 ACTIONS: dict[str, Action] = index((
     Action("assign", _("Hand over to the supervisor"), (State.RECEIVED,), State.ASSIGNED,
            "assign_complaint"),
-    Action("contact", _("Resident contacted"), (State.ASSIGNED, State.REOPENED),
+    Action("contact", _("Record the contact with the resident"), (State.ASSIGNED,
+                                                                   State.REOPENED),
            State.CONTACTED, "handle_complaint"),
-    Action("agree_plan", _("Plan agreed"), (State.CONTACTED,), State.PLAN_AGREED,
+    Action("agree_plan", _("Record the agreed plan"), (State.CONTACTED,), State.PLAN_AGREED,
            "handle_complaint", needs_comment=True),
-    Action("resolve", _("Resolved"), (State.PLAN_AGREED,), State.RESOLVED, "handle_complaint",
+    Action("resolve", _("Mark as resolved"), (State.PLAN_AGREED,), State.RESOLVED,
+           "handle_complaint",
            needs_comment=True),
     Action("start_follow_up", _("Start the follow-up"), (State.RESOLVED,), State.FOLLOW_UP,
            "follow_up_complaint"),
@@ -39,10 +41,24 @@ ACTIONS: dict[str, Action] = index((
            "follow_up_complaint"),
     Action("reopen", _("Reopen: resident unhappy"), (State.FOLLOW_UP,), State.REOPENED,
            "follow_up_complaint", needs_comment=True),
-    Action("withdraw", _("Withdrawn"), OPEN_STATES, State.WITHDRAWN, "withdraw_complaint",
+    Action("withdraw", _("Record the withdrawal"), OPEN_STATES, State.WITHDRAWN,
+           "withdraw_complaint",
            needs_comment=True),
 ))
 
 
 def actions_from(state: str) -> list[Action]:
     return workflow.actions_from(ACTIONS, state)
+
+
+EVENT_LABELS = {
+    "created": _("Received"),
+    "acknowledge": _("Acknowledged by the manager"),
+    "answer": _("Answer recorded"),
+    "linked": _("Work order linked"),
+}
+
+
+def event_label(name: str) -> str:
+    action = ACTIONS.get(name)
+    return str(action.label if action else EVENT_LABELS.get(name, name))
