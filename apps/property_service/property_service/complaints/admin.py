@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..core.admin import BaseAdmin, BaseTabularInline
+from ..core.admin import BaseAdmin, OwnedRowsInline
 from ..core.errors import ActionError
 from ..core.filters import ScopedRelatedFilter
 from . import services
@@ -30,25 +30,12 @@ class ActionForm(forms.Form):
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
 
 
-class AttachmentInline(BaseTabularInline):
+class AttachmentInline(OwnedRowsInline):
     """Attachments belong to their complaint: whoever may edit it may add and remove them."""
 
     model = ComplaintAttachment
     fields = ["file", "description", "open_file", "uploaded_at"]
     readonly_fields = ["open_file", "uploaded_at"]
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.view_complaint")
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.change_complaint")
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.change_complaint")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.change_complaint")
 
     @display(description=_("view"))
     def open_file(self, attachment):

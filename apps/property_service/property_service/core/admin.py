@@ -106,5 +106,28 @@ class BaseTabularInline(ScopedFieldsMixin, TabularInline):
     show_change_link = True
 
 
+class OwnedRowsInline(BaseTabularInline):
+    """Rows that belong to their parent (photos, attachments): whoever may edit the parent may
+    add and remove them, whoever may see it may see them."""
+
+    show_change_link = False
+
+    def _parent_perm(self, request, action: str) -> bool:
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_perm(request, "view") or self._parent_perm(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_perm(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_perm(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_perm(request, "change")
+
+
 class BaseStackedInline(ScopedFieldsMixin, StackedInline):
     extra = 0

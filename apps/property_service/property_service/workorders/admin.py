@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..access.scoping import scope
-from ..core.admin import BaseAdmin, BaseTabularInline, ImportExportAdmin
+from ..core.admin import BaseAdmin, BaseTabularInline, ImportExportAdmin, OwnedRowsInline
 from ..core.errors import ActionError
 from ..core.filters import ScopedRelatedFilter
 from ..core.models import CalendarDay, WorkingCalendar
@@ -51,13 +51,12 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PhotoInline(BaseTabularInline):
+class PhotoInline(OwnedRowsInline):
     """Photos belong to their order: whoever may edit the order may add and remove them."""
 
     model = WorkOrderPhoto
     fields = ["kind", "image", "view_photo", "uploaded_at"]
     readonly_fields = ["view_photo", "uploaded_at"]
-    show_change_link = False
 
     @display(description=_("view"))
     def view_photo(self, photo):
@@ -65,18 +64,6 @@ class PhotoInline(BaseTabularInline):
             return "—"
         url = reverse("admin:property_service_workorder_photo", args=[photo.pk])
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.view_workorder")
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.change_workorder")
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.change_workorder")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("property_service.change_workorder")
 
 
 class ActionForm(forms.Form):
