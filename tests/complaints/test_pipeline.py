@@ -152,3 +152,12 @@ def test_a_general_complaint_received_on_friday_evening_resolves_over_the_weeken
     complaint = new_complaint(received_at=at("2026-11-27 20:00"))
     assert complaint.resolve_by == at("2026-12-03 09:00")
     assert complaint.contact_by == at("2026-11-27 20:30")  # contact runs round the clock
+
+
+def test_a_complaint_goes_only_to_a_supervisor_of_its_community(new_complaint, front_desk,
+                                                                make_staff, place_b):
+    outsider = make_staff("CS Supervisor", communities=[place_b.community])
+    with pytest.raises(ActionError, match="cannot handle complaints of this community"):
+        act(new_complaint(), front_desk, "assign", supervisor=outsider)
+    with pytest.raises(ActionError, match="cannot handle"):
+        act(new_complaint(), front_desk, "assign", supervisor=front_desk)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from ..access.scoping import scope
+from ..access.scoping import may_access_community, scope
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
@@ -101,9 +101,10 @@ def transition_complaint(*, complaint_id: int, user, action: str,
     now, from_state = timezone.now(), complaint.state
     if act.name == "assign":
         supervisor = supervisor or user
-        if not supervisor.has_perm("property_service.handle_complaint"):
-            raise ActionError(_("%(user)s cannot handle complaints.") % {"user": supervisor},
-                              field="supervisor")
+        if not (supervisor.is_active and supervisor.has_perm("property_service.handle_complaint")
+                and may_access_community(supervisor, complaint.community_id)):
+            raise ActionError(_("%(user)s cannot handle complaints of this community.")
+                              % {"user": supervisor}, field="supervisor")
         complaint.supervisor, complaint.assigned_at = supervisor, now
     elif act.name == "contact":
         complaint.contacted_at = complaint.contacted_at or now
