@@ -1,4 +1,4 @@
-"""Registry and work-order benchmarks on the demo data: page and API latency, queries, memory.
+"""Registry, work-order and complaint benchmarks on the demo data: latency, queries, memory.
 
 Run with `make bench` (site `bench`, a fresh embedded database each run). Results are written to
 benchmarks/results/registry.json and printed.
@@ -78,6 +78,9 @@ def main():
         "admin work order list": "/admin/property_service/workorder/",
         "admin work order queue: overdue": "/admin/property_service/workorder/?queue=overdue",
         "api work orders": "/api/v1/work-orders/",
+        "admin complaint list": "/admin/property_service/complaint/",
+        "admin complaint figures": "/admin/property_service/complaint/figures/",
+        "api complaints": "/api/v1/complaints/",
         "api units (50)": "/api/v1/units/",
         "api residents (50)": "/api/v1/residents/",
         "api residents, deep cursor page": None,
@@ -100,6 +103,11 @@ def main():
     started = time.perf_counter()
     chase_work_orders()
     results["chase_work_orders_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    from property_service.complaints.jobs import chase_complaints
+
+    started = time.perf_counter()
+    chase_complaints()
+    results["chase_complaints_ms"] = round((time.perf_counter() - started) * 1000, 1)
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
