@@ -113,3 +113,13 @@ def test_attachments_are_checked_and_served_only_within_scope(client, new_compla
     assert ComplaintAttachment.objects.count() == 1
     client.force_login(make_staff("CS Supervisor", communities=[place_b.community]))
     assert client.get(url).status_code == 404
+
+
+def test_the_handover_list_offers_only_supervisors_of_the_community(client, new_complaint,
+                                                                   front_desk, supervisor,
+                                                                   make_staff, place_b):
+    make_staff("CS Supervisor", communities=[place_b.community], username="sup_b")
+    client.force_login(front_desk)
+    page = client.get(admin_url("complaint", "change", new_complaint().pk)).content.decode()
+    assert f'<option value="{supervisor.pk}">sup_a</option>' in page
+    assert "sup_b" not in page

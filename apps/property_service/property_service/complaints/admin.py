@@ -1,23 +1,23 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..core.admin import BaseAdmin, OwnedRowsInline
-from ..core.errors import ActionError
+from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
 from . import services
 from .deadlines import deadline_rows
 from .figures import figures_view
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
+from .services import supervisors_for
 from .states import State
 
 
@@ -46,7 +46,8 @@ class AttachmentInline(OwnedRowsInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(BaseAdmin):
+class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
+    action_form_class = ActionForm
     list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
                     "received_at", "emotional"]
     list_filter = ["state", "severity", "category", ("community", ScopedRelatedFilter),
@@ -101,8 +102,6 @@ class ComplaintAdmin(BaseAdmin):
 
     def get_urls(self):
         return [
-            path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
-                 name="property_service_complaint_act"),
             path("attachment/<int:attachment_id>/", self.admin_site.admin_view(
                 self.attachment_view), name="property_service_complaint_attachment"),
             path("figures/", self.admin_site.admin_view(
@@ -118,38 +117,20 @@ class ComplaintAdmin(BaseAdmin):
             raise PermissionDenied
         return FileResponse(attachment.file.open("rb"))
 
-    def act_view(self, request, object_id):
-        complaint = get_object_or_404(self.get_queryset(request), pk=object_id)
-        back = redirect(reverse("admin:property_service_complaint_change", args=[complaint.pk]))
-        if request.method != "POST":
-            return back
-        form = ActionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "; ".join(f"{k}: {' '.join(v)}"
-                                              for k, v in form.errors.items()))
-            return back
-        data, user = form.cleaned_data, request.user
-        try:
-            if data["action"] == "acknowledge":
-                services.acknowledge_major(complaint_id=complaint.pk, user=user)
-            elif data["action"] == "answer":
-                services.record_answer(complaint_id=complaint.pk, user=user,
-                                       answer=data["comment"])
-            elif data["action"] == "follow_up":
-                services.record_follow_up(complaint_id=complaint.pk, user=user,
-                                          satisfied=data["satisfied"],
-                                          satisfaction=data["satisfaction"],
-                                          note=data["comment"])
-            else:
-                services.transition_complaint(
-                    complaint_id=complaint.pk, user=user, action=data["action"],
-                    expected_state=data["expected_state"] or None, comment=data["comment"],
-                    supervisor=data["supervisor"])
-        except ActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Done."))
-        return back
+    def perform_action(self, user, complaint, data):
+        if data["action"] == "acknowledge":
+            return services.acknowledge_major(complaint_id=complaint.pk, user=user)
+        if data["action"] == "answer":
+            return services.record_answer(complaint_id=complaint.pk, user=user,
+                                          answer=data["comment"])
+        if data["action"] == "follow_up":
+            return services.record_follow_up(
+                complaint_id=complaint.pk, user=user, satisfied=data["satisfied"],
+                satisfaction=data["satisfaction"], note=data["comment"])
+        return services.transition_complaint(
+            complaint_id=complaint.pk, user=user, action=data["action"],
+            expected_state=data["expected_state"] or None, comment=data["comment"],
+            supervisor=data["supervisor"])
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
@@ -159,9 +140,8 @@ class ComplaintAdmin(BaseAdmin):
                 "c_actions": [a for a in services.available_actions(obj, user)
                               if a.name not in ("start_follow_up", "close", "reopen")],
                 "c_act_url": reverse("admin:property_service_complaint_act", args=[obj.pk]),
-                "c_supervisors": get_user_model().objects.filter(
-                    groups__name__in=["CS Supervisor", "Property Manager"],
-                    is_active=True).distinct(),
+                "c_supervisors": [u for u in supervisors_for(obj.community_id)
+                                  if u.has_perm("property_service.handle_complaint")],
                 "c_can_acknowledge": obj.severity == "major"
                 and obj.manager_acknowledged_at is None
                 and user.has_perm("property_service.acknowledge_complaint"),

@@ -62,6 +62,12 @@ def _create(*, by, received_at, **fields) -> Complaint:
     return complaint
 
 
+def supervisors_for(community_id: int):
+    """Who a complaint of this community can be handed to (the assign action checks the same)."""
+    return (users_with_role("CS Supervisor", community_id)
+            | users_with_role("Property Manager", community_id)).distinct()
+
+
 def _lock(complaint_id: int, user) -> Complaint:
     try:
         return scope(Complaint.objects.all(), user).select_for_update().get(pk=complaint_id)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +15,7 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from ..access.scoping import is_community_bound, scope
+from .errors import ActionError
 
 
 class ScopedFieldsMixin:
@@ -39,6 +42,41 @@ class ScopedAdmin(ScopedFieldsMixin, ModelAdmin):
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+
+class WorkflowActionsMixin:
+    """Action buttons on a form post to ``<id>/act/``; ``perform_action`` calls the domain's
+    service, and the page reports what the service said (``ActionError`` messages)."""
+
+    action_form_class = None  # a Form with the fields any action may need
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
+                     name=f"{opts.app_label}_{opts.model_name}_act")] + super().get_urls()
+
+    def perform_action(self, user, obj, data):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform_action()")
+
+    def act_view(self, request, object_id):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        opts = self.model._meta
+        back = redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                                args=[obj.pk]))
+        if request.method != "POST":
+            return back
+        form = self.action_form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(f"{k}: {' '.join(v)}"
+                                              for k, v in form.errors.items()))
+            return back
+        try:
+            self.perform_action(request.user, obj, form.cleaned_data)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Done."))
+        return back
 
 
 class ReadOnlyAdmin(ScopedAdmin):

@@ -1,9 +1,9 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,8 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..access.scoping import scope
-from ..core.admin import BaseAdmin, BaseTabularInline, ImportExportAdmin, OwnedRowsInline
-from ..core.errors import ActionError
+from ..core.admin import (
+    BaseAdmin,
+    BaseTabularInline,
+    ImportExportAdmin,
+    OwnedRowsInline,
+    WorkflowActionsMixin,
+)
 from ..core.filters import ScopedRelatedFilter
 from ..core.models import CalendarDay, WorkingCalendar
 from . import services
@@ -82,8 +87,9 @@ class ActionForm(forms.Form):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(ImportExportAdmin):
+class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
     resource_classes = [WorkOrderResource]
+    action_form_class = ActionForm
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
                     "team", "assignee", "reported_at", "is_repeat"]
     list_filter = [QueueFilter, "state", "priority", ("community", ScopedRelatedFilter),
@@ -150,11 +156,8 @@ class WorkOrderAdmin(ImportExportAdmin):
     def where(self, order):
         return str(order.unit) if order.unit_id else order.location
 
-    # Actions: buttons on the form post here; the service decides, the page reports.
     def get_urls(self):
         return [
-            path("<int:object_id>/act/", self.admin_site.admin_view(self.act_view),
-                 name="property_service_workorder_act"),
             path("photo/<int:photo_id>/", self.admin_site.admin_view(self.photo_view),
                  name="property_service_workorder_photo"),
         ] + super().get_urls()
@@ -167,26 +170,7 @@ class WorkOrderAdmin(ImportExportAdmin):
             raise PermissionDenied
         return FileResponse(photo.image.open("rb"))
 
-    def act_view(self, request, object_id):
-        order = get_object_or_404(self.get_queryset(request), pk=object_id)
-        back = redirect(reverse("admin:property_service_workorder_change", args=[order.pk]))
-        if request.method != "POST":
-            return back
-        form = ActionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "; ".join(f"{k}: {' '.join(v)}"
-                                              for k, v in form.errors.items()))
-            return back
-        data = form.cleaned_data
-        try:
-            self._act(request.user, order, data)
-        except ActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Done."))
-        return back
-
-    def _act(self, user, order, data):
+    def perform_action(self, user, order, data):
         action = data["action"]
         if action == "pause":
             return services.pause_clock(order_id=order.pk, user=user, reason=data["comment"])
