@@ -1,11 +1,13 @@
-"""Driving the back office over HTTP the way a user does."""
+"""Driving the back office over HTTP the way a user does; running calls concurrently."""
 
 from __future__ import annotations
 
 import io
+import threading
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 FORMATS = {"xlsx": "0", "csv": "1"}  # IMPORT_EXPORT_FORMATS order
@@ -59,3 +61,25 @@ def preview_errors(preview) -> str:
     messages += [f"{row.number}: {row.error_dict}" for row in result.invalid_rows]
     messages += [str(e.error) for e in result.base_errors]
     return "\n".join(messages)
+
+
+def run_together(*calls):
+    """Run the calls in threads released at the same moment; return results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -1,37 +1,13 @@
 """Concurrent writers on a real database: one transition wins, numbers stay gapless."""
 
-import threading
-
 import pytest
-from django.db import connection
 from property_service.core.errors import ConcurrentChange
 from property_service.workorders import services
 from property_service.workorders.models import WorkOrder
 from property_service.workorders.states import State
 
+from tests.helpers import run_together
 from tests.workorders.conftest import category, fire
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; return results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -7,6 +7,7 @@ from .complaints.models import (
     ComplaintEvent,
     ComplaintStandard,
 )
+from .contracts.models import Contract
 from .core.models import (
     CalendarDay,
     EscalationStep,
@@ -15,6 +16,7 @@ from .core.models import (
     PersonalDataAccess,
     WorkingCalendar,
 )
+from .insurance.models import InsurancePolicy
 from .registry.models import (
     Building,
     Community,
@@ -24,6 +26,7 @@ from .registry.models import (
     Unit,
     Vehicle,
 )
+from .renewals.models import AgreementDocument, AgreementEvent
 from .workorders.models import (
     FollowUp,
     SlaPause,
@@ -37,6 +40,10 @@ from .workorders.models import (
 )
 
 __all__ = [
+    "AgreementDocument",
+    "AgreementEvent",
+    "Contract",
+    "InsurancePolicy",
     "Complaint",
     "ComplaintAttachment",
     "ComplaintEvent",

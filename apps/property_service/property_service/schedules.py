@@ -38,6 +38,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=5,
     ),
     PeriodicJob(
+        name="contracts and policies: renewal reminders and expiry",
+        func="property_service.renewals.scan.run_renewal_scan",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 20),
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

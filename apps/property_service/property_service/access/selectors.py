@@ -13,3 +13,20 @@ def users_with_role(role: str, community_id: int | None) -> QuerySet:
     if community_id is not None:
         in_scope |= Q(staff_profile__communities=community_id)
     return users.filter(in_scope).distinct()
+
+
+def users_with_role_by_community(role: str, community_ids) -> dict[int, list]:
+    """``users_with_role`` for many communities at once, in a fixed number of queries:
+    community id → the active users in ``role`` who work for it."""
+    wanted = set(community_ids)
+    users = (get_user_model().objects.filter(is_active=True, groups__name=role)
+             .filter(staff_profile__isnull=False).select_related("staff_profile")
+             .prefetch_related("staff_profile__communities").distinct())
+    found: dict[int, list] = {cid: [] for cid in wanted}
+    for user in users:
+        profile = user.staff_profile
+        ids = wanted if profile.all_communities else \
+            wanted & {c.pk for c in profile.communities.all()}
+        for cid in ids:
+            found[cid].append(user)
+    return found

@@ -113,6 +113,7 @@ class Notification(models.Model):
         REPEAT_REPORT = "repeat_report", _("Repeated report")
         COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
         RENEWAL_DUE = "renewal_due", _("Renewal due")
+        EXPIRED = "expired", _("Expired without renewal")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("user"))
@@ -161,6 +162,9 @@ class EscalationStep(models.Model):
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     deadline = models.DateTimeField(_("due at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The job run that took the step: set-based jobs insert many steps at once, skipping those
+    # taken before, and then read back which ones are theirs to notify about.
+    run = models.CharField(_("run"), max_length=32, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("escalation step")

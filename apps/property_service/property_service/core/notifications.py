@@ -67,10 +67,26 @@ def notify(*, users: Iterable, kind: str, message: str, target: Model | None = N
                 raise
             # Another call stored the same key for this user first.
 
+    _email_on_commit(created)
+    return created
+
+
+def notify_many(notifications: list[Notification]) -> list[Notification]:
+    """Store many prepared notifications in one insert (for set-based jobs), each emailed like
+    ``notify``'s. The caller guarantees they are new (it claimed the step they announce); a
+    duplicate ``dedupe_key`` for a user fails the whole call rather than being dropped."""
+    for notification in notifications:
+        if notification.kind not in Notification.Kind.values:
+            raise ValueError(f"Unknown notification kind: {notification.kind!r}")
+    created = Notification.objects.bulk_create(notifications)
+    _email_on_commit(created)
+    return created
+
+
+def _email_on_commit(created: list[Notification]) -> None:
     to_email = [n for n in created if n.user.email]
     if to_email:
         transaction.on_commit(lambda: _send_emails(to_email))
-    return created
 
 
 def _send_emails(notifications: list[Notification]) -> None:
