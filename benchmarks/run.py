@@ -1,4 +1,5 @@
-"""Registry, work-order and complaint benchmarks on the demo data: latency, queries, memory.
+"""Benchmarks on the demo data (registry, work orders, complaints, contracts): latency, queries,
+memory.
 
 Run with `make bench` (site `bench`, a fresh embedded database each run). Results are written to
 benchmarks/results/registry.json and printed.
@@ -61,6 +62,33 @@ def measure(client, url):
     }
 
 
+def bench_renewal_scan(count: int) -> dict:
+    """The nightly renewal scan over ``count`` contracts ending within the next year (about
+    half of them cross a threshold): its time and number of queries."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from property_service.contracts.models import Contract
+    from property_service.registry.models import Community
+    from property_service.renewals.scan import run_renewal_scan
+
+    today = timezone.localdate()
+    community = Community.objects.get(code="JXHY")
+    finance = get_user_model().objects.get(username="finance")
+    Contract.objects.bulk_create([
+        Contract(community=community, kind="other", number=f"BENCH-{i:05d}",
+                 counterparty="基准测试供应商", start_date=today - datetime.timedelta(days=400),
+                 end_date=today + datetime.timedelta(days=i % 365), value=1,
+                 responsible=finance, state="active") for i in range(count)], batch_size=1000)
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = run_renewal_scan(today=today)
+    return {"contracts": count, "ms": round((time.perf_counter() - started) * 1000, 1),
+            "queries": len(queries), "outcome": outcome["contract"]}
+
+
 def main():
     setup_test_environment()
     load_seconds = fresh_database()
@@ -81,6 +109,9 @@ def main():
         "admin complaint list": "/admin/property_service/complaint/",
         "admin complaint figures": "/admin/property_service/complaint/figures/",
         "api complaints": "/api/v1/complaints/",
+        "admin contract list": "/admin/property_service/contract/",
+        "admin renewal dashboard": "/admin/property_service/contract/renewals/",
+        "api contracts": "/api/v1/contracts/",
         "api units (50)": "/api/v1/units/",
         "api residents (50)": "/api/v1/residents/",
         "api residents, deep cursor page": None,
@@ -108,6 +139,7 @@ def main():
     started = time.perf_counter()
     chase_complaints()
     results["chase_complaints_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    results["renewal_scan"] = bench_renewal_scan(10_000)
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set (work-order and category priorities are the same set).
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "property_service.workorders.models.Priority",
+        "AgreementStateEnum": "property_service.renewals.states.State",
     },
 }
 

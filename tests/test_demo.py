@@ -8,11 +8,13 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 
 def delete_demo():
     from property_service.complaints.models import Complaint
+    from property_service.contracts.models import Contract
+    from property_service.insurance.models import Claim, InsurancePolicy
     from property_service.core.models import Notification, NumberSequence, PersonalDataAccess
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (Complaint, WorkOrder, NumberSequence, Notification, TeamMember,
+    for model in (Claim, Contract, InsurancePolicy, Complaint, WorkOrder, NumberSequence, Notification, TeamMember,
                   PersonalDataAccess, ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building,
                   Community):
         model.objects.all().delete()
@@ -40,6 +42,8 @@ def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
     assert Community.objects.count() == 2
     assert WorkOrder.objects.count() == 40
     from property_service.complaints.models import Complaint
+    from property_service.contracts.models import Contract
+    from property_service.insurance.models import Claim, InsurancePolicy
 
     assert Complaint.objects.values("state").distinct().count() == 6
     assert WorkOrder.objects.values("state").distinct().count() >= 7
@@ -89,3 +93,14 @@ def test_the_first_community_limits_manager_agent_and_maintenance(demo):
             assert user.staff_profile.all_communities
     assert {u for u, (_, limited) in DEMO_USERS.items() if limited} == {
         "manager", "cs_agent", "maintenance"}
+
+
+def test_the_demo_has_contracts_and_policies_at_every_renewal_stage(demo):
+    from property_service.contracts.models import Contract
+    from property_service.core.models import Notification
+
+    states = set(Contract.objects.values_list("state", flat=True))
+    assert {"active", "renewal_due", "negotiating", "expired"} <= states
+    manager = get_user_model().objects.get(username="manager")
+    assert Notification.objects.filter(user=manager, kind="renewal_due").exists()
+    assert Notification.objects.filter(user=manager, kind="expired").exists()

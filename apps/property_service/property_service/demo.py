@@ -233,6 +233,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     _create_demo_users(first_community=communities[0])
     orders = _create_demo_work_orders(gen, units=units_by_community[communities[0].pk])
     complaints = _create_demo_complaints(gen, units=units_by_community[communities[0].pk])
+    agreements = _create_demo_agreements(communities=communities, today=today)
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -243,6 +244,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
         "users": len(DEMO_USERS),
         "work_orders": orders,
         "complaints": complaints,
+        "contracts_and_policies": agreements,
     }
 
 
@@ -360,3 +362,60 @@ def _create_demo_complaints(gen: _Generator, *, units) -> int:
             services.record_follow_up(complaint_id=complaint.pk, user=agent, satisfied=True,
                                       satisfaction=4)
     return len(DEMO_COMPLAINTS)
+
+
+# (community index, kind, number, counterparty, value, days from today to the end, state)
+DEMO_CONTRACTS = [
+    (0, "property_service", "JXHY-WY-2024-001", "锦绣花园业主委员会", "3860000.00", 150, "active"),
+    (0, "vendor_maintenance", "JXHY-DT-2025-003", "上海三菱电梯有限公司", "186000.00", 25,
+     "negotiating"),
+    (0, "cleaning", "JXHY-BJ-2026-002", "上海洁净保洁服务有限公司", "420000.00", 400, "active"),
+    (0, "security", "JXHY-BA-2025-004", "上海卫安保安服务有限公司", "960000.00", -5, "active"),
+    (1, "property_service", "CHTD-WY-2023-001", "春华天地业主委员会", "2950000.00", 320,
+     "active"),
+    (1, "parking_lease", "CHTD-CW-2026-007", "上海春华停车管理有限公司", "240000.00", 6,
+     "active"),
+]
+# (community index, kind, policy number, insurer, sum insured, premium, days to the end)
+DEMO_POLICIES = [
+    (0, "public_liability", "PA-2026-310115-0081", "中国平安财产保险股份有限公司", "5000000.00",
+     "18600.00", 80),
+    (0, "equipment", "CPIC-2026-DT-0532", "中国太平洋财产保险股份有限公司", "3000000.00",
+     "12400.00", 300),
+    (1, "property", "PICC-2026-CC-1207", "中国人民财产保险股份有限公司", "80000000.00",
+     "56000.00", 170),
+]
+
+
+def _create_demo_agreements(*, communities, today: datetime.date) -> int:
+    """Contracts and policies at every distance from their end, then the renewal scan as the
+    nightly job would run it (so the reminders and the expired contract are there)."""
+    from .contracts.models import Contract
+    from .insurance.models import InsurancePolicy
+    from .renewals import services
+    from .renewals.scan import run_renewal_scan
+
+    User = get_user_model()
+    finance, manager = User.objects.get(username="finance"), User.objects.get(username="manager")
+
+    def enter(model, spec: dict, days_left: int, state: str = "active"):
+        end = today + datetime.timedelta(days=days_left)
+        first = spec["community"] == communities[0]
+        agreement = services.create_agreement(
+            model=model, by=finance, start_date=end - datetime.timedelta(days=3 * 365 - 1),
+            end_date=end, responsible=manager if first else finance, **spec)
+        approver = manager if first else User.objects.get(username="admin")
+        actions = ["activate", "negotiate"] if state == "negotiating" else ["activate"]
+        for action in actions:
+            services.transition_agreement(model=model, pk=agreement.pk, user=approver,
+                                          action=action)
+
+    for index, kind, number, counterparty, value, days_left, state in DEMO_CONTRACTS:
+        enter(Contract, {"community": communities[index], "kind": kind, "number": number,
+                         "counterparty": counterparty, "value": value}, days_left, state)
+    for index, kind, number, insurer, sum_insured, premium, days_left in DEMO_POLICIES:
+        enter(InsurancePolicy, {"community": communities[index], "kind": kind,
+                                "policy_number": number, "insurer": insurer,
+                                "sum_insured": sum_insured, "premium": premium}, days_left)
+    run_renewal_scan(today=today)
+    return len(DEMO_CONTRACTS) + len(DEMO_POLICIES)

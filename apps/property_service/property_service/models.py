@@ -16,7 +16,7 @@ from .core.models import (
     PersonalDataAccess,
     WorkingCalendar,
 )
-from .insurance.models import InsurancePolicy
+from .insurance.models import Claim, InsurancePolicy
 from .registry.models import (
     Building,
     Community,
@@ -42,6 +42,7 @@ from .workorders.models import (
 __all__ = [
     "AgreementDocument",
     "AgreementEvent",
+    "Claim",
     "Contract",
     "InsurancePolicy",
     "Complaint",

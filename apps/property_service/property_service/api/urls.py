@@ -4,6 +4,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from ..complaints import api as complaints_api
+from ..contracts import api as contracts_api
+from ..insurance import api as insurance_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
 from .notifications import NotificationViewSet
@@ -20,6 +22,10 @@ router.register("work-order-categories", workorders_api.WorkOrderCategoryViewSet
                 basename="work-order-category")
 router.register("work-orders", workorders_api.WorkOrderViewSet, basename="work-order")
 router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
+router.register("contracts", contracts_api.ContractViewSet, basename="contract")
+router.register("insurance-policies", insurance_api.InsurancePolicyViewSet,
+                basename="insurance-policy")
+router.register("claims", insurance_api.ClaimViewSet, basename="claim")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -1,12 +1,19 @@
-"""Insurance policies (物业保险) and, later, the claims made against them."""
+"""Insurance policies (物业保险) and the claims (理赔) made against them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ..core.models import TimeStampedModel
 from ..renewals.models import RenewableAgreement
+from .claim_states import CLAIM_ACTIONS, ClaimState
 
 
 class PolicyKind(models.TextChoices):
@@ -47,3 +54,71 @@ class InsurancePolicy(RenewableAgreement):
     def reference(self) -> str:
         return str(_("Policy %(number)s with %(insurer)s") % {
             "number": self.policy_number, "insurer": self.insurer})
+
+
+class Claim(ConcurrentTransitionMixin, TimeStampedModel):
+    """A claim (理赔) against a policy, usually for an incident."""
+
+    community_path = "policy__community"
+
+    number = models.CharField(_("claim number"), max_length=20, unique=True, editable=False)
+    policy = models.ForeignKey(InsurancePolicy, on_delete=models.PROTECT, related_name="claims",
+                               verbose_name=_("insurance policy"))
+    loss_date = models.DateField(_("date of the loss"))
+    description = models.TextField(_("what happened and what was damaged"))
+    amount_claimed = models.DecimalField(_("amount claimed"), max_digits=14, decimal_places=2,
+                                         validators=[MinValueValidator(Decimal("0.01"))])
+    insurer_reference = models.CharField(_("insurer's claim reference"), max_length=50,
+                                         blank=True)
+    state = FSMField(_("state"), max_length=16, choices=ClaimState.choices,
+                     default=ClaimState.DRAFT, protected=True, db_index=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
+    amount_approved = models.DecimalField(_("amount approved"), max_digits=14, decimal_places=2,
+                                          null=True, blank=True, editable=False)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True, editable=False)
+    amount_paid = models.DecimalField(_("amount paid"), max_digits=14, decimal_places=2,
+                                      null=True, blank=True, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("insurance claim")
+        verbose_name_plural = _("insurance claims")
+        ordering = ["-loss_date", "-id"]
+        permissions = [("process_claim", _("Can submit claims and record the insurer's answer"))]
+
+    def __str__(self):
+        return self.number or str(_("new claim"))
+
+    def clean(self):
+        if self.policy_id and self.loss_date and not (
+                self.policy.start_date <= self.loss_date <= self.policy.end_date):
+            raise ValidationError({"loss_date": _(
+                "The policy covers %(start)s to %(end)s: the loss is outside its period.") % {
+                "start": self.policy.start_date, "end": self.policy.end_date}})
+        if self.loss_date and self.loss_date > timezone.localdate():
+            raise ValidationError({"loss_date": _("The loss cannot be in the future.")})
+        if self.policy_id and self.amount_claimed and \
+                self.amount_claimed > self.policy.sum_insured:
+            raise ValidationError({"amount_claimed": _(
+                "More than the sum insured (%(sum)s).") % {"sum": self.policy.sum_insured}})
+
+    @transition(field="state", source=CLAIM_ACTIONS["submit"].sources,
+                target=CLAIM_ACTIONS["submit"].target)
+    def submit(self):
+        pass
+
+    @transition(field="state", source=CLAIM_ACTIONS["approve"].sources,
+                target=CLAIM_ACTIONS["approve"].target)
+    def approve(self):
+        pass
+
+    @transition(field="state", source=CLAIM_ACTIONS["reject"].sources,
+                target=CLAIM_ACTIONS["reject"].target)
+    def reject(self):
+        pass
+
+    @transition(field="state", source=CLAIM_ACTIONS["pay"].sources,
+                target=CLAIM_ACTIONS["pay"].target)
+    def pay(self):
+        pass

@@ -120,11 +120,15 @@ class OwnedByAgreement(models.Model):
 
 
 class AgreementEvent(OwnedByAgreement):
-    """The timeline of a contract or policy: every state change and reminder, who and when."""
+    """The timeline of a contract or policy: every state change and reminder, who and when;
+    for a policy, also every step of its claims (``claim`` set)."""
 
+    claim = models.ForeignKey("property_service.Claim", on_delete=models.CASCADE, null=True,
+                              blank=True, related_name="events", verbose_name=_("claim"))
     action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=16, blank=True, choices=State.choices)
-    to_state = models.CharField(_("to"), max_length=16, blank=True, choices=State.choices)
+    # A claim's states are not the agreement's: stored as codes, shown by ``*_state_label``.
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                            blank=True, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -146,7 +150,27 @@ class AgreementEvent(OwnedByAgreement):
 
     @property
     def action_label(self) -> str:
+        if self.claim_id:
+            from ..insurance.claim_states import CLAIM_ACTIONS
+
+            action = CLAIM_ACTIONS.get(self.action)
+            return str(action.label) if action else event_label(self.action)
         return event_label(self.action)
+
+    def _state_label(self, code: str) -> str:
+        if self.claim_id:
+            from ..insurance.claim_states import ClaimState as States
+        else:
+            States = State
+        return str(States(code).label) if code in States.values else code
+
+    @property
+    def from_state_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return self._state_label(self.to_state)
 
 
 def document_path(document, filename):

@@ -25,7 +25,7 @@ from ..core.models import EscalationStep, Notification
 from ..core.notifications import notify_many
 from . import rules
 from .models import AgreementEvent
-from .states import LIVE_STATES, SYSTEM_ACTIONS, State
+from .states import LIVE_STATES, State
 
 CLOCK = "renewal"
 # Told at every step, with the agreement's responsible person.

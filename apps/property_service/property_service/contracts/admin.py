@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from ..renewals.admin import AgreementAdmin
+from .models import Contract
+
+
+@admin.register(Contract)
+class ContractAdmin(AgreementAdmin):
+    list_display = ["number", "counterparty", "kind", "community", "state_badge", "end_date",
+                    "days_left", "renewal_step", "responsible", "value"]
+    search_fields = ["number", "counterparty"]
+    add_fields = ["community", "kind", "number", "counterparty", "start_date", "end_date",
+                  "value", "currency", "notice_period_days", "auto_renew", "renewal_terms",
+                  "responsible", "notes"]
+    editable_in_force = ["notice_period_days", "auto_renew", "renewal_terms", "responsible",
+                         "notes"]
+    number_field, amount_field = "number", "value"

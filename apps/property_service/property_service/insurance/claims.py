@@ -1,0 +1,116 @@
+"""Writes to insurance claims: entering one, and every step of its pipeline. Each step is
+written to the policy's timeline, marked with the claim."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from ..access.scoping import scope
+from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.numbering import ensure_sequence, next_number
+from ..renewals.models import AgreementEvent
+from .claim_states import CLAIM_ACTIONS
+from .models import Claim
+
+NUMBER_PREFIX = "LP"
+PERMISSION = "property_service.process_claim"
+
+
+def _event(claim, *, action, by, comment="", from_state="", to_state=""):
+    return AgreementEvent.objects.create(policy_id=claim.policy_id, claim=claim, action=action,
+                                         by=by, comment=comment, from_state=from_state,
+                                         to_state=to_state)
+
+
+def create_claim(*, by, policy, loss_date, description, amount_claimed, **fields) -> Claim:
+    """Enter a claim as a draft; the loss must fall within the policy's period."""
+    now = timezone.now()
+    ensure_sequence(prefix=NUMBER_PREFIX, at=now)
+    return _create(by=by, now=now, policy=policy, loss_date=loss_date, description=description,
+                   amount_claimed=amount_claimed, **fields)
+
+
+@transaction.atomic
+def _create(*, by, now, **fields) -> Claim:
+    claim = Claim(**fields)
+    try:
+        claim.full_clean(exclude=["number", "state"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ActionError(" ".join(messages), field=field) from error
+    claim.number = next_number(prefix=NUMBER_PREFIX, at=now)
+    claim.save()
+    _event(claim, action="created", by=by, to_state=claim.state)
+    return claim
+
+
+def available_claim_actions(claim: Claim, user):
+    if not user.has_perm(PERMISSION):
+        return []
+    return [a for a in CLAIM_ACTIONS.values() if claim.state in a.sources]
+
+
+def _amount(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError):
+        raise ActionError(_("Give the amount."), field=field) from None
+    if amount <= 0:
+        raise ActionError(_("The amount must be more than zero."), field=field)
+    return amount
+
+
+@transaction.atomic
+def transition_claim(*, claim_id: int, user, action: str, expected_state: str | None = None,
+                     comment: str = "", amount=None, insurer_reference: str = "") -> Claim:
+    """Fire ``action``: ``approve`` needs the approved amount (at most the amount claimed),
+    ``pay`` the amount received (at most the amount approved), ``reject`` a reason."""
+    act = CLAIM_ACTIONS.get(action)
+    if act is None:
+        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    try:
+        claim = scope(Claim.objects.all(), user).select_for_update().get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise NotAllowed(_("This record does not exist or is not yours to handle.")) from None
+    if expected_state and claim.state != expected_state:
+        raise ConcurrentChange()
+    if claim.state not in act.sources:
+        raise NotAllowed(_("“%(action)s” is not possible while it is %(state)s.")
+                         % {"action": act.label, "state": claim.get_state_display()})
+    if not user.has_perm(PERMISSION):
+        raise NotAllowed(_("You may not “%(action)s” this record.") % {"action": act.label})
+    comment = (comment or "").strip()
+    if act.needs_comment and not comment:
+        raise ActionError(_("Say why: a comment is required."), field="comment")
+    today, from_state = timezone.localdate(), claim.state
+    if act.name == "submit":
+        claim.submitted_on = today
+        claim.insurer_reference = insurer_reference or claim.insurer_reference
+    elif act.name == "approve":
+        approved = _amount(amount, "amount")
+        if approved > claim.amount_claimed:
+            raise ActionError(_("The insurer cannot approve more than was claimed (%(sum)s).")
+                              % {"sum": claim.amount_claimed}, field="amount")
+        claim.amount_approved, claim.decided_on = approved, today
+    elif act.name == "reject":
+        claim.rejection_reason, claim.decided_on = comment, today
+    elif act.name == "pay":
+        paid = _amount(amount, "amount")
+        if paid > claim.amount_approved:
+            raise ActionError(_("More than the amount approved (%(sum)s).")
+                              % {"sum": claim.amount_approved}, field="amount")
+        claim.amount_paid, claim.paid_on = paid, today
+    getattr(claim, act.name)()
+    try:
+        claim.save()
+    except ConcurrentTransition:
+        raise ConcurrentChange() from None
+    _event(claim, action=act.name, by=user, comment=comment, from_state=from_state,
+           to_state=claim.state)
+    return claim

@@ -1,0 +1,179 @@
+"""The back office of contracts and policies: one base, the forms of each kind declare fields."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import display
+
+from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
+from ..core.filters import ScopedRelatedFilter
+from . import rules, services
+from .dashboard import dashboard_view
+from .models import AgreementDocument
+from .states import State
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField()
+    expected_state = forms.CharField(required=False)
+    comment = forms.CharField(required=False)
+    # A renewal: the successor's number, dates and figures.
+    number = forms.CharField(required=False, max_length=50)
+    start_date = forms.DateField(required=False)
+    end_date = forms.DateField(required=False)
+    amount = forms.DecimalField(required=False, max_digits=14, decimal_places=2, min_value=0)
+
+
+class ExpiryFilter(admin.SimpleListFilter):
+    title = _("time to expiry")
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return [(rules.EXPIRED, _("Past the end date"))] + [
+            (str(d), _("Within %(days)d days") % {"days": d}) for d in sorted(rules.thresholds())]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == rules.EXPIRED:
+            return queryset.filter(end_date__lt=today)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(end_date__gte=today, end_date__lte=today + datetime.timedelta(
+                days=int(self.value())))
+        return queryset
+
+
+class DocumentInline(OwnedRowsInline):
+    model = AgreementDocument
+    fields = ["file", "description", "open_file", "uploaded_at"]
+    readonly_fields = ["open_file", "uploaded_at"]
+
+    @display(description=_("view"))
+    def open_file(self, document):
+        if not document.pk:
+            return "—"
+        url = reverse("admin:property_service_agreement_document", args=[document.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
+
+
+STATE_COLOURS = {State.DRAFT: "", State.ACTIVE: "success", State.RENEWAL_DUE: "warning",
+                 State.NEGOTIATING: "info", State.RENEWED: "success", State.EXPIRED: "danger",
+                 State.TERMINATED: ""}
+
+
+class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
+    """Subclasses set ``add_fields`` (everything entered with a draft), ``editable_in_force``
+    (what may still be corrected once it is in force), ``amount_field`` (the figure a renewal
+    restates) and the list columns."""
+
+    action_form_class = ActionForm
+    change_form_outer_before_template = "property_service/agreement_actions.html"
+    list_before_template = "property_service/renewal_links.html"
+    list_filter = ["state", ExpiryFilter, "kind", ("community", ScopedRelatedFilter)]
+    list_select_related = ["community", "responsible"]
+    autocomplete_fields = ["responsible"]
+    date_hierarchy = "end_date"
+    inlines = [DocumentInline]
+    add_fields: list[str] = []
+    editable_in_force: list[str] = []
+    amount_field = ""
+    number_field = ""
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.add_fields
+        return ["state", *self.add_fields, "renewal_step", "successor", "terminated_on",
+                "termination_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        editable = self.add_fields if obj.state == State.DRAFT else self.editable_in_force
+        return [f for f in self.get_fields(request, obj) if f not in editable]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = services.create_agreement(model=self.model, by=request.user,
+                                            **{f: form.cleaned_data.get(f)
+                                               for f in self.add_fields})
+        obj.pk, obj._state.adding = created.pk, False
+
+    @display(description=_("state"), ordering="state", label=STATE_COLOURS)
+    def state_badge(self, agreement):
+        return agreement.state, agreement.get_state_display()
+
+    @display(description=_("days left"), ordering="end_date")
+    def days_left(self, agreement):
+        if agreement.state not in (State.ACTIVE, State.RENEWAL_DUE, State.NEGOTIATING):
+            return "—"
+        return agreement.days_to_expiry()
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if self.model._meta.model_name != "contract":
+            return urls
+        # Shared pages of both kinds live once, under the contracts.
+        return [
+            path("renewals/", self.admin_site.admin_view(
+                lambda request: dashboard_view(request, self)),
+                name="property_service_renewal_dashboard"),
+            path("document/<int:document_id>/", self.admin_site.admin_view(
+                self.document_view), name="property_service_agreement_document"),
+        ] + urls
+
+    def document_view(self, request, document_id):
+        """Documents are served only to users who may see their contract or policy."""
+        document = get_object_or_404(AgreementDocument, pk=document_id)
+        owner = document.contract or document.policy
+        owner_admin = self.admin_site._registry[type(owner)]
+        if not owner_admin.get_queryset(request).filter(pk=owner.pk).exists() or \
+                not owner_admin.has_view_permission(request, owner):
+            raise PermissionDenied
+        return FileResponse(document.file.open("rb"))
+
+    def perform_action(self, user, agreement, data):
+        successor = None
+        if data["action"] == "renew":
+            successor = {self.number_field: data["number"], "start_date": data["start_date"],
+                         "end_date": data["end_date"], self.amount_field: data["amount"]}
+        return services.transition_agreement(
+            model=self.model, pk=agreement.pk, user=user, action=data["action"],
+            expected_state=data["expected_state"] or None, comment=data["comment"],
+            successor=successor)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "dashboard_url": reverse("admin:property_service_renewal_dashboard")}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            opts = self.model._meta
+            predecessor = getattr(obj, "predecessor", None) if obj.pk else None
+            context.update({
+                "a_actions": services.available_actions(obj, request.user),
+                "a_act_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_act",
+                                     args=[obj.pk]),
+                "a_days_left": obj.days_to_expiry(),
+                "a_successor_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                                           args=[obj.successor_id]) if obj.successor_id
+                else "",
+                "a_predecessor": predecessor,
+                "a_predecessor_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                                             args=[predecessor.pk]) if predecessor else "",
+                "a_next_start": obj.end_date + datetime.timedelta(days=1),
+                "a_amount_label": opts.get_field(self.amount_field).verbose_name,
+                "a_events": obj.agreementevents.filter(claim=None).select_related("by"),
+            })
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,0 +1,126 @@
+"""The renewal dashboard (续约看板): every contract and policy by time left to its end date
+(≤ 7, 30, 90, 180 days, expired), per community, with who is responsible and the renewal state;
+the same table as an Excel workbook."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+import openpyxl
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..access.scoping import scope
+from ..registry.models import Community
+from . import rules
+from .scan import renewable_models
+from .states import LIVE_STATES, State
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    reference: str
+    counterparty: str
+    community: str
+    community_id: int
+    responsible: str
+    state: str
+    state_label: str
+    end_date: datetime.date
+    days_left: int
+    bucket: str
+    url: str
+
+
+def _counterparty(agreement) -> str:
+    return getattr(agreement, "counterparty", None) or getattr(agreement, "insurer", "")
+
+
+def dashboard_rows(user, *, today: datetime.date, community_id: int | None = None) -> list[Row]:
+    """Agreements in force within the largest threshold of their end, and expired ones, that
+    ``user`` may see, soonest first."""
+    thresholds = rules.thresholds()
+    horizon = today + datetime.timedelta(days=max(thresholds))
+    rows = []
+    for model in renewable_models():
+        opts = model._meta
+        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
+        queryset = scope(model.objects.all(), user).filter(
+            state__in=(*LIVE_STATES, State.EXPIRED), end_date__lte=horizon
+        ).select_related("community", "responsible")
+        if community_id is not None:
+            queryset = queryset.filter(community_id=community_id)
+        for agreement in queryset:
+            left = rules.days_to_expiry(agreement.end_date, today)
+            rows.append(Row(
+                kind=str(opts.verbose_name), reference=str(agreement),
+                counterparty=_counterparty(agreement), community=agreement.community.name,
+                community_id=agreement.community_id, responsible=str(agreement.responsible),
+                state=agreement.state, state_label=agreement.get_state_display(),
+                end_date=agreement.end_date, days_left=left,
+                bucket=rules.bucket(left, thresholds) or "",
+                url=reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                            args=[agreement.pk])))
+    return sorted(rows, key=lambda r: (r.end_date, r.reference))
+
+
+def buckets() -> list[tuple[str, str]]:
+    """The dashboard's groups, most urgent first: (code, label)."""
+    days = sorted(rules.thresholds())
+    return [(rules.EXPIRED, str(_("Expired")))] + [
+        (str(d), str(_("Within %(days)d days") % {"days": d})) for d in days]
+
+
+def dashboard_view(request, model_admin):
+    if not any(request.user.has_perm(f"{m._meta.app_label}.view_{m._meta.model_name}")
+               for m in renewable_models()):
+        raise PermissionDenied
+    try:
+        community_id = int(request.GET.get("community", ""))
+    except ValueError:
+        community_id = None
+    today = timezone.localdate()
+    rows = dashboard_rows(request.user, today=today, community_id=community_id)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(rows)
+    groups = [{"code": code, "label": label, "rows": [r for r in rows if r.bucket == code]}
+              for code, label in buckets()]
+    export_query = request.GET.copy()
+    export_query["format"] = "xlsx"
+    return TemplateResponse(request, "property_service/renewal_dashboard.html", {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Renewals"),
+        "today": today,
+        "groups": groups,
+        "communities": scope(Community.objects.order_by("name"), request.user),
+        "selected_community": community_id,
+        "export_query": export_query.urlencode(),
+    })
+
+
+def _xlsx_response(rows: list[Row]) -> HttpResponse:
+    labels = dict(buckets())
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = str(_("Renewals"))[:31]
+    sheet.append([str(h) for h in (_("Group"), _("Kind"), _("Reference"), _("Counterparty"),
+                                   _("Community"), _("Responsible"), _("State"),
+                                   _("End date"), _("Days left"))])
+    for r in rows:
+        sheet.append([labels.get(r.bucket, ""), r.kind, r.reference, r.counterparty,
+                      r.community, r.responsible, r.state_label, r.end_date, r.days_left])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="renewals.xlsx"'
+    return response

@@ -1,0 +1,114 @@
+"""The back office of contracts and policies: lists, the form's buttons, the renewal dashboard
+and its export, documents served only to those who may see them."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from property_service.renewals.models import AgreementDocument
+from property_service.renewals.scan import run_renewal_scan
+
+from tests.factories.renewals import ContractFactory, InsurancePolicyFactory
+from tests.helpers import admin_url
+
+DASHBOARD = "/admin/property_service/contract/renewals/"
+
+
+def in_days(n):
+    return timezone.localdate() + timezone.timedelta(days=n)
+
+
+@pytest.fixture
+def ledger(place_a, place_b, finance, manager_b):
+    """Agreements of A at 5, 25, 80, 150 and 400 days and one expired; one of B at 10 days."""
+    rows = {n: ContractFactory(community=place_a.community, responsible=finance,
+                               start_date=in_days(n - 365), end_date=in_days(n),
+                               number=f"A-{n}") for n in (5, 25, 80, 400)}
+    rows[150] = InsurancePolicyFactory(community=place_a.community, responsible=finance,
+                                       start_date=in_days(-215), end_date=in_days(150),
+                                       policy_number="P-150")
+    rows[-3] = ContractFactory(community=place_a.community, responsible=finance,
+                               start_date=in_days(-368), end_date=in_days(-3), number="A-OLD")
+    ContractFactory(community=place_b.community, responsible=manager_b, end_date=in_days(10),
+                    start_date=in_days(-355), number="B-10")
+    run_renewal_scan()
+    return rows
+
+
+def test_the_dashboard_groups_by_time_to_expiry_within_the_users_communities(
+        client, finance, ledger):
+    client.force_login(finance)
+    page = client.get(DASHBOARD).content.decode()
+    sections = {code: page.split(f'data-bucket="{code}"')[1].split("</section>")[0]
+                for code in ("expired", "7", "30", "90", "180")}
+    assert "A-OLD" in sections["expired"] and "A-5" in sections["7"]
+    assert "A-25" in sections["30"] and "A-80" in sections["90"]
+    assert "P-150" in sections["180"]
+    assert "A-400" not in page and "B-10" not in page
+    assert "fin_a" in sections["7"] and "Renewal due" in sections["7"]
+
+
+def test_the_dashboard_exports_to_excel(client, finance, ledger):
+    client.force_login(finance)
+    response = client.get(DASHBOARD + "?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    references = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert references[0].startswith("A-OLD") and len(references) == 5
+
+
+def test_the_dashboard_is_not_for_roles_without_contracts(client, make_staff, place_a):
+    client.force_login(make_staff("Maintenance", communities=[place_a.community]))
+    assert client.get(DASHBOARD).status_code == 403
+
+
+def test_the_list_filters_by_time_to_expiry(client, finance, ledger):
+    client.force_login(finance)
+    page = client.get(admin_url("contract", "changelist") + "?expiry=30").content.decode()
+    assert "A-5" in page and "A-25" in page and "A-80" not in page
+
+
+def test_the_form_offers_the_users_actions_and_fires_them(client, finance, manager, ledger):
+    contract = ledger[25]
+    client.force_login(finance)
+    page = client.get(admin_url("contract", "change", contract.pk)).content.decode()
+    assert 'data-action="negotiate"' in page and 'data-action="activate"' not in page
+    assert "25 days left" in page
+    response = client.post(admin_url("contract", "act", contract.pk), {
+        "action": "renew", "expected_state": "renewal_due", "number": "A-25-NEXT",
+        "end_date": in_days(25 + 730).isoformat(), "amount": "150000"}, follow=True)
+    assert response.status_code == 200
+    contract.refresh_from_db()
+    assert contract.state == "renewed" and contract.successor.number == "A-25-NEXT"
+
+
+def test_a_refused_action_shows_its_message(client, finance, ledger):
+    contract = ledger[80]
+    client.force_login(finance)
+    response = client.post(admin_url("contract", "act", contract.pk),
+                           {"action": "terminate", "expected_state": "renewal_due"},
+                           follow=True)
+    assert "comment is required" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.state == "renewal_due"
+
+
+def test_documents_are_served_only_within_scope(client, finance, manager_b, place_a, ledger):
+    document = AgreementDocument.objects.create(
+        contract=ledger[5], description="合同扫描件",
+        file=SimpleUploadedFile("contract.pdf", b"%PDF-1.7 signed contract"))
+    url = reverse("admin:property_service_agreement_document", args=[document.pk])
+    client.force_login(finance)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(
+        b"%PDF")
+    client.force_login(manager_b)
+    assert client.get(url).status_code == 403
+
+
+def test_security_staff_reach_no_contract_page(client, make_staff, place_a, ledger):
+    client.force_login(make_staff("Security", communities=[place_a.community]))
+    assert client.get(admin_url("contract", "changelist")).status_code == 403
+    assert client.get(admin_url("contract", "change", ledger[5].pk)).status_code == 403
