@@ -55,7 +55,6 @@ def permission_for(action: Action, model) -> str:
 EVENT_LABELS = {
     "created": _("Entered"),
     "renewal_alert": _("Renewal reminder sent"),
-    "edited": _("Dates changed"),
 }
 
 
