@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("property_service.api.urls")),
+    path("portal/", include("property_service.portal.urls")),
 ]
 # Media (work-order photos) is never served as public files: the admin serves each photo to
 # users who may see its order.

@@ -9,8 +9,8 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 def delete_demo():
     from property_service.complaints.models import Complaint
     from property_service.contracts.models import Contract
-    from property_service.insurance.models import Claim, InsurancePolicy
     from property_service.core.models import Notification, NumberSequence, PersonalDataAccess
+    from property_service.insurance.models import Claim, InsurancePolicy
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
@@ -42,8 +42,6 @@ def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
     assert Community.objects.count() == 2
     assert WorkOrder.objects.count() == 40
     from property_service.complaints.models import Complaint
-    from property_service.contracts.models import Contract
-    from property_service.insurance.models import Claim, InsurancePolicy
 
     assert Complaint.objects.values("state").distinct().count() == 6
     assert WorkOrder.objects.values("state").distinct().count() >= 7

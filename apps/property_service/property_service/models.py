@@ -17,6 +17,7 @@ from .core.models import (
     WorkingCalendar,
 )
 from .insurance.models import Claim, InsurancePolicy
+from .portal.models import Invitation, ResidentAccount
 from .registry.models import (
     Building,
     Community,
@@ -52,6 +53,7 @@ __all__ = [
     "CalendarDay",
     "EscalationStep",
     "FollowUp",
+    "Invitation",
     "Notification",
     "NumberSequence",
     "SlaPause",
@@ -69,6 +71,7 @@ __all__ = [
     "ParkingSpace",
     "PersonalDataAccess",
     "Resident",
+    "ResidentAccount",
     "StaffProfile",
     "Unit",
     "Vehicle",

@@ -7,6 +7,10 @@ or a tuple of lookups any of which grants access). Models without it are not com
 company-wide team or policy). A model may narrow further with a ``restrict_rows(queryset, user)``
 classmethod (a technician sees only their own team's work orders); it runs after the community
 filter, inside this same function, so every layer gets it.
+
+Residents (portal accounts) are not staff: they reach only rows of the units they live in now,
+through the model's ``resident_path`` (the lookup to a unit's id, e.g. ``"unit"``); a model
+without one is closed to them.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from django.db.models import Model, Q, QuerySet
 
 _CACHE_ATTR = "_property_service_community_ids"
+_UNITS_ATTR = "_property_service_resident_units"
 
 
 def community_ids(user) -> frozenset[int] | None:
@@ -39,10 +44,36 @@ def community_ids(user) -> frozenset[int] | None:
     return ids
 
 
+def resident_unit_ids(user) -> frozenset[int] | None:
+    """For a resident's portal account: the ids of the units they live in today; for anyone
+    else ``None``."""
+    if not (user and user.is_authenticated and user.is_active) or user.is_staff:
+        return None
+    cached = getattr(user, _UNITS_ATTR, False)
+    if cached is not False:
+        return cached
+    from django.utils import timezone
+
+    from ..portal.models import ResidentAccount
+    from ..registry.models import Occupancy, current_occupancy_q
+
+    account = ResidentAccount.objects.filter(user=user).first()
+    ids = None if account is None else frozenset(Occupancy.objects.filter(
+        current_occupancy_q(timezone.localdate()), resident_id=account.resident_id,
+    ).values_list("unit_id", flat=True))
+    setattr(user, _UNITS_ATTR, ids)
+    return ids
+
+
+def is_resident(user) -> bool:
+    return resident_unit_ids(user) is not None
+
+
 def forget_scope(user) -> None:
-    """Drop the cached scope after the user's communities changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached scope after the user's communities (or a resident's units) changed."""
+    for attr in (_CACHE_ATTR, _UNITS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def sees_all_communities(user) -> bool:
@@ -59,6 +90,12 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     path = getattr(model, "community_path", None)
     if path is None:
         return queryset
+    units = resident_unit_ids(user)
+    if units is not None:
+        unit_path = getattr(model, "resident_path", None)
+        if unit_path is None:
+            return queryset.none()
+        return queryset.filter(**{f"{unit_path}__in": units})
     queryset = _community_filter(queryset, path, user)
     restrict = getattr(model, "restrict_rows", None)
     return restrict(queryset, user) if restrict else queryset

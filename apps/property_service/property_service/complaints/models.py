@@ -77,6 +77,7 @@ class ComplaintStandard(TimeStampedModel):
 
 class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
     community_path = "community"
+    resident_path = "unit"
 
     number = models.CharField(_("complaint number"), max_length=20, unique=True,
                               editable=False)
@@ -235,6 +236,7 @@ class ComplaintAttachment(models.Model):
     """Evidence the resident or staff provide: photos or PDF documents."""
 
     community_path = "complaint__community"
+    resident_path = "complaint__unit"
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE,
                                   related_name="attachments", verbose_name=_("complaint"))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from ..access.scoping import may_access_community, scope
+from ..access.scoping import may_access_community, resident_unit_ids, scope
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
@@ -75,7 +75,14 @@ def _lock(complaint_id: int, user) -> Complaint:
         raise NotAllowed(_("This complaint does not exist or is not yours to handle.")) from None
 
 
+# A resident gives the follow-up verdict on the complaints of their own units (portal).
+RESIDENT_ACTIONS = ("start_follow_up", "close", "reopen")
+
+
 def may_fire(complaint: Complaint, user, action) -> bool:
+    units = resident_unit_ids(user)
+    if units is not None:
+        return action.name in RESIDENT_ACTIONS and complaint.unit_id in units
     return user.has_perm(f"property_service.{action.permission}")
 
 

@@ -86,6 +86,7 @@ class Unit(TimeStampedModel):
     """A unit (房屋): a flat, shop or parking unit, numbered inside its building and entrance."""
 
     community_path = "building__community"
+    resident_path = "pk"
 
     class Use(models.TextChoices):
         RESIDENTIAL = "residential", _("Residential")

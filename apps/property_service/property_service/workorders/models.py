@@ -163,6 +163,7 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
     """One repair request. Its state changes only through ``services.transition_work_order``."""
 
     community_path = "community"
+    resident_path = "unit"
 
     number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
     community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
@@ -394,6 +395,7 @@ class FollowUp(TimeStampedModel):
 
 class WorkOrderPhoto(models.Model):
     community_path = "work_order__community"
+    resident_path = "work_order__unit"
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("Before")

@@ -3,8 +3,13 @@ their own orders only. The one place this is decided."""
 
 from __future__ import annotations
 
+from ..access.scoping import resident_unit_ids
 from .models import TeamMember, WorkOrder
 from .states import ACTIONS, Action, actions_from
+
+# What a resident may do on the orders of their own units, in the portal: accept the repair
+# or send it back (验收), and give the follow-up verdict that closes or reopens it.
+RESIDENT_ACTIONS = ("pass_acceptance", "fail_acceptance", "close", "reopen")
 
 
 def is_team_member(user, team_id: int | None) -> bool:
@@ -12,7 +17,14 @@ def is_team_member(user, team_id: int | None) -> bool:
                                                              user=user).exists()
 
 
+def is_residents_order(order: WorkOrder, user) -> bool:
+    units = resident_unit_ids(user)
+    return units is not None and order.unit_id in units
+
+
 def may_fire(order: WorkOrder, user, action: Action) -> bool:
+    if resident_unit_ids(user) is not None:
+        return action.name in RESIDENT_ACTIONS and is_residents_order(order, user)
     if not user.has_perm(f"property_service.{action.permission}"):
         return False
     if not action.own_records_only:
@@ -27,6 +39,12 @@ def available_actions(order: WorkOrder, user) -> list[Action]:
     """The actions ``user`` may fire on ``order`` now."""
     return [a for a in actions_from(order.state) if may_fire(order, user, a)
             and not (a.name == "accept" and order.assignee_id is None)]
+
+
+def may_record_follow_up(order: WorkOrder, user) -> bool:
+    """Staff call residents back; a resident may give their own verdict in the portal."""
+    return user.has_perm("property_service.follow_up_workorder") or \
+        is_residents_order(order, user)
 
 
 def action_named(name: str) -> Action | None:

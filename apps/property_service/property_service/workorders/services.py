@@ -28,7 +28,7 @@ from .models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from .permissions import action_named, is_team_member, may_fire
+from .permissions import action_named, is_team_member, may_fire, may_record_follow_up
 from .rules import follow_up_delay, repeat_window, rule
 from .states import OPEN_STATES, RESPONDED_STATES, State
 
@@ -213,9 +213,9 @@ def record_follow_up(*, order_id: int, user, answered: bool, result: str = "",
     """Record one call of the order's pending follow-up. Unhappy (score ≤ 2 or not fixed)
     reopens the order as rework; happy closes it; the third unanswered call closes the
     follow-up as unreachable (and the order with it)."""
-    if not user.has_perm("property_service.follow_up_workorder"):
+    order = _lock(order_id, user)
+    if not may_record_follow_up(order, user):
         raise NotAllowed(_("You may not record follow-up calls."))
-    _lock(order_id, user)
     follow_up = (FollowUp.objects.select_for_update()
                  .filter(work_order_id=order_id, status=FollowUp.Status.PENDING).last())
     if follow_up is None:

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..complaints.models import Category
+from ..workorders.models import WorkOrderCategory
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; their content is checked by the portal services."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
+class RegisterForm(forms.Form):
+    code = forms.CharField(label=_("Invitation code"), max_length=16)
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class RepairForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    category = forms.ModelChoiceField(label=_("What needs repair"),
+                                      queryset=WorkOrderCategory.objects.filter(is_active=True))
+    description = forms.CharField(label=_("Describe the problem"), widget=forms.Textarea(
+        attrs={"rows": 4}), max_length=2000)
+    photos = MultipleFileField(label=_("Photos (optional, up to 5)"), required=False,
+                             widget=MultipleFileInput(attrs={"accept": "image/*"}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+
+
+class ComplaintForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    category = forms.ChoiceField(label=_("Subject"), choices=Category.choices)
+    content = forms.CharField(label=_("What happened"), widget=forms.Textarea(
+        attrs={"rows": 4}), max_length=4000)
+    request = forms.CharField(label=_("What you would like us to do"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    attachments = MultipleFileField(label=_("Photos or PDF (optional, up to 5)"),
+                                    required=False,
+                                  widget=MultipleFileInput())
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+
+
+class RatingForm(forms.Form):
+    fixed = forms.TypedChoiceField(label=_("Is the problem solved?"), coerce=lambda v: v == "yes",
+                                   choices=[("yes", _("Yes")), ("no", _("No"))])
+    satisfaction = forms.TypedChoiceField(label=_("Your satisfaction"), coerce=int,
+                                          choices=[(n, str(n)) for n in range(5, 0, -1)])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)

@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
+    path("register/", views.register, name="register"),
+    path("repairs/", views.repairs, name="repairs"),
+    path("repairs/new/", views.repair_new, name="repair_new"),
+    path("repairs/<int:pk>/", views.repair, name="repair"),
+    path("repairs/<int:pk>/accept/", views.repair_accept, name="repair_accept"),
+    path("repairs/<int:pk>/rate/", views.repair_rate, name="repair_rate"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/new/", views.complaint_new, name="complaint_new"),
+    path("complaints/<int:pk>/", views.complaint, name="complaint"),
+    path("complaints/<int:pk>/rate/", views.complaint_rate, name="complaint_rate"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+]

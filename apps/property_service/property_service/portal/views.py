@@ -1,0 +1,248 @@
+"""The residents' portal (业主端): server-rendered pages for phones. Each view reaches data only
+through the portal services and ``scope``: another resident's rows are "not found"."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..access.scoping import is_resident, scope
+from ..complaints import services as complaint_services
+from ..complaints.deadlines import deadline_rows
+from ..complaints.models import ComplaintAttachment
+from ..complaints.states import State as ComplaintState
+from ..core.errors import ActionError
+from ..workorders import services as work_order_services
+from ..workorders.models import FollowUp, WorkOrderPhoto
+from ..workorders.sla import order_sla_state
+from ..workorders.states import State as OrderState
+from . import services
+from .forms import ComplaintForm, RatingForm, RegisterForm, RepairForm
+
+LOGIN_URL = "portal:login"
+
+
+def resident_required(view):
+    """Logged in with a resident's account; staff and anonymous users go to the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse(LOGIN_URL)}?next={request.path}")
+        if not is_resident(request.user):
+            messages.error(request, _("This portal is for residents. Staff use the back "
+                                      "office."))
+            return redirect(LOGIN_URL)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self):
+        return reverse("portal:home")
+
+
+def register(request):
+    form = RegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.register_with_code(**form.cleaned_data)
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            login(request, account.user,
+                  backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("portal:home")
+    return render(request, "portal/register.html", {"form": form})
+
+
+@resident_required
+def home(request):
+    user = request.user
+    orders = services.my_work_orders(user)
+    complaints = services.my_complaints(user)
+    return render(request, "portal/home.html", {
+        "resident": user.resident_account.resident,
+        "units": services.my_units(user),
+        "open_orders": orders.exclude(state__in=(OrderState.CLOSED, OrderState.CANCELLED))
+        .order_by("-reported_at")[:5],
+        "open_complaints": complaints.exclude(
+            state__in=(ComplaintState.CLOSED, ComplaintState.WITHDRAWN)).order_by(
+            "-received_at")[:5],
+    })
+
+
+@resident_required
+def repairs(request):
+    return render(request, "portal/repairs.html", {
+        "orders": services.my_work_orders(request.user).order_by("-reported_at")})
+
+
+@resident_required
+def repair_new(request):
+    form = RepairForm(request.POST or None, request.FILES or None,
+                      units=services.my_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.report_repair(
+                user=request.user, unit_id=data["unit"], category=data["category"],
+                description=data["description"], photos=request.FILES.getlist("photos"))
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you: your request %(number)s was received.")
+                             % {"number": order.number})
+            return redirect("portal:repair", order.pk)
+    return render(request, "portal/repair_new.html", {"form": form})
+
+
+def _my_order(request, pk):
+    return get_object_or_404(services.my_work_orders(request.user), pk=pk)
+
+
+@resident_required
+def repair(request, pk):
+    order = _my_order(request, pk)
+    pending_follow_up = order.follow_ups.filter(status=FollowUp.Status.PENDING).exists() \
+        if order.state == OrderState.FOLLOW_UP else False
+    return render(request, "portal/repair.html", {
+        "order": order, "sla_state": order_sla_state(order, timezone.now()),
+        "photos": order.photos.all(),
+        "events": order.events.select_related("by").order_by("at", "id"),
+        "can_accept": order.state == OrderState.COMPLETED,
+        "rating_form": RatingForm() if pending_follow_up else None,
+    })
+
+
+@require_POST
+@resident_required
+def repair_accept(request, pk):
+    order = _my_order(request, pk)
+    accepted = request.POST.get("accepted") == "yes"
+    comment = request.POST.get("comment", "")
+    try:
+        work_order_services.transition_work_order(
+            order_id=order.pk, user=request.user, expected_state=OrderState.COMPLETED,
+            action="pass_acceptance" if accepted else "fail_acceptance",
+            comment=comment or (_("Accepted by the resident.") if accepted else ""))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: recorded."))
+    return redirect("portal:repair", order.pk)
+
+
+@require_POST
+@resident_required
+def repair_rate(request, pk):
+    order = _my_order(request, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether the problem is solved and give a score."))
+        return redirect("portal:repair", order.pk)
+    data = form.cleaned_data
+    try:
+        work_order_services.record_follow_up(
+            order_id=order.pk, user=request.user, answered=True,
+            result=FollowUp.Result.FIXED if data["fixed"] else FollowUp.Result.NOT_FIXED,
+            satisfaction=data["satisfaction"], note=data["comment"])
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("portal:repair", order.pk)
+
+
+@resident_required
+def complaints(request):
+    return render(request, "portal/complaints.html", {
+        "complaints": services.my_complaints(request.user).order_by("-received_at")})
+
+
+@resident_required
+def complaint_new(request):
+    form = ComplaintForm(request.POST or None, request.FILES or None,
+                         units=services.my_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.file_complaint(
+                user=request.user, unit_id=data["unit"], category=data["category"],
+                content=data["content"], request=data["request"],
+                attachments=request.FILES.getlist("attachments"))
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your complaint %(number)s was received. A supervisor "
+                                        "will contact you.") % {"number": complaint.number})
+            return redirect("portal:complaint", complaint.pk)
+    return render(request, "portal/complaint_new.html", {"form": form})
+
+
+def _my_complaint(request, pk):
+    return get_object_or_404(services.my_complaints(request.user), pk=pk)
+
+
+@resident_required
+def complaint(request, pk):
+    item = _my_complaint(request, pk)
+    return render(request, "portal/complaint.html", {
+        "complaint": item, "deadlines": deadline_rows(item, timezone.now()),
+        "attachments": item.attachments.all(),
+        "rating_form": RatingForm() if item.state in (
+            ComplaintState.RESOLVED, ComplaintState.FOLLOW_UP) else None,
+    })
+
+
+@require_POST
+@resident_required
+def complaint_rate(request, pk):
+    item = _my_complaint(request, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether the problem is solved and give a score."))
+        return redirect("portal:complaint", item.pk)
+    data = form.cleaned_data
+    try:
+        complaint_services.record_follow_up(
+            complaint_id=item.pk, user=request.user, satisfied=data["fixed"],
+            satisfaction=data["satisfaction"], note=data["comment"])
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("portal:complaint", item.pk)
+
+
+@resident_required
+def photo(request, pk):
+    item = get_object_or_404(scope(WorkOrderPhoto.objects.all(), request.user), pk=pk)
+    return _file(item.image)
+
+
+@resident_required
+def attachment(request, pk):
+    item = get_object_or_404(scope(ComplaintAttachment.objects.all(), request.user), pk=pk)
+    return _file(item.file)
+
+
+def _file(field):
+    try:
+        return FileResponse(field.open("rb"))
+    except FileNotFoundError:
+        raise Http404 from None
