@@ -14,9 +14,9 @@ def delete_demo():
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (Claim, Contract, InsurancePolicy, Complaint, WorkOrder, NumberSequence, Notification, TeamMember,
-                  PersonalDataAccess, ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building,
-                  Community):
+    for model in (Claim, Contract, InsurancePolicy, Complaint, WorkOrder, NumberSequence,
+                  Notification, TeamMember, PersonalDataAccess, ParkingSpace, Vehicle, Occupancy,
+                  Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=DEMO_USERS).delete()
 
