@@ -3,26 +3,10 @@ dispatch a work order with the button on its page, and see the back office in Ch
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import sync_playwright
 from property_service.workorders import services
 from property_service.workorders.models import WorkOrder, WorkOrderCategory
 
 from tests.factories.workorders import TeamMemberFactory
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database calls
-    # are still synchronous, so Django's async guard does not apply to them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
