@@ -15,6 +15,15 @@ from .core.models import (
     PersonalDataAccess,
     WorkingCalendar,
 )
+from .incidents.models import (
+    Incident,
+    IncidentAttachment,
+    IncidentChecklistItem,
+    IncidentEvent,
+    IncidentTimelineEntry,
+    PlaybookStep,
+)
+from .notices.models import Notice, NoticeEvent
 from .registry.models import (
     Building,
     Community,
@@ -44,6 +53,14 @@ __all__ = [
     "CalendarDay",
     "EscalationStep",
     "FollowUp",
+    "Incident",
+    "IncidentAttachment",
+    "IncidentChecklistItem",
+    "IncidentEvent",
+    "IncidentTimelineEntry",
+    "Notice",
+    "NoticeEvent",
+    "PlaybookStep",
     "Notification",
     "NumberSequence",
     "SlaPause",

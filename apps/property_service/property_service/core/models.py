@@ -113,6 +113,7 @@ class Notification(models.Model):
         REPEAT_REPORT = "repeat_report", _("Repeated report")
         COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
         RENEWAL_DUE = "renewal_due", _("Renewal due")
+        INCIDENT = "incident", _("Incident")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("user"))
