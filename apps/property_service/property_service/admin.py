@@ -3,5 +3,7 @@
 from .access import admin as access_admin  # noqa: F401
 from .complaints import admin as complaints_admin  # noqa: F401
 from .core import notification_admin  # noqa: F401
+from .incidents import admin as incidents_admin  # noqa: F401
+from .notices import admin as notices_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .workorders import admin as workorders_admin  # noqa: F401
