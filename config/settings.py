@@ -185,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set (work-order and category priorities are the same set).
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "property_service.workorders.models.Priority",
+        "IncidentStateEnum": "property_service.incidents.states.State",
+        "IncidentKindEnum": "property_service.incidents.models.Kind",
     },
 }
 

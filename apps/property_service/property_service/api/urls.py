@@ -4,6 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from ..complaints import api as complaints_api
+from ..incidents import api as incidents_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
 from .notifications import NotificationViewSet
@@ -20,6 +21,7 @@ router.register("work-order-categories", workorders_api.WorkOrderCategoryViewSet
                 basename="work-order-category")
 router.register("work-orders", workorders_api.WorkOrderViewSet, basename="work-order")
 router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
+router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
