@@ -10,8 +10,10 @@ UV_GROUPS := $(if $(findstring mysql,$(DATABASE_URL)),--group mariadb,)
 MANAGE := $(UV) run --no-sync python manage.py
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 CHROMIUM := /usr/bin/chromium
+# Printed reports (WeasyPrint) lay text out with pango and need CJK fonts for Chinese text.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
-.PHONY: help install run serve test lint check-migrations bench messages
+.PHONY: help install system-packages run serve test lint check-migrations bench messages
 
 help:
 	@echo "make run    install, migrate the '$(SITE)' site, load demo data, serve on http://127.0.0.1:8000"
@@ -30,7 +32,18 @@ $(CHROMIUM):
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }; \
 	else echo "The browser tests need Chromium at $(CHROMIUM) (Debian: sudo apt-get install chromium)"; exit 1; fi
 
-run: install
+# The PDF packages, for `make run` as much as for `make test`: installed when root on Debian,
+# otherwise named (the site still runs; only the printed reports need them).
+system-packages:
+	@command -v dpkg >/dev/null || exit 0; \
+	missing=""; for pkg in $(PDF_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }; \
+	else echo "Printed reports need:$$missing (Debian: sudo apt-get install$$missing)"; fi
+
+run: install system-packages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) apply_roles
 	$(MANAGE) load_standards
@@ -47,7 +60,7 @@ serve:
 	$(UV) run --no-sync honcho -f Procfile start
 
 test: export SITE = test
-test: install $(CHROMIUM)
+test: install system-packages $(CHROMIUM)
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)
 
 lint: install

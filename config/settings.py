@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "property_service.workorders.models.Priority",
         "AgreementStateEnum": "property_service.renewals.states.State",
+        "IncidentStateEnum": "property_service.incidents.states.State",
+        "IncidentKindEnum": "property_service.incidents.models.Kind",
     },
 }
 

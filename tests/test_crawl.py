@@ -16,7 +16,22 @@ API_LINK = re.compile(r'"(http://testserver/api/v1/[^"]*)"')
 
 
 @pytest.fixture
-def world(place_a, place_b):
+def world(place_a, place_b, make_staff):
+    from property_service.incidents import services as incidents
+    from property_service.notices import services as notices
+
+    guard = make_staff("Security")
+    for place in (place_a, place_b):
+        code = place.community.code
+        incident = incidents.create_incident(
+            by=guard, community=place.community, kind="power_cut", location=f"{code}-机房",
+            units=[place.unit], buildings=[place.building], summary=f"{code}停电")
+        incidents.tick_checklist_item(incident_id=incident.pk, user=guard,
+                                      item_id=incident.checklist.first().pk)
+        incidents.add_timeline_entry(incident_id=incident.pk, user=guard, text=f"{code}-抢修")
+        incidents.raise_outage_notice(incident_id=incident.pk, user=guard)
+        notices.create_notice(by=guard, community=place.community, title=f"{code}停水通知",
+                              body="停水", buildings=[place.building])
     for place, plate in ((place_a, "沪A12345"), (place_b, "粤B54321")):
         vehicle = VehicleFactory(community=place.community, owner=place.resident, plate=plate)
         ParkingSpaceFactory(community=place.community, code=f"P-{place.community.code}",
@@ -68,7 +83,9 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     reached = {url for url, _ in pages}
     assert f"/admin/property_service/resident/{place_a.resident.pk}/history/" in reached
     assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
+    assert "/admin/property_service/incident/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
+                         "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 

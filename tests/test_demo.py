@@ -10,13 +10,15 @@ def delete_demo():
     from property_service.complaints.models import Complaint
     from property_service.contracts.models import Contract
     from property_service.core.models import Notification, NumberSequence, PersonalDataAccess
+    from property_service.incidents.models import Incident
     from property_service.insurance.models import Claim, InsurancePolicy
+    from property_service.notices.models import Notice
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (Claim, Contract, InsurancePolicy, Complaint, WorkOrder, NumberSequence,
-                  Notification, TeamMember, PersonalDataAccess, ParkingSpace, Vehicle, Occupancy,
-                  Resident, Unit, Building, Community):
+    for model in (Notice, Claim, Incident, Contract, InsurancePolicy, Complaint, WorkOrder,
+                  NumberSequence, Notification, TeamMember, PersonalDataAccess, ParkingSpace,
+                  Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=DEMO_USERS).delete()
 
@@ -40,7 +42,8 @@ def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
     from property_service.workorders.models import WorkOrder
 
     assert Community.objects.count() == 2
-    assert WorkOrder.objects.count() == 40
+    # Forty repair requests, and one repair raised from an incident.
+    assert WorkOrder.objects.filter(incidents__isnull=True).count() == 40
     from property_service.complaints.models import Complaint
 
     assert Complaint.objects.values("state").distinct().count() == 6
@@ -48,6 +51,22 @@ def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
     assert Unit.objects.count() == 600
     assert Resident.objects.count() == 900
     assert Occupancy.objects.filter(end_date__isnull=True).count() > 800
+
+
+def test_the_demo_has_incidents_in_varied_states_and_notices(demo):
+    from property_service.incidents.models import Incident
+    from property_service.notices.models import Notice
+
+    states = dict(Incident.objects.values_list("kind", "state"))
+    assert states == {"elevator_entrapment": "contained", "power_cut": "open",
+                      "fire": "approved"}
+    lift = Incident.objects.get(kind="elevator_entrapment")
+    assert lift.checklist.filter(done_at__isnull=False).count() == 4
+    assert lift.work_orders.count() == 1
+    outage = Notice.objects.get(source_incident__kind="power_cut")
+    assert (outage.state, outage.urgent, outage.kind) == ("draft", True, "outage")
+    assert Notice.objects.filter(state="published").count() == 1
+    assert Notice.objects.count() == 3
 
 
 def test_demo_residents_pass_the_models_own_validation(demo):

@@ -4,7 +4,9 @@ from .access import admin as access_admin  # noqa: F401
 from .complaints import admin as complaints_admin  # noqa: F401
 from .contracts import admin as contracts_admin  # noqa: F401
 from .core import notification_admin  # noqa: F401
+from .incidents import admin as incidents_admin  # noqa: F401
 from .insurance import admin as insurance_admin  # noqa: F401
+from .notices import admin as notices_admin  # noqa: F401
 from .portal import admin as portal_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .workorders import admin as workorders_admin  # noqa: F401

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from .access.models import StaffProfile
@@ -234,6 +235,9 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     orders = _create_demo_work_orders(gen, units=units_by_community[communities[0].pk])
     complaints = _create_demo_complaints(gen, units=units_by_community[communities[0].pk])
     agreements = _create_demo_agreements(communities=communities, today=today)
+    incidents = _create_demo_incidents(gen, units=units_by_community[communities[0].pk])
+    notices = _create_demo_notices(community=communities[0])
+    _create_demo_claim()
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -245,6 +249,8 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
         "work_orders": orders,
         "complaints": complaints,
         "contracts_and_policies": agreements,
+        "incidents": incidents,
+        "notices": notices,
     }
 
 
@@ -419,3 +425,98 @@ def _create_demo_agreements(*, communities, today: datetime.date) -> int:
                                 "sum_insured": sum_insured, "premium": premium}, days_left)
     run_renewal_scan(today=today)
     return len(DEMO_CONTRACTS) + len(DEMO_POLICIES)
+
+
+def _create_demo_incidents(gen: _Generator, *, units) -> int:
+    """Three incidents in the first community: a lift entrapment being handled, a power cut
+    with its outage notice drafted, and a small fire whose report the manager approved."""
+    from django.utils import timezone
+
+    from .incidents import services
+    from .workorders.models import WorkOrderCategory
+
+    User = get_user_model()
+    guard, manager = User.objects.get(username="security"), User.objects.get(username="manager")
+    now = timezone.now()
+    unit = gen.rng.choice(units)
+    building = unit.building
+
+    lift = services.create_incident(
+        by=guard, community=building.community, kind="elevator_entrapment",
+        location=f"{building.name} 1单元 1号电梯", units=[unit], people_affected=2,
+        reported_at=now - datetime.timedelta(hours=2))
+    for step in lift.checklist.all()[:4]:
+        services.tick_checklist_item(incident_id=lift.pk, item_id=step.pk, user=guard)
+    for minutes, text in ((3, "对讲联系轿厢，两名住户情绪稳定"),
+                          (28, "维保公司到场，开门救出被困人员")):
+        services.add_timeline_entry(incident_id=lift.pk, user=guard, text=text,
+                                    at=lift.reported_at + datetime.timedelta(minutes=minutes))
+    services.update_incident(incident_id=lift.pk, user=guard,
+                             contained_at=lift.reported_at + datetime.timedelta(minutes=28),
+                             summary="1号电梯停在9层与10层之间，两名住户被困约25分钟，无人受伤。")
+    services.transition_incident(incident_id=lift.pk, user=guard, action="contain")
+    services.raise_work_orders(incident_id=lift.pk, user=guard,
+                               category=WorkOrderCategory.objects.get(code="elevator"),
+                               description="困人故障后全面检修")
+
+    power = services.create_incident(
+        by=guard, community=building.community, kind="power_cut", location="2号配电房",
+        buildings=[building], people_affected=180,
+        reported_at=now - datetime.timedelta(minutes=40))
+    services.tick_checklist_item(incident_id=power.pk, item_id=power.checklist.first().pk,
+                                 user=guard)
+    services.raise_outage_notice(incident_id=power.pk, user=guard)
+
+    fire = services.create_incident(
+        by=guard, community=building.community, kind="fire", location="地下车库电动车充电区",
+        people_affected=0, reported_at=now - datetime.timedelta(days=6))
+    for step in fire.checklist.all():
+        services.tick_checklist_item(incident_id=fire.pk, item_id=step.pk, user=guard)
+    services.update_incident(
+        incident_id=fire.pk, user=guard,
+        contained_at=fire.reported_at + datetime.timedelta(minutes=12),
+        summary="一辆电动自行车充电时电池起火，巡逻保安发现后用灭火器扑灭，12分钟内控制。",
+        actions_taken="拨打119，疏散车库人员，使用两具干粉灭火器扑救，切断充电区电源。",
+        injuries_damage="无人员受伤；一辆电动车烧毁，充电桩一处损坏。",
+        cause="电动车电池老化，充电时短路。",
+        corrective_actions="更换损坏充电桩；充电区加装自动灭火装置；向住户发放电动车安全充电提示。")
+    services.transition_incident(incident_id=fire.pk, user=guard, action="contain")
+    services.transition_incident(incident_id=fire.pk, user=guard, action="draft_report")
+    services.transition_incident(incident_id=fire.pk, user=manager, action="approve",
+                                 comment="处理及时，整改措施同意")
+    return 3
+
+
+def _create_demo_notices(*, community) -> int:
+    """Two notices besides the drafted outage notice: one published, one draft."""
+    from .notices import services
+
+    User = get_user_model()
+    desk, supervisor = User.objects.get(username="frontdesk"), User.objects.get(
+        username="cs_supervisor")
+    tank = services.create_notice(
+        by=desk, community=community, kind="service", title="二次供水水箱清洗通知",
+        body="各位住户：本周六9:00-12:00清洗二次供水水箱，期间暂停供水，请提前储水。")
+    services.transition_notice(notice_id=tank.pk, user=supervisor, action="publish")
+    services.create_notice(
+        by=desk, community=community, kind="major_matter", title="关于召开业主大会的公告",
+        body="定于下月15日召开业主大会，审议物业服务合同续签事宜。")
+    return 2
+
+
+def _create_demo_claim() -> None:
+    """The burnt-out electric bike of the demo fire, claimed on the public liability policy."""
+    from .incidents.models import Incident
+    from .insurance import claims
+    from .insurance.models import InsurancePolicy
+
+    User = get_user_model()
+    finance, manager = User.objects.get(username="finance"), User.objects.get(username="manager")
+    fire = Incident.objects.get(kind="fire")
+    claim = claims.create_claim(
+        by=finance, policy=InsurancePolicy.objects.get(policy_number="PA-2026-310115-0081"),
+        incident=fire, loss_date=timezone.localdate(fire.reported_at),
+        description="地下车库电动车充电区起火：一辆电动车烧毁，充电桩一处损坏。",
+        amount_claimed="12800.00")
+    claims.transition_claim(claim_id=claim.pk, user=manager, action="submit",
+                            insurer_reference="PA-LP-2026-11-0087")

@@ -16,7 +16,16 @@ from .core.models import (
     PersonalDataAccess,
     WorkingCalendar,
 )
+from .incidents.models import (
+    Incident,
+    IncidentAttachment,
+    IncidentChecklistItem,
+    IncidentEvent,
+    IncidentTimelineEntry,
+    PlaybookStep,
+)
 from .insurance.models import Claim, InsurancePolicy
+from .notices.models import Notice, NoticeEvent
 from .portal.models import Invitation, ResidentAccount
 from .registry.models import (
     Building,
@@ -54,6 +63,14 @@ __all__ = [
     "EscalationStep",
     "FollowUp",
     "Invitation",
+    "Incident",
+    "IncidentAttachment",
+    "IncidentChecklistItem",
+    "IncidentEvent",
+    "IncidentTimelineEntry",
+    "Notice",
+    "NoticeEvent",
+    "PlaybookStep",
     "Notification",
     "NumberSequence",
     "SlaPause",

@@ -25,9 +25,12 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         user = request.user if request else None
         for name in list(fields):
             field = fields[name]
-            related = getattr(field, "queryset", None)
+            # A to-many link carries its queryset on its child field.
+            target = field.child_relation if isinstance(field, serializers.ManyRelatedField) \
+                else field
+            related = getattr(target, "queryset", None)
             if related is not None and is_community_bound(related.model):
-                field.queryset = scope(related, user)
+                target.queryset = scope(related, user)
             try:
                 model_field = self.Meta.model._meta.get_field(name)
             except Exception:
@@ -37,7 +40,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                 continue
             if isinstance(model_field, models.ForeignKey):
                 fields[label] = serializers.StringRelatedField(source=name, read_only=True)
-            elif model_field.choices:
+            elif getattr(model_field, "choices", None):
                 fields[label] = serializers.CharField(source=f"get_{name}_display",
                                                       read_only=True)
         return fields

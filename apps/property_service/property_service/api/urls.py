@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from ..complaints import api as complaints_api
 from ..contracts import api as contracts_api
+from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
@@ -26,6 +27,7 @@ router.register("contracts", contracts_api.ContractViewSet, basename="contract")
 router.register("insurance-policies", insurance_api.InsurancePolicyViewSet,
                 basename="insurance-policy")
 router.register("claims", insurance_api.ClaimViewSet, basename="claim")
+router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

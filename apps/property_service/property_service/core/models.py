@@ -114,6 +114,7 @@ class Notification(models.Model):
         COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
         RENEWAL_DUE = "renewal_due", _("Renewal due")
         EXPIRED = "expired", _("Expired without renewal")
+        INCIDENT = "incident", _("Incident")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("user"))

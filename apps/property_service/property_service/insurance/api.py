@@ -53,7 +53,7 @@ class InsurancePolicyViewSet(AgreementViewSet):
 class ClaimSerializer(ScopedModelSerializer):
     class Meta:
         model = Claim
-        fields = ["id", "number", "policy", "loss_date", "description", "amount_claimed",
+        fields = ["id", "number", "policy", "incident", "loss_date", "description", "amount_claimed",
                   "insurer_reference", "state", "submitted_on", "decided_on",
                   "amount_approved", "rejection_reason", "amount_paid", "paid_on", "created_at"]
         read_only_fields = ["number", "state", "submitted_on", "decided_on", "amount_approved",
@@ -76,7 +76,7 @@ class ClaimTransitionSerializer(serializers.Serializer):
 class ClaimViewSet(ScopedViewSet):
     base_queryset = Claim.objects.select_related("policy")
     serializer_class = ClaimSerializer
-    filterset_fields = ["state", "policy"]
+    filterset_fields = ["state", "policy", "incident"]
     search_fields = ["=number", "insurer_reference"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -64,6 +64,9 @@ class Claim(ConcurrentTransitionMixin, TimeStampedModel):
     number = models.CharField(_("claim number"), max_length=20, unique=True, editable=False)
     policy = models.ForeignKey(InsurancePolicy, on_delete=models.PROTECT, related_name="claims",
                                verbose_name=_("insurance policy"))
+    incident = models.ForeignKey("property_service.Incident", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="claims",
+                                 verbose_name=_("incident"))
     loss_date = models.DateField(_("date of the loss"))
     description = models.TextField(_("what happened and what was damaged"))
     amount_claimed = models.DecimalField(_("amount claimed"), max_digits=14, decimal_places=2,
@@ -96,6 +99,10 @@ class Claim(ConcurrentTransitionMixin, TimeStampedModel):
             raise ValidationError({"loss_date": _(
                 "The policy covers %(start)s to %(end)s: the loss is outside its period.") % {
                 "start": self.policy.start_date, "end": self.policy.end_date}})
+        if self.incident_id and self.policy_id and \
+                self.incident.community_id != self.policy.community_id:
+            raise ValidationError({"incident": _(
+                "The incident happened in another community than the policy covers.")})
         if self.loss_date and self.loss_date > timezone.localdate():
             raise ValidationError({"loss_date": _("The loss cannot be in the future.")})
         if self.policy_id and self.amount_claimed and \

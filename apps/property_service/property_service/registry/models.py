@@ -24,6 +24,22 @@ def check_date_order(start, end, *, end_field: str = "end_date") -> None:
         raise ValidationError({end_field: _("The end date cannot be before the start date.")})
 
 
+def check_places_in_community(community_id, *, buildings=(), units=()) -> None:
+    """Buildings and units named on a record of one community (an incident, a notice) must
+    all belong to that community."""
+    errors = {}
+    foreign = [str(b) for b in buildings if b.community_id != community_id]
+    if foreign:
+        errors["buildings"] = _("These buildings are in another community: %(names)s.") % {
+            "names": ", ".join(foreign)}
+    foreign = [str(u) for u in units if u.building.community_id != community_id]
+    if foreign:
+        errors["units"] = _("These units are in another community: %(names)s.") % {
+            "names": ", ".join(foreign)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def periods_overlap(start_a, end_a, start_b, end_b) -> bool:
     """Closed date ranges; an open end (None) runs for ever."""
     far = datetime.date.max

@@ -1,5 +1,5 @@
-"""Load the company's standards from fixtures/: SLA time standards, complaint deadlines, teams
-and work-order categories.
+"""Load the company's standards from fixtures/: SLA time standards, complaint deadlines, teams,
+work-order categories and the incident response playbooks.
 
 Only what is missing is created: rows staff have edited in the back office are kept, so running
 this on every start is safe.
@@ -25,7 +25,7 @@ def fixtures_dir() -> Path:
     return Path(configured) if configured else Path(settings.BASE_DIR) / "fixtures"
 
 
-def _read(name: str) -> dict:
+def read_fixture(name: str) -> dict:
     with open(fixtures_dir() / name, "rb") as f:
         return tomllib.load(f)
 
@@ -36,7 +36,7 @@ def load_standards() -> dict[str, int]:
     seed_china_calendar(years=[year, year + 1])
     calendar = WorkingCalendar.objects.filter(is_default=True).first()
     created = {"sla_policies": 0, "teams": 0, "categories": 0}
-    for priority, row in _read("sla_standards.toml").items():
+    for priority, row in read_fixture("sla_standards.toml").items():
         if priority not in Priority.values:
             raise ValueError(f"sla_standards.toml: unknown priority {priority!r}")
         _, new = SlaPolicy.objects.get_or_create(
@@ -46,13 +46,13 @@ def load_standards() -> dict[str, int]:
                 "warn_at_percent", "manager_after_minutes")}})
         created["sla_policies"] += new
     created["complaint_standards"] = 0
-    for severity, row in _read("complaint_standards.toml").items():
+    for severity, row in read_fixture("complaint_standards.toml").items():
         if severity not in Severity.values:
             raise ValueError(f"complaint_standards.toml: unknown severity {severity!r}")
         _, new = ComplaintStandard.objects.get_or_create(
             community=None, severity=severity, defaults={"calendar": calendar, **row})
         created["complaint_standards"] += new
-    data = _read("work_order_categories.toml")
+    data = read_fixture("work_order_categories.toml")
     teams = {}
     for code, row in data.get("teams", {}).items():
         teams[code], new = Team.objects.get_or_create(
@@ -64,4 +64,8 @@ def load_standards() -> dict[str, int]:
             code=code, defaults={"name": row["name"], "default_team": teams.get(row.get("team")),
                                  "default_priority": row["priority"]})
         created["categories"] += new
+    # Incidents build on work orders; imported here to keep that direction.
+    from ..incidents.playbooks import load_playbooks
+
+    created["playbook_steps"] = load_playbooks()
     return created

@@ -4,8 +4,8 @@ from ...workorders.standards import load_standards
 
 
 class Command(BaseCommand):
-    help = ("Create the working calendar, SLA standards, teams and work-order categories from "
-            "fixtures/ where missing (edited rows are kept).")
+    help = ("Create the working calendar, SLA standards, teams, work-order categories and "
+            "incident playbooks from fixtures/ where missing (edited rows are kept).")
 
     def handle(self, *args, **options):
         counts = load_standards()

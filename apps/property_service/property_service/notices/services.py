@@ -1,0 +1,90 @@
+"""Writes of notices. The admin and the incident services call these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from ..access.scoping import scope
+from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..registry.models import check_places_in_community
+from .models import Notice, NoticeEvent
+from .states import ACTIONS
+
+
+def _event(notice, *, action, by, comment="", from_state="", to_state=""):
+    return NoticeEvent.objects.create(notice=notice, action=action, by=by, comment=comment,
+                                      from_state=from_state, to_state=to_state)
+
+
+@transaction.atomic
+def create_notice(*, by, community, title, body, kind=Notice.Kind.SERVICE, urgent=False,
+                  buildings=(), publish_at=None, expire_at=None,
+                  source_incident=None) -> Notice:
+    """Draft a notice for a community (or some of its buildings). Residents see nothing until
+    it is published."""
+    notice = Notice(community=community, title=title, body=body, kind=kind, urgent=urgent,
+                    publish_at=publish_at, expire_at=expire_at, created_by=by,
+                    source_incident=source_incident)
+    notice.full_clean(exclude=["state"])
+    buildings = list(buildings)
+    check_places_in_community(community.pk, buildings=buildings)
+    notice.save()
+    notice.buildings.set(buildings)
+    _event(notice, action="created", by=by, to_state=notice.state)
+    return notice
+
+
+def _lock(notice_id: int, user) -> Notice:
+    try:
+        return scope(Notice.objects.all(), user).select_for_update().get(pk=notice_id)
+    except Notice.DoesNotExist:
+        raise NotAllowed(_("This notice does not exist or is not yours to handle.")) from None
+
+
+def may_fire(user, action) -> bool:
+    return user.has_perm(f"property_service.{action.permission}")
+
+
+def available_actions(notice: Notice, user):
+    return [a for a in ACTIONS.values() if notice.state in a.sources and may_fire(user, a)]
+
+
+@transaction.atomic
+def transition_notice(*, notice_id: int, user, action: str, expected_state: str | None = None,
+                      comment: str = "") -> Notice:
+    """Publish (from now, or from its publish time) or withdraw a notice. Exactly one of two
+    concurrent calls wins."""
+    act = ACTIONS.get(action)
+    if act is None:
+        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    notice = _lock(notice_id, user)
+    if expected_state and notice.state != expected_state:
+        raise ConcurrentChange()
+    if notice.state not in act.sources:
+        raise NotAllowed(_("“%(action)s” is not possible while the notice is %(state)s.")
+                         % {"action": act.label, "state": notice.get_state_display()})
+    if not may_fire(user, act):
+        raise NotAllowed(_("You may not “%(action)s” this notice.") % {"action": act.label})
+    comment = (comment or "").strip()
+    if act.needs_comment and not comment:
+        raise ActionError(_("Say why: a comment is required."), field="comment")
+    now, from_state = timezone.now(), notice.state
+    if act.name == "publish":
+        if notice.expire_at and notice.expire_at <= (notice.publish_at or now):
+            raise ActionError(_("This notice has already expired: change its expiry first."),
+                              field="expire_at")
+        notice.publish_at = notice.publish_at or now
+        notice.published_at, notice.published_by = now, user
+    elif act.name == "withdraw":
+        notice.withdrawn_at, notice.withdraw_reason = now, comment
+    getattr(notice, act.name)()
+    try:
+        notice.save()
+    except ConcurrentTransition:
+        raise ConcurrentChange() from None
+    _event(notice, action=act.name, by=user, comment=comment, from_state=from_state,
+           to_state=notice.state)
+    return notice
