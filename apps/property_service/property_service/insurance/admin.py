@@ -42,7 +42,8 @@ class ClaimAdmin(WorkflowActionsMixin, BaseAdmin):
     search_fields = ["=number", "insurer_reference", "policy__policy_number"]
     autocomplete_fields = ["policy", "incident"]
     date_hierarchy = "loss_date"
-    add_fields = ["policy", "incident", "loss_date", "description", "amount_claimed", "insurer_reference"]
+    add_fields = ["policy", "incident", "loss_date", "description", "amount_claimed",
+                  "insurer_reference"]
     change_fields = ["number", "state", *add_fields, "submitted_on", "decided_on",
                      "amount_approved", "rejection_reason", "amount_paid", "paid_on"]
 

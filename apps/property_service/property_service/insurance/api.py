@@ -53,8 +53,8 @@ class InsurancePolicyViewSet(AgreementViewSet):
 class ClaimSerializer(ScopedModelSerializer):
     class Meta:
         model = Claim
-        fields = ["id", "number", "policy", "incident", "loss_date", "description", "amount_claimed",
-                  "insurer_reference", "state", "submitted_on", "decided_on",
+        fields = ["id", "number", "policy", "incident", "loss_date", "description",
+                  "amount_claimed", "insurer_reference", "state", "submitted_on", "decided_on",
                   "amount_approved", "rejection_reason", "amount_paid", "paid_on", "created_at"]
         read_only_fields = ["number", "state", "submitted_on", "decided_on", "amount_approved",
                             "rejection_reason", "amount_paid", "paid_on", "created_at"]
