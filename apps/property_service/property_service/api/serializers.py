@@ -39,7 +39,8 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if label in fields:
                 continue
             if isinstance(model_field, models.ForeignKey):
-                fields[label] = serializers.StringRelatedField(source=name, read_only=True)
+                fields[label] = serializers.StringRelatedField(source=name, read_only=True,
+                                                               allow_null=model_field.null)
             elif getattr(model_field, "choices", None):
                 fields[label] = serializers.CharField(source=f"get_{name}_display",
                                                       read_only=True)
