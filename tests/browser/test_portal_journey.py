@@ -1,8 +1,11 @@
 """A resident on a phone reports a leak with a photo and sees its deadline; a CS agent
-dispatches it in the back office; the resident sees the new state. In a real browser."""
+dispatches it in the back office; the resident sees the new state and reads a notice. In a
+real browser."""
 
 import pytest
 from django.utils import timezone
+from property_service.notices import services as notice_services
+from property_service.notices.models import NoticeRead
 from property_service.portal import services as portal_services
 from property_service.workorders.models import WorkOrder, WorkOrderCategory
 
@@ -66,3 +69,16 @@ def test_a_resident_reports_a_leak_that_an_agent_dispatches(live_server, browser
     assert phone.get_attribute("[data-state]", "data-state") == "dispatched"
     assert "已派单" in phone.inner_text("[data-state]")
     screenshot(phone, "4-resident-sees-dispatch")
+
+    manager = make_staff("Property Manager", username="manager_live")
+    notice = notice_services.create_notice(
+        by=manager, community=place_a.community, kind="outage", urgent=True,
+        title="明日9:00-12:00停水通知", body="因管网维修，明日上午停水，请提前储水。",
+        buildings=[place_a.building])
+    notice_services.transition_notice(notice_id=notice.pk, user=manager, action="publish")
+    phone.goto(f"{live_server.url}/portal/")
+    phone.click(f"a[href$=\"/portal/notices/{notice.pk}/\"]")
+    phone.wait_for_selector("#notice")
+    assert "请提前储水" in phone.inner_text("#notice")
+    assert NoticeRead.objects.filter(notice=notice, user__username="owner_live").exists()
+    screenshot(phone, "5-notice")

@@ -25,7 +25,7 @@ from .incidents.models import (
     PlaybookStep,
 )
 from .insurance.models import Claim, InsurancePolicy
-from .notices.models import Notice, NoticeEvent
+from .notices.models import Notice, NoticeEvent, NoticeRead
 from .portal.models import Invitation, ResidentAccount
 from .registry.models import (
     Building,
@@ -70,6 +70,7 @@ __all__ = [
     "IncidentTimelineEntry",
     "Notice",
     "NoticeEvent",
+    "NoticeRead",
     "PlaybookStep",
     "Notification",
     "NumberSequence",

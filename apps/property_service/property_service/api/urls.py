@@ -7,6 +7,7 @@ from ..complaints import api as complaints_api
 from ..contracts import api as contracts_api
 from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
+from ..notices import api as notices_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
 from .notifications import NotificationViewSet
@@ -28,6 +29,7 @@ router.register("insurance-policies", insurance_api.InsurancePolicyViewSet,
                 basename="insurance-policy")
 router.register("claims", insurance_api.ClaimViewSet, basename="claim")
 router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
+router.register("notices", notices_api.NoticeViewSet, basename="notice")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -114,3 +114,24 @@ class NoticeEvent(models.Model):
     @property
     def action_label(self) -> str:
         return event_label(self.action)
+
+
+class NoticeRead(models.Model):
+    """A read receipt: the resident's account opened the notice (once per account)."""
+
+    community_path = "notice__community"
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads",
+                               verbose_name=_("notice"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("read by"))
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("read receipt")
+        verbose_name_plural = _("read receipts")
+        constraints = [models.UniqueConstraint(fields=["notice", "user"],
+                                               name="notice_read_once")]
+
+    def __str__(self):
+        return f"{self.notice} · {self.user}"

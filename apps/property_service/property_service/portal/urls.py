@@ -19,6 +19,8 @@ urlpatterns = [
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
     path("complaints/<int:pk>/rate/", views.complaint_rate, name="complaint_rate"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/", views.notice, name="notice"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -21,6 +21,7 @@ from ..complaints.deadlines import deadline_rows
 from ..complaints.models import ComplaintAttachment
 from ..complaints.states import State as ComplaintState
 from ..core.errors import ActionError
+from ..notices.selectors import mark_read, notices_for_resident
 from ..workorders import services as work_order_services
 from ..workorders.models import FollowUp, WorkOrderPhoto
 from ..workorders.sla import order_sla_state
@@ -77,6 +78,7 @@ def home(request):
     complaints = services.my_complaints(user)
     return render(request, "portal/home.html", {
         "resident": user.resident_account.resident,
+        "notices": notices_for_resident(user)[:5],
         "units": services.my_units(user),
         "open_orders": orders.exclude(state__in=(OrderState.CLOSED, OrderState.CANCELLED))
         .order_by("-reported_at")[:5],
@@ -246,3 +248,16 @@ def _file(field):
         return FileResponse(field.open("rb"))
     except FileNotFoundError:
         raise Http404 from None
+
+
+@resident_required
+def notices(request):
+    return render(request, "portal/notices.html", {
+        "notices": notices_for_resident(request.user)})
+
+
+@resident_required
+def notice(request, pk):
+    item = get_object_or_404(notices_for_resident(request.user), pk=pk)
+    mark_read(item, request.user)
+    return render(request, "portal/notice.html", {"notice": item})
