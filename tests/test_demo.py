@@ -9,7 +9,12 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 def delete_demo():
     from property_service.complaints.models import Complaint
     from property_service.contracts.models import Contract
-    from property_service.core.models import Notification, NumberSequence, PersonalDataAccess
+    from property_service.core.models import (
+        EscalationStep,
+        Notification,
+        NumberSequence,
+        PersonalDataAccess,
+    )
     from property_service.incidents.models import Incident
     from property_service.insurance.models import Claim, InsurancePolicy
     from property_service.notices.models import Notice
@@ -17,8 +22,8 @@ def delete_demo():
     from property_service.workorders.models import TeamMember, WorkOrder
 
     for model in (Notice, Claim, Incident, Contract, InsurancePolicy, Complaint, WorkOrder,
-                  NumberSequence, Notification, TeamMember, PersonalDataAccess, ParkingSpace,
-                  Vehicle, Occupancy, Resident, Unit, Building, Community):
+                  NumberSequence, Notification, EscalationStep, TeamMember, PersonalDataAccess,
+                  ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=DEMO_USERS).delete()
 
