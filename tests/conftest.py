@@ -38,6 +38,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _english_by_default(settings):
     # Tests read messages in English unless they ask for Chinese explicitly.
     settings.LANGUAGE_CODE = "en"
+    # Fast hashing for the many test users (slow hashes made elsewhere still verify).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @dataclass

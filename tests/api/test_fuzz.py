@@ -20,12 +20,15 @@ from tests.factories.workorders import WorkOrderFactory
 
 # Bounded: every operation gets this many generated requests (FUZZ_EXAMPLES raises it for a
 # longer run), sent in turn as each role below.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "9"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 ROLES = ("System Manager", "CS Agent", "Maintenance", "Admin & Finance")
 
 
 # Loaded at collection (the schema view needs no database), served by the WSGI app in-process.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+# The explicit examples and the random fuzzing phase, bounded by EXAMPLES; the exhaustive
+# coverage phase (every boundary of every field) is for a longer run: FUZZ_COVERAGE=1.
+schema.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE") == "1"
 
 
 @pytest.fixture(autouse=True)
