@@ -52,6 +52,7 @@ run: install system-packages
 	@echo
 	@echo "  Property service is starting on http://127.0.0.1:8000/admin/  (API: http://127.0.0.1:8000/api/docs/)"
 	@echo "  Logins: admin, manager, cs_supervisor, cs_agent, frontdesk, maintenance, cleaning, security, finance"
+	@echo "  Residents' portal: http://127.0.0.1:8000/portal/  (login: resident)"
 	@echo "  Password: demo-pass-2026      Stop with Ctrl-C."
 	@echo
 	$(MAKE) serve

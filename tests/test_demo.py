@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from property_service.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from property_service.demo import DEMO_PASSWORD, DEMO_RESIDENT, DEMO_USERS, load_demo
 from property_service.registry.models import Community, Occupancy, Resident, Unit
 
 
@@ -25,7 +25,7 @@ def delete_demo():
                   NumberSequence, Notification, EscalationStep, TeamMember, PersonalDataAccess,
                   ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
-    get_user_model().objects.filter(username__in=DEMO_USERS).delete()
+    get_user_model().objects.filter(username__in=[*DEMO_USERS, DEMO_RESIDENT]).delete()
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,9 @@ def test_the_demo_has_two_communities_600_units_and_900_residents(demo):
 
     assert Community.objects.count() == 2
     # Forty repair requests, and one repair raised from an incident.
-    assert WorkOrder.objects.filter(incidents__isnull=True).count() == 40
+    # Besides the orders raised from an incident and those of the demo resident (portal).
+    assert WorkOrder.objects.filter(incidents__isnull=True).exclude(
+        resident__portal_account__isnull=False).count() == 40
     from property_service.complaints.models import Complaint
 
     assert Complaint.objects.values("state").distinct().count() == 6
@@ -126,3 +128,16 @@ def test_the_demo_has_contracts_and_policies_at_every_renewal_stage(demo):
     manager = get_user_model().objects.get(username="manager")
     assert Notification.objects.filter(user=manager, kind="renewal_due").exists()
     assert Notification.objects.filter(user=manager, kind="expired").exists()
+
+
+def test_the_demo_resident_logs_in_to_the_portal_and_sees_their_repairs(client, demo):
+    from property_service.workorders.models import WorkOrder
+
+    response = client.post("/portal/login/", {"username": DEMO_RESIDENT,
+                                              "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url == "/portal/"
+    assert client.get("/portal/repairs/").content.decode().count("data-order=") == 2
+    repaired = WorkOrder.objects.get(resident__portal_account__user__username=DEMO_RESIDENT,
+                                     state="completed")
+    page = client.get(f"/portal/repairs/{repaired.pk}/").content.decode()
+    assert "Yes, accept the repair" in page

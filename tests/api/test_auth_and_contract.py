@@ -47,10 +47,21 @@ def test_the_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/v1/auth/token/", "/api/v1/me/", "/api/v1/communities/",
-                 "/api/v1/buildings/", "/api/v1/units/", "/api/v1/residents/",
-                 "/api/v1/occupancies/", "/api/v1/units/{id}/"):
+    # Every resource of the contract (API.md), each with list and detail.
+    for resource in ("communities", "buildings", "units", "residents", "occupancies", "teams",
+                     "work-order-categories", "work-orders", "complaints", "contracts",
+                     "insurance-policies", "incidents", "claims", "notifications", "notices"):
+        assert f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths
+    for resource in ("work-orders", "complaints", "contracts", "insurance-policies",
+                     "incidents", "claims", "notices"):
+        assert f"/api/v1/{resource}/{{id}}/transition/" in paths
+    for path in ("/api/v1/auth/token/", "/api/v1/me/"):
         assert path in paths
+    # Every field of every resource is documented with its type.
+    for name, component in schema.json()["components"]["schemas"].items():
+        for field, spec in component.get("properties", {}).items():
+            assert {"type", "$ref", "allOf", "oneOf", "anyOf", "enum"} & set(spec), \
+                f"{name}.{field}"
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
@@ -62,6 +73,29 @@ def test_errors_come_in_the_callers_language(client, make_staff, language, messa
     response = client.get("/api/v1/units/999999/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 404
     assert response.json() == {"detail": message}
+
+
+@pytest.mark.parametrize("language,message", [
+    ("en", "comment is required"), ("zh-hans", "请说明原因")])
+def test_refused_transitions_answer_in_the_callers_language_everywhere(
+        client, make_staff, place_a, language, message):
+    """The same error format and language for every resource's transitions."""
+    from property_service.notices import services as notices
+
+    from tests.factories.renewals import ContractFactory
+
+    manager = make_staff("Property Manager", communities=[place_a.community])
+    contract = ContractFactory(community=place_a.community, responsible=manager)
+    notice = notices.create_notice(by=manager, community=place_a.community, title="t",
+                                   body="b")
+    notices.transition_notice(notice_id=notice.pk, user=manager, action="publish")
+    client.force_login(manager)
+    for url, action in ((f"/api/v1/contracts/{contract.pk}/transition/", "terminate"),
+                        (f"/api/v1/notices/{notice.pk}/transition/", "withdraw")):
+        response = client.post(url, {"action": action}, content_type="application/json",
+                               HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        assert message in response.json()["comment"][0]
 
 
 def test_the_schema_documents_every_endpoint_without_warnings(db, tmp_path):

@@ -30,6 +30,8 @@ from .workorders.models import Team, TeamMember
 from .workorders.standards import load_standards
 
 DEMO_PASSWORD = "demo-pass-2026"
+# The residents' portal login (/portal/): the owner of the first unit of the first community.
+DEMO_RESIDENT = "resident"
 SEED = 20261124
 
 SURNAMES = (
@@ -238,6 +240,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     incidents = _create_demo_incidents(gen, units=units_by_community[communities[0].pk])
     notices = _create_demo_notices(community=communities[0])
     _create_demo_claim()
+    _create_demo_resident(units=units_by_community[communities[0].pk])
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -520,3 +523,30 @@ def _create_demo_claim() -> None:
         amount_claimed="12800.00")
     claims.transition_claim(claim_id=claim.pk, user=manager, action="submit",
                             insurer_reference="PA-LP-2026-11-0087")
+
+
+def _create_demo_resident(*, units) -> None:
+    """A portal login for the owner of the first unit, with a repair reported in the portal
+    and another one repaired and waiting for their acceptance; and an invitation code for the
+    next unit."""
+    from .portal import services as portal
+    from .workorders import services
+    from .workorders.models import WorkOrderCategory
+
+    User = get_user_model()
+    unit = units[0]
+    owner = Occupancy.objects.filter(unit=unit, relation=Occupancy.Relation.OWNER).first()
+    account = portal.create_account(by=None, resident=owner.resident, username=DEMO_RESIDENT,
+                                    password=DEMO_PASSWORD)
+    agent, technician = (User.objects.get(username=u) for u in ("cs_agent", "maintenance"))
+    portal.report_repair(user=account.user, unit_id=unit.pk,
+                         category=WorkOrderCategory.objects.get(code="lighting"),
+                         description="阳台灯不亮，换了灯泡也不行")
+    done = portal.report_repair(user=account.user, unit_id=unit.pk,
+                                category=WorkOrderCategory.objects.get(code="plumbing"),
+                                description="厨房下水道堵塞")
+    for action, user, extra in (("dispatch", agent, {"assignee": technician}),
+                                ("accept", technician, {}), ("start", technician, {}),
+                                ("complete", technician, {})):
+        services.transition_work_order(order_id=done.pk, user=user, action=action, **extra)
+    portal.create_invitation(by=agent, unit=units[1])

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
@@ -33,7 +34,7 @@ class NoticeAdmin(WorkflowActionsMixin, BaseAdmin):
     form = NoticeForm
     action_form_class = ActionForm
     list_display = ["title", "state_badge", "kind", "urgent", "community", "publish_at",
-                    "expire_at"]
+                    "expire_at", "read_count"]
     list_filter = ["state", "kind", "urgent", ("community", ScopedRelatedFilter)]
     list_select_related = ["community"]
     search_fields = ["^title"]
@@ -48,6 +49,13 @@ class NoticeAdmin(WorkflowActionsMixin, BaseAdmin):
 
     def get_fields(self, request, obj=None):
         return self.draft_fields if obj is None else [*self.draft_fields, *self.record_fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(read_count=Count("reads", distinct=True))
+
+    @display(description=_("read by residents"), ordering="read_count")
+    def read_count(self, notice):
+        return notice.read_count
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

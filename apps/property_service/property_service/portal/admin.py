@@ -49,7 +49,7 @@ class ResidentAccountAdmin(ScopedAdmin):
         created = services.create_account(by=request.user, resident=form.cleaned_data["resident"],
                                           username=form.cleaned_data["username"],
                                           password=form.cleaned_data["password"])
-        obj.pk, obj._state.adding = created.pk, False
+        obj.pk, obj.user, obj._state.adding = created.pk, created.user, False
 
 
 class InvitationForm(forms.ModelForm):

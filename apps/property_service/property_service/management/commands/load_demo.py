@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ...demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from ...demo import DEMO_PASSWORD, DEMO_RESIDENT, DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):
@@ -13,3 +13,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(", ".join(f"{n} {k}" for k, n in counts.items()))
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(DEMO_USERS))
+        self.stdout.write(f"Residents' portal (/portal/): {DEMO_RESIDENT}")
