@@ -209,3 +209,23 @@ def test_a_resident_who_moved_out_reaches_nothing(client, resident_a, place_a):
     place_a.occupancy.save()
     client.force_login(resident_a)
     assert "WO-TEST" not in client.get("/portal/repairs/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_racing_with_one_code_cannot_both_register(place_a):
+    from property_service.core.errors import ActionError
+
+    from tests.helpers import run_together
+
+    code = services.create_invitation(by=None, unit=place_a.unit).code
+
+    def register(n):
+        return lambda: services.register_with_code(
+            code=code, name=f"住户{n}", phone=f"1380000{n:04d}", username=f"racer{n}",
+            password=PASSWORD)
+
+    results = run_together(register(1), register(2))
+    winners = [r for r in results if not isinstance(r, Exception)]
+    losers = [r for r in results if isinstance(r, ActionError)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert Resident.objects.filter(name__startswith="住户").count() == 1
