@@ -112,3 +112,32 @@ def test_security_staff_reach_no_contract_page(client, make_staff, place_a, ledg
     client.force_login(make_staff("Security", communities=[place_a.community]))
     assert client.get(admin_url("contract", "changelist")).status_code == 403
     assert client.get(admin_url("contract", "change", ledger[5].pk)).status_code == 403
+
+
+def test_finance_enters_a_contract_in_the_admin_as_a_draft(client, finance, place_a):
+    from property_service.contracts.models import Contract
+
+    client.force_login(finance)
+    response = client.post(admin_url("contract", "add"), {
+        "community": place_a.community.pk, "kind": "vendor_maintenance",
+        "number": "HT-ADMIN-1", "counterparty": "上海三菱电梯有限公司",
+        "start_date": in_days(0).isoformat(), "end_date": in_days(730).isoformat(),
+        "value": "99000", "currency": "CNY", "notice_period_days": "30",
+        "responsible": finance.pk, "agreementdocuments-TOTAL_FORMS": "0",
+        "agreementdocuments-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contract = Contract.objects.get(number="HT-ADMIN-1")
+    assert contract.state == "draft"
+    assert contract.agreementevents.get().action == "created"
+
+
+def test_finance_finds_the_incident_to_link_a_claim_to(client, finance, place_a):
+    from tests.factories.incidents import IncidentFactory
+
+    incident = IncidentFactory(community=place_a.community)
+    client.force_login(finance)
+    response = client.get("/admin/autocomplete/", {
+        "app_label": "property_service", "model_name": "claim", "field_name": "incident",
+        "term": incident.number})
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(incident.pk)]
