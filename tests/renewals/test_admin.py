@@ -49,6 +49,10 @@ def test_the_dashboard_groups_by_time_to_expiry_within_the_users_communities(
     assert "P-150" in sections["180"]
     assert "A-400" not in page and "B-10" not in page
     assert "fin_a" in sections["7"] and "Renewal due" in sections["7"]
+    summary = page.split('id="renewal-summary"')[1].split("</table>")[0]
+    assert "Community BBB" not in summary
+    cells = [c.split("<")[0] for c in summary.split('<td class="px-3 py-2 text-right">')[1:]]
+    assert cells == ["1", "1", "1", "1", "1"]  # expired, ≤7, ≤30, ≤90, ≤180
 
 
 def test_the_dashboard_exports_to_excel(client, finance, ledger):

@@ -93,6 +93,9 @@ def dashboard_view(request, model_admin):
         return _xlsx_response(rows)
     groups = [{"code": code, "label": label, "rows": [r for r in rows if r.bucket == code]}
               for code, label in buckets()]
+    summary = [{"community": name, "counts": [
+        sum(1 for r in rows if r.community == name and r.bucket == code)
+        for code, _label in buckets()]} for name in sorted({r.community for r in rows})]
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     return TemplateResponse(request, "property_service/renewal_dashboard.html", {
@@ -100,6 +103,7 @@ def dashboard_view(request, model_admin):
         "title": _("Renewals"),
         "today": today,
         "groups": groups,
+        "summary": summary,
         "communities": scope(Community.objects.order_by("name"), request.user),
         "selected_community": community_id,
         "export_query": export_query.urlencode(),
