@@ -110,3 +110,17 @@ def test_the_api_takes_a_claim_through_its_transitions(client, claim, finance): 
 def test_security_staff_see_no_claims_in_the_api(client, claim, make_staff, place_a):
     client.force_login(make_staff("Security", communities=[place_a.community]))
     assert client.get("/api/v1/claims/").status_code == 403
+
+
+def test_the_incident_page_shows_its_claims_to_finance_not_to_security(
+        client, claim, finance, make_staff, place_a):  # noqa: F811
+    from tests.factories.incidents import IncidentFactory
+    from tests.helpers import admin_url
+
+    incident = IncidentFactory(community=place_a.community)
+    Claim.objects.filter(pk=claim.pk).update(incident=incident)
+    client.force_login(finance)
+    assert claim.number in client.get(admin_url("incident", "change", incident.pk)).content.decode()
+    client.force_login(make_staff("Security", communities=[place_a.community]))
+    page = client.get(admin_url("incident", "change", incident.pk)).content.decode()
+    assert claim.number not in page and "86000" not in page

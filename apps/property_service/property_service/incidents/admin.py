@@ -190,6 +190,9 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
                 "i_timeline": incident_timeline(obj),
                 "i_work_orders": obj.work_orders.all(),
                 "i_notices": obj.notices.all(),
+                # Claims (and their amounts) only for those who handle claims, not security.
+                "i_claims": obj.claims.all() if user.has_perm("property_service.view_claim")
+                else [],
                 "i_may_open_notices": user.has_perm("property_service.view_notice"),
             })
         return super().render_change_form(request, context, add, change, form_url, obj)
