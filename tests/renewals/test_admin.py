@@ -126,7 +126,7 @@ def test_finance_enters_a_contract_in_the_admin_as_a_draft(client, finance, plac
         "community": place_a.community.pk, "kind": "vendor_maintenance",
         "number": "HT-ADMIN-1", "counterparty": "上海三菱电梯有限公司",
         "start_date": in_days(0).isoformat(), "end_date": in_days(730).isoformat(),
-        "value": "99000", "currency": "CNY", "notice_period_days": "30",
+        "value": "99000", "currency": "cny", "notice_period_days": "30",
         "responsible": finance.pk, "agreementdocuments-TOTAL_FORMS": "0",
         "agreementdocuments-INITIAL_FORMS": "0"})
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -16,9 +16,9 @@ from .states import ACTIONS, State, event_label
 
 
 class Currency(models.TextChoices):
-    CNY = "CNY", _("Renminbi (CNY)")
-    HKD = "HKD", _("Hong Kong dollar (HKD)")
-    USD = "USD", _("US dollar (USD)")
+    CNY = "cny", _("Renminbi (CNY)")
+    HKD = "hkd", _("Hong Kong dollar (HKD)")
+    USD = "usd", _("US dollar (USD)")
 
 
 class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
