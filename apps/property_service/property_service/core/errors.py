@@ -14,6 +14,19 @@ class ActionError(Exception):
         self.field = field
 
 
+def full_clean_or_refuse(instance, *, exclude=()) -> None:
+    """Run the model's own validation; its first problem becomes an ``ActionError`` on that
+    field (what a service reports when it was given bad data)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ActionError(" ".join(messages),
+                          field=None if field == "__all__" else field) from None
+
+
 class NotAllowed(ActionError):
     """The user may not do this (role, team or state). HTTP 403 in the API."""
 

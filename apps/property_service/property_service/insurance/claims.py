@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from ..access.scoping import scope
-from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.errors import ActionError, ConcurrentChange, NotAllowed, full_clean_or_refuse
 from ..core.numbering import ensure_sequence, next_number
 from ..renewals.models import AgreementEvent
 from .claim_states import CLAIM_ACTIONS
@@ -39,11 +38,7 @@ def create_claim(*, by, policy, loss_date, description, amount_claimed, **fields
 @transaction.atomic
 def _create(*, by, now, **fields) -> Claim:
     claim = Claim(**fields)
-    try:
-        claim.full_clean(exclude=["number", "state"])
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise ActionError(" ".join(messages), field=field) from error
+    full_clean_or_refuse(claim, exclude=["number", "state"])
     claim.number = next_number(prefix=NUMBER_PREFIX, at=now)
     claim.save()
     _event(claim, action="created", by=by, to_state=claim.state)

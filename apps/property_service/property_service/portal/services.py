@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ..access.scoping import scope
 from ..complaints import services as complaint_services
 from ..complaints.models import Complaint, ComplaintAttachment
-from ..core.errors import ActionError, NotAllowed
+from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
 from ..registry.models import Occupancy, Resident, Unit, current_occupancy_q
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel, WorkOrder, WorkOrderPhoto
@@ -99,11 +99,7 @@ def _resident_for(invitation: Invitation, *, name: str, phone: str) -> Resident:
         raise ActionError(_("Give your full name."), field="name")
     today = timezone.localdate()
     candidate = Resident(community=invitation.unit.building.community, name=name, phone=phone)
-    try:
-        candidate.full_clean(exclude=["id_number", "community"])
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise ActionError(" ".join(messages), field=field) from None
+    full_clean_or_refuse(candidate, exclude=["id_number", "community"])
     existing = Resident.objects.filter(
         phone=candidate.phone, occupancies__in=Occupancy.objects.filter(
             current_occupancy_q(today), unit=invitation.unit)).first()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from ..access.scoping import scope
-from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.errors import ActionError, ConcurrentChange, NotAllowed, full_clean_or_refuse
 from .models import AgreementEvent
 from .scan import scan_agreements
 from .states import ACTIONS, permission_for
@@ -29,12 +28,7 @@ def _event(agreement, *, action, by, comment="", from_state="", to_state=""):
 
 
 def _validated(agreement) -> None:
-    try:
-        agreement.full_clean(exclude=["state"])
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise ActionError(" ".join(messages),
-                          field=None if field == "__all__" else field) from error
+    full_clean_or_refuse(agreement, exclude=["state"])
 
 
 @transaction.atomic
