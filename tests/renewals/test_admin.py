@@ -103,13 +103,16 @@ def test_documents_are_served_only_within_scope(client, finance, manager_b, plac
     document = AgreementDocument.objects.create(
         contract=ledger[5], description="合同扫描件",
         file=SimpleUploadedFile("contract.pdf", b"%PDF-1.7 signed contract"))
-    url = reverse("admin:property_service_agreement_document", args=[document.pk])
+    url = reverse("admin:property_service_contract_document", args=[document.pk])
     client.force_login(finance)
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(
         b"%PDF")
-    client.force_login(manager_b)
-    assert client.get(url).status_code == 403
+    client.force_login(manager_b)  # another community: "not found", like a missing file
+    assert client.get(url).status_code == 404
+    policy_url = reverse("admin:property_service_insurancepolicy_document", args=[document.pk])
+    client.force_login(finance)  # a contract's document is not reachable as a policy's
+    assert client.get(policy_url).status_code == 404
 
 
 def test_security_staff_reach_no_contract_page(client, make_staff, place_a, ledger):

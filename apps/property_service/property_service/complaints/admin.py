@@ -1,9 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -110,12 +107,8 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
         ] + super().get_urls()
 
     def attachment_view(self, request, attachment_id):
-        """Files are served only to users who may see their complaint (media is not public)."""
-        attachment = get_object_or_404(ComplaintAttachment.objects.filter(
-            complaint__in=self.get_queryset(request)), pk=attachment_id)
-        if not self.has_view_permission(request, attachment.complaint):
-            raise PermissionDenied
-        return FileResponse(attachment.file.open("rb"))
+        return self.owned_file_response(request, ComplaintAttachment.objects.all(),
+                                        attachment_id, owner="complaint", file_field="file")
 
     def perform_action(self, user, complaint, data):
         if data["action"] == "acknowledge":

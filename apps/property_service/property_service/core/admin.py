@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -16,6 +16,7 @@ from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from ..access.scoping import is_community_bound, scope
 from .errors import ActionError
+from .files import file_response
 
 
 class ScopedFieldsMixin:
@@ -100,6 +101,15 @@ class BaseAdmin(SimpleHistoryAdmin, ScopedAdmin):
         if obj is None:
             raise Http404
         return obj
+
+    def owned_file_response(self, request, rows, pk, *, owner: str, file_field: str):
+        """Serve the file of one of ``rows`` (photos, attachments, documents) only if the user
+        may see the record of this admin it belongs to (``owner``, the link's name)."""
+        item = get_object_or_404(rows.filter(**{f"{owner}__in": self.get_queryset(request)}),
+                                 pk=pk)
+        if not self.has_view_permission(request, getattr(item, owner)):
+            raise PermissionDenied
+        return file_response(getattr(item, file_field))
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the last historical copy for rows the queryset does not

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -130,12 +130,8 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
         ] + super().get_urls()
 
     def attachment_view(self, request, attachment_id):
-        """Files are served only to users who may see their incident (media is not public)."""
-        attachment = get_object_or_404(IncidentAttachment.objects.filter(
-            incident__in=self.get_queryset(request)), pk=attachment_id)
-        if not self.has_view_permission(request, attachment.incident):
-            raise PermissionDenied
-        return FileResponse(attachment.file.open("rb"))
+        return self.owned_file_response(request, IncidentAttachment.objects.all(),
+                                        attachment_id, owner="incident", file_field="file")
 
     def report_view(self, request, object_id):
         """The printable report, in the user's language, of an incident they may see."""

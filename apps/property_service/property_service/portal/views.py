@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from ..complaints.deadlines import deadline_rows
 from ..complaints.models import ComplaintAttachment
 from ..complaints.states import State as ComplaintState
 from ..core.errors import ActionError
+from ..core.files import file_response
 from ..notices.selectors import mark_read, notices_for_resident
 from ..workorders import services as work_order_services
 from ..workorders.models import FollowUp, WorkOrderPhoto
@@ -234,20 +234,13 @@ def complaint_rate(request, pk):
 @resident_required
 def photo(request, pk):
     item = get_object_or_404(scope(WorkOrderPhoto.objects.all(), request.user), pk=pk)
-    return _file(item.image)
+    return file_response(item.image)
 
 
 @resident_required
 def attachment(request, pk):
     item = get_object_or_404(scope(ComplaintAttachment.objects.all(), request.user), pk=pk)
-    return _file(item.file)
-
-
-def _file(field):
-    try:
-        return FileResponse(field.open("rb"))
-    except FileNotFoundError:
-        raise Http404 from None
+    return file_response(item.file)
 
 
 @resident_required

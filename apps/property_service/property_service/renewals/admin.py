@@ -6,9 +6,6 @@ import datetime
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -61,7 +58,8 @@ class DocumentInline(OwnedRowsInline):
     def open_file(self, document):
         if not document.pk:
             return "—"
-        url = reverse("admin:property_service_agreement_document", args=[document.pk])
+        opts = self.parent_model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_document", args=[document.pk])
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
 
 
@@ -119,27 +117,19 @@ class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
         return agreement.days_to_expiry()
 
     def get_urls(self):
-        urls = super().get_urls()
-        if self.model._meta.model_name != "contract":
-            return urls
-        # Shared pages of both kinds live once, under the contracts.
-        return [
-            path("renewals/", self.admin_site.admin_view(
+        opts = self.model._meta
+        urls = [path("document/<int:document_id>/", self.admin_site.admin_view(
+            self.document_view), name=f"{opts.app_label}_{opts.model_name}_document")]
+        if opts.model_name == "contract":
+            # The dashboard covers both kinds; it lives once, under the contracts.
+            urls.append(path("renewals/", self.admin_site.admin_view(
                 lambda request: dashboard_view(request, self)),
-                name="property_service_renewal_dashboard"),
-            path("document/<int:document_id>/", self.admin_site.admin_view(
-                self.document_view), name="property_service_agreement_document"),
-        ] + urls
+                name="property_service_renewal_dashboard"))
+        return urls + super().get_urls()
 
     def document_view(self, request, document_id):
-        """Documents are served only to users who may see their contract or policy."""
-        document = get_object_or_404(AgreementDocument, pk=document_id)
-        owner = document.contract or document.policy
-        owner_admin = self.admin_site._registry[type(owner)]
-        if not owner_admin.get_queryset(request).filter(pk=owner.pk).exists() or \
-                not owner_admin.has_view_permission(request, owner):
-            raise PermissionDenied
-        return FileResponse(document.file.open("rb"))
+        return self.owned_file_response(request, AgreementDocument.objects.all(), document_id,
+                                        owner=self.model.owner_name, file_field="file")
 
     def perform_action(self, user, agreement, data):
         successor = None

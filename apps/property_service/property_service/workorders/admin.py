@@ -1,9 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -163,12 +160,8 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
         ] + super().get_urls()
 
     def photo_view(self, request, photo_id):
-        """Photos are served only to users who may see their order (media is not public)."""
-        photo = get_object_or_404(WorkOrderPhoto.objects.filter(
-            work_order__in=self.get_queryset(request)), pk=photo_id)
-        if not self.has_view_permission(request, photo.work_order):
-            raise PermissionDenied
-        return FileResponse(photo.image.open("rb"))
+        return self.owned_file_response(request, WorkOrderPhoto.objects.all(), photo_id,
+                                        owner="work_order", file_field="image")
 
     def perform_action(self, user, order, data):
         action = data["action"]
