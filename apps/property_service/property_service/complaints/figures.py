@@ -20,10 +20,8 @@ A rate whose denominator is zero is ``None``; figures are rounded to one decimal
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
-import openpyxl
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, DateField, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -34,6 +32,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
+from ..core.spreadsheets import xlsx_response
 from ..registry.models import Community
 from .deadlines import DEADLINES
 from .models import Category
@@ -195,19 +194,11 @@ def _column_title(figure: Figure) -> str:
 
 
 def _xlsx_response(rows: list[dict]) -> HttpResponse:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = str(_("Complaint figures"))[:31]
-    sheet.append([str(_("Community")), str(_("Month")), str(_("Received"))]
-                 + [_column_title(f) for f in FIGURES] + [str(_("Top subjects"))])
-    for row in rows:
-        sheet.append([row["community"], row["month"].strftime("%Y-%m"), row["received"]]
-                     + [row[f.key] for f in FIGURES]
-                     + ["; ".join(f"{label} ({n})" for label, n in row["top_categories"])])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="complaint-figures.xlsx"'
-    return response
+    return xlsx_response(
+        title=_("Complaint figures"), filename="complaint-figures.xlsx",
+        header=[_("Community"), _("Month"), _("Received"), *map(_column_title, FIGURES),
+                _("Top subjects")],
+        rows=([row["community"], row["month"].strftime("%Y-%m"), row["received"]]
+              + [row[f.key] for f in FIGURES]
+              + ["; ".join(f"{label} ({n})" for label, n in row["top_categories"])]
+              for row in rows))

@@ -5,10 +5,8 @@ the same table as an Excel workbook."""
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
-import openpyxl
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
+from ..core.spreadsheets import xlsx_response
 from ..registry.models import Community
 from . import rules
 from .scan import renewable_models
@@ -112,19 +111,9 @@ def dashboard_view(request, model_admin):
 
 def _xlsx_response(rows: list[Row]) -> HttpResponse:
     labels = dict(buckets())
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = str(_("Renewals"))[:31]
-    sheet.append([str(h) for h in (_("Group"), _("Kind"), _("Reference"), _("Counterparty"),
-                                   _("Community"), _("Responsible"), _("State"),
-                                   _("End date"), _("Days left"))])
-    for r in rows:
-        sheet.append([labels.get(r.bucket, ""), r.kind, r.reference, r.counterparty,
-                      r.community, r.responsible, r.state_label, r.end_date, r.days_left])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="renewals.xlsx"'
-    return response
+    return xlsx_response(
+        title=_("Renewals"), filename="renewals.xlsx",
+        header=[_("Group"), _("Kind"), _("Reference"), _("Counterparty"), _("Community"),
+                _("Responsible"), _("State"), _("End date"), _("Days left")],
+        rows=([labels.get(r.bucket, ""), r.kind, r.reference, r.counterparty, r.community,
+               r.responsible, r.state_label, r.end_date, r.days_left] for r in rows))
