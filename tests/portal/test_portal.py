@@ -104,6 +104,9 @@ def test_the_resident_accepts_or_rejects_the_repair(client, resident_a, place_a)
     poor = WorkOrderFactory(unit=place_a.unit, state="completed")
     client.force_login(resident_a)
     assert "Yes, accept the repair" in client.get(f"/portal/repairs/{done.pk}/").content.decode()
+    open_order = WorkOrderFactory(unit=place_a.unit, state="in_progress")
+    page = client.get(f"/portal/repairs/{open_order.pk}/").content.decode()
+    assert "Yes, accept the repair" not in page
     client.post(f"/portal/repairs/{done.pk}/accept/", {"accepted": "yes"})
     client.post(f"/portal/repairs/{poor.pk}/accept/", {"accepted": "no", "comment": "还在漏"})
     done.refresh_from_db(), poor.refresh_from_db()
@@ -146,12 +149,13 @@ def test_a_resident_files_a_complaint_and_rates_its_resolution(client, resident_
     assert response.url == f"/portal/complaints/{complaint.pk}/"
     assert complaint.channel == "app" and complaint.attachments.count() == 1
     page = client.get(response.url).content.decode()
-    assert 'data-deadline="handover"' in page
+    assert 'data-deadline="handover"' in page and 'id="rating"' not in page
     supervisor = make_staff("CS Supervisor", communities=[place_a.community])
     for action, comment in (("assign", ""), ("contact", ""), ("agree_plan", "协调施工时间"),
                             ("resolve", "已限制施工时间")):
         complaint_services.transition_complaint(complaint_id=complaint.pk, user=supervisor,
                                                 action=action, comment=comment)
+    assert 'id="rating"' in client.get(f"/portal/complaints/{complaint.pk}/").content.decode()
     client.post(f"/portal/complaints/{complaint.pk}/rate/",
                 {"fixed": "yes", "satisfaction": "5"})
     complaint.refresh_from_db()
@@ -204,11 +208,16 @@ def test_a_failed_registration_leaves_the_code_usable(client, place_a, resident_
 
 
 def test_a_resident_who_moved_out_reaches_nothing(client, resident_a, place_a):
-    WorkOrderFactory(unit=place_a.unit)
+    order = WorkOrderFactory(unit=place_a.unit)
+    client.force_login(resident_a)
+    assert order.number in client.get("/portal/repairs/").content.decode()
     place_a.occupancy.end_date = timezone.localdate() - datetime.timedelta(days=1)
     place_a.occupancy.save()
+    client.logout()
     client.force_login(resident_a)
-    assert "WO-TEST" not in client.get("/portal/repairs/").content.decode()
+    response = client.get("/portal/repairs/")
+    assert response.status_code == 200 and order.number not in response.content.decode()
+    assert client.get(f"/portal/repairs/{order.pk}/").status_code == 404
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -18,7 +18,6 @@ from .claim_states import CLAIM_ACTIONS
 from .models import Claim
 
 NUMBER_PREFIX = "LP"
-PERMISSION = "property_service.process_claim"
 
 
 def _event(claim, *, action, by, comment="", from_state="", to_state=""):
@@ -45,10 +44,12 @@ def _create(*, by, now, **fields) -> Claim:
     return claim
 
 
+def may_fire(user, action) -> bool:
+    return user.has_perm(f"property_service.{action.permission}")
+
+
 def available_claim_actions(claim: Claim, user):
-    if not user.has_perm(PERMISSION):
-        return []
-    return [a for a in CLAIM_ACTIONS.values() if claim.state in a.sources]
+    return [a for a in CLAIM_ACTIONS.values() if claim.state in a.sources and may_fire(user, a)]
 
 
 def _amount(value, field: str) -> Decimal:
@@ -78,7 +79,7 @@ def transition_claim(*, claim_id: int, user, action: str, expected_state: str | 
     if claim.state not in act.sources:
         raise NotAllowed(_("“%(action)s” is not possible while it is %(state)s.")
                          % {"action": act.label, "state": claim.get_state_display()})
-    if not user.has_perm(PERMISSION):
+    if not may_fire(user, act):
         raise NotAllowed(_("You may not “%(action)s” this record.") % {"action": act.label})
     comment = (comment or "").strip()
     if act.needs_comment and not comment:

@@ -24,6 +24,7 @@ from ..core.files import file_response
 from ..notices.selectors import mark_read, notices_for_resident
 from ..workorders import services as work_order_services
 from ..workorders.models import FollowUp, WorkOrderPhoto
+from ..workorders.permissions import available_actions
 from ..workorders.sla import order_sla_state
 from ..workorders.states import State as OrderState
 from . import services
@@ -126,7 +127,8 @@ def repair(request, pk):
         "order": order, "sla_state": order_sla_state(order, timezone.now()),
         "photos": order.photos.all(),
         "events": order.events.select_related("by").order_by("at", "id"),
-        "can_accept": order.state == OrderState.COMPLETED,
+        "can_accept": any(a.name == "pass_acceptance"
+                          for a in available_actions(order, request.user)),
         "rating_form": RatingForm() if pending_follow_up else None,
     })
 
@@ -206,8 +208,9 @@ def complaint(request, pk):
     return render(request, "portal/complaint.html", {
         "complaint": item, "deadlines": deadline_rows(item, timezone.now()),
         "attachments": item.attachments.all(),
-        "rating_form": RatingForm() if item.state in (
-            ComplaintState.RESOLVED, ComplaintState.FOLLOW_UP) else None,
+        # A resident's only complaint actions are the follow-up verdict's.
+        "rating_form": RatingForm() if complaint_services.available_actions(
+            item, request.user) else None,
     })
 
 

@@ -112,7 +112,7 @@ class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
 
     @display(description=_("days left"), ordering="end_date")
     def days_left(self, agreement):
-        if agreement.state not in (State.ACTIVE, State.RENEWAL_DUE, State.NEGOTIATING):
+        if not agreement.is_live:
             return "—"
         return agreement.days_to_expiry()
 

@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.models import TimeStampedModel
 from ..workorders.validators import validate_attachment
-from .states import ACTIONS, State, event_label
+from .states import ACTIONS, LIVE_STATES, State, event_label
 
 
 class Currency(models.TextChoices):
@@ -57,7 +57,13 @@ class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
         abstract = True
 
     def reference(self) -> str:
-        raise NotImplementedError
+        """How a message names it ("Contract HT-001 with …"); concrete kinds say more."""
+        return str(self)
+
+    @property
+    def is_live(self) -> bool:
+        """In force and watched by the renewal scan."""
+        return self.state in LIVE_STATES
 
     def clean(self):
         errors = {}

@@ -112,7 +112,7 @@ def scan_agreements(model, *, today: datetime.date, only_pk: int | None = None) 
                                       update=True, default_date=now,
                                       default_change_reason=_("Renewal scan"))
     AgreementEvent.objects.bulk_create(events)
-    outcome["notified"] = len(_notify(mine, agreements, today))
+    outcome["notified"] = len(_notify(mine, agreements, today, target_type))
     return outcome
 
 
@@ -130,7 +130,8 @@ def _step_label(step: str) -> str:
     return _("%(days)s days before the end") % {"days": step.removesuffix("d")}
 
 
-def _notify(mine: dict, agreements: dict, today: datetime.date) -> list[Notification]:
+def _notify(mine: dict, agreements: dict, today: datetime.date,
+            target_type: ContentType) -> list[Notification]:
     community_ids = {agreements[pk].community_id for pk in mine}
     managers = users_with_role_by_community(MANAGER_ROLE, community_ids)
     ledger = users_with_role_by_community(LEDGER_ROLE, community_ids) if any(
@@ -153,6 +154,5 @@ def _notify(mine: dict, agreements: dict, today: datetime.date) -> list[Notifica
                 notifications.append(Notification(
                     user=user, kind=Notification.Kind.EXPIRED if expired
                     else Notification.Kind.RENEWAL_DUE, message=message,
-                    target_type=ContentType.objects.get_for_model(agreement),
-                    target_id=pk, dedupe_key=key))
+                    target_type=target_type, target_id=pk, dedupe_key=key))
     return notify_many(notifications)
