@@ -39,3 +39,27 @@ def test_an_agent_opens_a_portal_login_and_a_weak_password_is_refused(client, ma
 def test_maintenance_staff_cannot_open_portal_logins(client, make_staff, place_a):
     client.force_login(make_staff("Maintenance", communities=[place_a.community]))
     assert client.get(admin_url("residentaccount", "add")).status_code == 403
+
+
+def test_the_invitation_list_costs_the_same_for_1_and_for_20_codes(
+        client, make_staff, place_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from property_service.portal import services
+
+    from tests.factories.registry import UnitFactory
+
+    agent = make_staff("CS Agent", communities=[place_a.community])
+    client.force_login(agent)
+
+    def list_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(admin_url("invitation", "changelist")).status_code == 200
+        return len(queries)
+
+    services.create_invitation(by=agent, unit=place_a.unit)
+    one = list_queries()
+    for n in range(19):
+        services.create_invitation(by=agent, unit=UnitFactory(building=place_a.building,
+                                                              number=f"9{n:02d}"))
+    assert list_queries() == one

@@ -73,7 +73,7 @@ class InvitationAdmin(ScopedAdmin):
     form = InvitationForm
     list_display = ["code", "unit", "relation", "resident", "expires_at", "status",
                     "created_by"]
-    list_select_related = ["unit__building", "resident", "created_by"]
+    list_select_related = ["unit__building__community", "resident", "created_by"]
     search_fields = ["=code", "=unit__number"]
     autocomplete_fields = ["unit", "resident"]
     readonly_fields = ["code", "expires_at", "used_at", "account"]
