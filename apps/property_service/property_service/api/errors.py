@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..core.errors import ActionError
+from ..core.errors import ActionError, ConcurrentChange
 
 
 def validation_error_detail(error: DjangoValidationError):
@@ -27,6 +28,9 @@ def validation_error_detail(error: DjangoValidationError):
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(validation_error_detail(exc))
+    if isinstance(exc, ConcurrentTransition):
+        # A save over a record whose state moved on meanwhile (rolled back).
+        exc = ConcurrentChange()
     if isinstance(exc, Http404):
         # One answer for "missing" and "not in your communities".
         exc = NotFound()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -15,8 +15,9 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from ..access.scoping import is_community_bound, scope
-from .errors import ActionError
+from .errors import ActionError, ConcurrentChange
 from .files import file_response
+from .versions import FORM_FIELD, ensure_unchanged, version_token
 
 
 class ScopedFieldsMixin:
@@ -33,16 +34,45 @@ class ScopedFieldsMixin:
         return queryset
 
 
+class UnchangedSinceShownForm:
+    """Mixed into a change form: saving is refused if the record changed since the form was
+    shown (the row stays locked from this check until the save)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            ensure_unchanged(self.instance, self.data.get(FORM_FIELD))
+        except ConcurrentChange as error:
+            raise ValidationError(error.message, code="changed") from None
+        return cleaned
+
+
 class ScopedAdmin(ScopedFieldsMixin, ModelAdmin):
-    """Lists, pages, search, autocomplete and exports limited by ``scope``."""
+    """Lists, pages, search, autocomplete and exports limited by ``scope``; a change form saves
+    only over the version it showed."""
 
     list_per_page = 50
     # Counting a whole table on every list page is the first thing that gets slow.
     show_full_result_count = False
     warn_unsaved_form = True
+    change_form_template = "property_service/admin/change_form.html"
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or not version_token(obj):
+            return form
+        return type(form.__name__, (UnchangedSinceShownForm, form), {})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            # A form shown again with errors keeps the version it was first shown with.
+            context["record_version"] = request.POST.get(FORM_FIELD) or version_token(obj)
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
 
 
 class WorkflowActionsMixin:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import django_filters
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -10,19 +13,51 @@ from ..access.scoping import scope, sees_all_communities
 from ..api.serializers import ScopedModelSerializer
 from ..core.models import PersonalDataAccess
 from ..core.personal_data import can_view_personal_data, masked_value, reveal_personal_data
+from ..core.versions import ensure_unchanged, version_token
 from .models import Building, Community, Occupancy, Resident, Unit
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description=_("The record's ETag as last read: the update is refused (409) if the record "
+                  "changed since. Without it, the update is not compared."))
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
-    """Every resource: the scoped queryset is the only way to reach rows."""
+    """Every resource: the scoped queryset is the only way to reach rows. A record's answer
+    carries its version as ``ETag``; an update sent with ``If-Match`` is refused (409) if the
+    record changed since."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     base_queryset = None
+    shown_object = None
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return self.base_queryset.none()
         return scope(self.base_queryset.all(), self.request.user)
+
+    def get_object(self):
+        self.shown_object = super().get_object()
+        return self.shown_object
+
+    @extend_schema(parameters=[IF_MATCH])
+    def update(self, request, *args, **kwargs):
+        expected = request.headers.get("If-Match", "").strip()
+        with transaction.atomic():
+            if expected and expected != "*":
+                ensure_unchanged(self.get_object(), expected.removeprefix("W/").strip('"'))
+            return super().update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action in ("retrieve", "update", "partial_update") and \
+                response.status_code == 200 and version_token(self.shown_object):
+            response["ETag"] = f'"{version_token(self.shown_object)}"'
+        return response
 
 
 class CommunitySerializer(ScopedModelSerializer):
