@@ -66,7 +66,7 @@ def test_a_technician_may_not_take_another_teams_pooled_order(technician, place_
 
 def test_an_action_from_the_wrong_state_is_refused(agent, place_a):
     order = WorkOrderFactory(unit=place_a.unit, state=State.CLOSED)
-    with pytest.raises(NotAllowed, match="not possible while the order is Closed"):
+    with pytest.raises(NotAllowed, match="is not possible while WO-.* is Closed"):
         fire(order, agent, "dispatch")
 
 

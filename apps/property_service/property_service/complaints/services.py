@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from ..access.scoping import may_access_community, resident_unit_ids, scope
 from ..access.selectors import users_with_role
@@ -13,6 +12,7 @@ from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
+from ..core.workflow import action_in, check_fire, fire
 from . import deadlines
 from .models import Complaint, ComplaintEvent, Severity
 from .states import ACTIONS, OPEN_STATES, State
@@ -97,20 +97,10 @@ def transition_complaint(*, complaint_id: int, user, action: str,
                          supervisor=None) -> Complaint:
     """Fire ``action``. A major complaint needs the manager's acknowledgement before its plan
     is agreed. Exactly one of two concurrent calls wins."""
-    act = ACTIONS.get(action)
-    if act is None:
-        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    act = action_in(ACTIONS, action)
     complaint = _lock(complaint_id, user)
-    if expected_state and complaint.state != expected_state:
-        raise ConcurrentChange()
-    if complaint.state not in act.sources:
-        raise NotAllowed(_("“%(action)s” is not possible while the complaint is %(state)s.")
-                         % {"action": act.label, "state": complaint.get_state_display()})
-    if not may_fire(complaint, user, act):
-        raise NotAllowed(_("You may not “%(action)s” this complaint.") % {"action": act.label})
-    comment = (comment or "").strip()
-    if act.needs_comment and not comment:
-        raise ActionError(_("Say why: a comment is required."), field="comment")
+    comment = check_fire(complaint, act, allowed=may_fire(complaint, user, act),
+                         expected_state=expected_state, comment=comment)
     now, from_state = timezone.now(), complaint.state
     if act.name == "assign":
         supervisor = supervisor or user
@@ -141,11 +131,7 @@ def transition_complaint(*, complaint_id: int, user, action: str,
         complaint.resolved_at = complaint.followed_up_at = complaint.follow_up_by = None
     elif act.name == "withdraw":
         complaint.withdraw_reason = comment
-    getattr(complaint, act.name)()
-    try:
-        complaint.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(complaint, act.name)
     _event(complaint, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=complaint.state)
     if act.name == "assign":

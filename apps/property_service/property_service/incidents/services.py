@@ -20,6 +20,7 @@ from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
+from ..core.workflow import action_in, check_fire, fire
 from ..notices import services as notice_services
 from ..notices.models import Notice
 from ..notices.states import State as NoticeState
@@ -118,20 +119,10 @@ def transition_incident(*, incident_id: int, user, action: str,
     """Fire ``action``. The report goes to the manager only once its summary, actions, cause
     and corrective actions are written; only a property manager approves it. Exactly one of
     two concurrent calls wins."""
-    act = ACTIONS.get(action)
-    if act is None:
-        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    act = action_in(ACTIONS, action)
     incident = _lock(incident_id, user)
-    if expected_state and incident.state != expected_state:
-        raise ConcurrentChange()
-    if incident.state not in act.sources:
-        raise NotAllowed(_("“%(action)s” is not possible while the incident is %(state)s.")
-                         % {"action": act.label, "state": incident.get_state_display()})
-    if not may_fire(user, act):
-        raise NotAllowed(_("You may not “%(action)s” this incident.") % {"action": act.label})
-    comment = (comment or "").strip()
-    if act.needs_comment and not comment:
-        raise ActionError(_("Say why: a comment is required."), field="comment")
+    comment = check_fire(incident, act, allowed=may_fire(user, act),
+                         expected_state=expected_state, comment=comment)
     now, from_state = timezone.now(), incident.state
     if act.name == "contain":
         incident.contained_at = incident.contained_at or now
@@ -145,11 +136,7 @@ def transition_incident(*, incident_id: int, user, action: str,
         incident.approved_at, incident.approved_by = now, user
     elif act.name == "close":
         incident.closed_at = now
-    getattr(incident, act.name)()
-    try:
-        incident.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(incident, act.name)
     _event(incident, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=incident.state)
     if act.name == "draft_report":

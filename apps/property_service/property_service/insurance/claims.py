@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from ..access.scoping import scope
-from ..core.errors import ActionError, ConcurrentChange, NotAllowed, full_clean_or_refuse
+from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
 from ..core.numbering import ensure_sequence, next_number
+from ..core.workflow import action_in, check_fire, fire
 from ..renewals.models import AgreementEvent
 from .claim_states import CLAIM_ACTIONS
 from .models import Claim
@@ -67,23 +67,13 @@ def transition_claim(*, claim_id: int, user, action: str, expected_state: str | 
                      comment: str = "", amount=None, insurer_reference: str = "") -> Claim:
     """Fire ``action``: ``approve`` needs the approved amount (at most the amount claimed),
     ``pay`` the amount received (at most the amount approved), ``reject`` a reason."""
-    act = CLAIM_ACTIONS.get(action)
-    if act is None:
-        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    act = action_in(CLAIM_ACTIONS, action)
     try:
         claim = scope(Claim.objects.all(), user).select_for_update().get(pk=claim_id)
     except Claim.DoesNotExist:
         raise NotAllowed(_("This record does not exist or is not yours to handle.")) from None
-    if expected_state and claim.state != expected_state:
-        raise ConcurrentChange()
-    if claim.state not in act.sources:
-        raise NotAllowed(_("“%(action)s” is not possible while it is %(state)s.")
-                         % {"action": act.label, "state": claim.get_state_display()})
-    if not may_fire(user, act):
-        raise NotAllowed(_("You may not “%(action)s” this record.") % {"action": act.label})
-    comment = (comment or "").strip()
-    if act.needs_comment and not comment:
-        raise ActionError(_("Say why: a comment is required."), field="comment")
+    comment = check_fire(claim, act, allowed=may_fire(user, act),
+                         expected_state=expected_state, comment=comment)
     today, from_state = timezone.localdate(), claim.state
     if act.name == "submit":
         claim.submitted_on = today
@@ -102,11 +92,7 @@ def transition_claim(*, claim_id: int, user, action: str, expected_state: str | 
             raise ActionError(_("More than the amount approved (%(sum)s).")
                               % {"sum": claim.amount_approved}, field="amount")
         claim.amount_paid, claim.paid_on = paid, today
-    getattr(claim, act.name)()
-    try:
-        claim.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(claim, act.name)
     _event(claim, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=claim.state)
     return claim

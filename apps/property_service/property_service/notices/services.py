@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from ..access.scoping import scope
-from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.errors import ActionError, NotAllowed
+from ..core.workflow import action_in, check_fire, fire
 from ..registry.models import check_places_in_community
 from .models import Notice, NoticeEvent
 from .states import ACTIONS
@@ -57,20 +57,10 @@ def transition_notice(*, notice_id: int, user, action: str, expected_state: str 
                       comment: str = "") -> Notice:
     """Publish (from now, or from its publish time) or withdraw a notice. Exactly one of two
     concurrent calls wins."""
-    act = ACTIONS.get(action)
-    if act is None:
-        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    act = action_in(ACTIONS, action)
     notice = _lock(notice_id, user)
-    if expected_state and notice.state != expected_state:
-        raise ConcurrentChange()
-    if notice.state not in act.sources:
-        raise NotAllowed(_("“%(action)s” is not possible while the notice is %(state)s.")
-                         % {"action": act.label, "state": notice.get_state_display()})
-    if not may_fire(user, act):
-        raise NotAllowed(_("You may not “%(action)s” this notice.") % {"action": act.label})
-    comment = (comment or "").strip()
-    if act.needs_comment and not comment:
-        raise ActionError(_("Say why: a comment is required."), field="comment")
+    comment = check_fire(notice, act, allowed=may_fire(user, act),
+                         expected_state=expected_state, comment=comment)
     now, from_state = timezone.now(), notice.state
     if act.name == "publish":
         if notice.expire_at and notice.expire_at <= (notice.publish_at or now):
@@ -80,11 +70,7 @@ def transition_notice(*, notice_id: int, user, action: str, expected_state: str 
         notice.published_at, notice.published_by = now, user
     elif act.name == "withdraw":
         notice.withdrawn_at, notice.withdraw_reason = now, comment
-    getattr(notice, act.name)()
-    try:
-        notice.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(notice, act.name)
     _event(notice, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=notice.state)
     return notice

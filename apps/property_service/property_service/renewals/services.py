@@ -8,10 +8,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from ..access.scoping import scope
-from ..core.errors import ActionError, ConcurrentChange, NotAllowed, full_clean_or_refuse
+from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
+from ..core.workflow import action_in, check_fire, fire
 from .models import AgreementEvent
 from .scan import scan_agreements
 from .states import ACTIONS, permission_for
@@ -64,20 +64,10 @@ def transition_agreement(*, model, pk: int, user, action: str,
     """Fire ``action`` on a contract or policy. ``renew`` enters the successor (a draft, with
     the dates and figures in ``successor``; the rest copied) and links it. Putting an agreement
     in force runs the renewal scan for it at once. Exactly one of two concurrent calls wins."""
-    act = ACTIONS.get(action)
-    if act is None:
-        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    act = action_in(ACTIONS, action)
     agreement = _lock(model, pk, user)
-    if expected_state and agreement.state != expected_state:
-        raise ConcurrentChange()
-    if agreement.state not in act.sources:
-        raise NotAllowed(_("“%(action)s” is not possible while it is %(state)s.")
-                         % {"action": act.label, "state": agreement.get_state_display()})
-    if not may_fire(agreement, user, act):
-        raise NotAllowed(_("You may not “%(action)s” this record.") % {"action": act.label})
-    comment = (comment or "").strip()
-    if act.needs_comment and not comment:
-        raise ActionError(_("Say why: a comment is required."), field="comment")
+    comment = check_fire(agreement, act, allowed=may_fire(agreement, user, act),
+                         expected_state=expected_state, comment=comment)
     from_state = agreement.state
     if act.name == "activate":
         _validated(agreement)
@@ -85,11 +75,7 @@ def transition_agreement(*, model, pk: int, user, action: str,
         agreement.successor = _enter_successor(agreement, user, successor or {})
     elif act.name == "terminate":
         agreement.terminated_on, agreement.termination_reason = timezone.localdate(), comment
-    getattr(agreement, act.name)()
-    try:
-        agreement.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(agreement, act.name)
     _event(agreement, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=agreement.state)
     if act.name == "activate":

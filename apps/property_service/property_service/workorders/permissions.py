@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..access.scoping import resident_unit_ids
 from .models import TeamMember, WorkOrder
-from .states import ACTIONS, Action, actions_from
+from .states import Action, actions_from
 
 # What a resident may do on the orders of their own units, in the portal: accept the repair
 # or send it back (验收), and give the follow-up verdict that closes or reopens it.
@@ -47,5 +47,3 @@ def may_record_follow_up(order: WorkOrder, user) -> bool:
         is_residents_order(order, user)
 
 
-def action_named(name: str) -> Action | None:
-    return ACTIONS.get(name)

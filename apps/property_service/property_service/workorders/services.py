@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from ..access.scoping import scope
 from ..access.selectors import users_with_role
@@ -18,6 +17,7 @@ from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
+from ..core.workflow import action_in, check_fire, fire
 from . import sla
 from .models import (
     FollowUp,
@@ -28,9 +28,9 @@ from .models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from .permissions import action_named, is_team_member, may_fire, may_record_follow_up
+from .permissions import is_team_member, may_fire, may_record_follow_up
 from .rules import follow_up_delay, repeat_window, rule
-from .states import OPEN_STATES, RESPONDED_STATES, State
+from .states import ACTIONS, OPEN_STATES, RESPONDED_STATES, State
 
 NUMBER_PREFIX = "WO"
 
@@ -145,20 +145,10 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
                           parts_note: str = "") -> WorkOrder:
     """Fire ``action`` on the order. Exactly one of two concurrent calls wins; the other gets
     ``ConcurrentChange`` (it saw a state that is no longer the order's)."""
-    act = action_named(action)
-    if act is None:
-        raise ActionError(_("Unknown action “%(action)s”.") % {"action": action}, field="action")
+    act = action_in(ACTIONS, action)
     order = _lock(order_id, user)
-    if expected_state and order.state != expected_state:
-        raise ConcurrentChange()
-    if order.state not in act.sources:
-        raise NotAllowed(_("“%(action)s” is not possible while the order is %(state)s.")
-                         % {"action": act.label, "state": order.get_state_display()})
-    if not may_fire(order, user, act):
-        raise NotAllowed(_("You may not “%(action)s” this work order.") % {"action": act.label})
-    comment = (comment or "").strip()
-    if act.needs_comment and not comment:
-        raise ActionError(_("Say why: a comment is required."), field="comment")
+    comment = check_fire(order, act, allowed=may_fire(order, user, act),
+                         expected_state=expected_state, comment=comment)
     now = timezone.now()
     from_state = order.state
     if act.name == "dispatch":
@@ -178,11 +168,7 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
         order.closed_at = now
     if act.target in RESPONDED_STATES and order.responded_at is None:
         order.responded_at = now
-    getattr(order, act.name)()
-    try:
-        order.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(order, act.name)
     _event(order, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=order.state)
     if act.name == "pass_acceptance":
@@ -257,11 +243,7 @@ def record_follow_up(*, order_id: int, user, answered: bool, result: str = "",
 def _system_close(order: WorkOrder, *, user, comment: str) -> None:
     from_state = order.state
     order.closed_at = timezone.now()
-    order.close()
-    try:
-        order.save()
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
+    fire(order, "close")
     _event(order, action="close", by=user, comment=comment, from_state=from_state,
            to_state=order.state)
 
