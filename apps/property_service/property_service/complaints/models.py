@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..core.models import TimeStampedModel
+from ..core.models import Event, TimeStampedModel
 from ..workorders.models import Channel
 from ..workorders.validators import validate_attachment
 from .states import ACTIONS, State, event_label
@@ -200,25 +200,19 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
         pass
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(Event):
     """The complaint's timeline: every action, with who, when and why."""
 
     community_path = "complaint__community"
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events",
                                   verbose_name=_("complaint"))
-    action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=16, blank=True, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=16, blank=True, choices=State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                           blank=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.complaint} {self.action}"

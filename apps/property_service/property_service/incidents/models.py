@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..core.models import TimeStampedModel
+from ..core.models import Event, TimeStampedModel
 from ..workorders.validators import validate_attachment
 from .states import ACTIONS, State, event_label
 
@@ -170,25 +170,19 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         pass
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(Event):
     """The incident's log: every state change and every record raised from it."""
 
     community_path = "incident__community"
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events",
                                  verbose_name=_("incident"))
-    action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=16, blank=True, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=16, blank=True, choices=State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                           blank=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("incident event")
         verbose_name_plural = _("incident events")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.incident} {self.action}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..core.models import TimeStampedModel
+from ..core.models import Event, TimeStampedModel
 from .states import ACTIONS, State, event_label
 
 
@@ -88,25 +88,19 @@ class Notice(ConcurrentTransitionMixin, TimeStampedModel):
         pass
 
 
-class NoticeEvent(models.Model):
+class NoticeEvent(Event):
     """The notice's log: drafted, published, withdrawn; by whom and when."""
 
     community_path = "notice__community"
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events",
                                verbose_name=_("notice"))
-    action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=16, blank=True, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=16, blank=True, choices=State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                           blank=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("notice event")
         verbose_name_plural = _("notice events")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.notice} {self.action}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..core.models import TimeStampedModel
+from ..core.models import Event, TimeStampedModel
 from ..workorders.validators import validate_attachment
 from .states import ACTIONS, LIVE_STATES, State, event_label
 
@@ -125,25 +125,18 @@ class OwnedByAgreement(models.Model):
         return {agreement.owner_name: agreement}
 
 
-class AgreementEvent(OwnedByAgreement):
+class AgreementEvent(OwnedByAgreement, Event):
     """The timeline of a contract or policy: every state change and reminder, who and when;
     for a policy, also every step of its claims (``claim`` set)."""
 
     claim = models.ForeignKey("property_service.Claim", on_delete=models.CASCADE, null=True,
                               blank=True, related_name="events", verbose_name=_("claim"))
-    action = models.CharField(_("action"), max_length=32)
-    # A claim's states are not the agreement's: stored as codes, shown by ``*_state_label``.
-    from_state = models.CharField(_("from"), max_length=16, blank=True)
-    to_state = models.CharField(_("to"), max_length=16, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                           blank=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    comment = models.TextField(_("comment"), blank=True)
+    # A claim's states are not the agreement's: ``from_state``/``to_state`` are codes, shown
+    # by ``*_state_label``.
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("contract or policy event")
         verbose_name_plural = _("contract and policy events")
-        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(contract__isnull=False, policy__isnull=True)
