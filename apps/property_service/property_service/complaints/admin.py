@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
@@ -32,14 +31,7 @@ class AttachmentInline(OwnedRowsInline):
 
     model = ComplaintAttachment
     fields = ["file", "description", "open_file", "uploaded_at"]
-    readonly_fields = ["open_file", "uploaded_at"]
-
-    @display(description=_("view"))
-    def open_file(self, attachment):
-        if not attachment.pk:
-            return "—"
-        url = reverse("admin:property_service_complaint_attachment", args=[attachment.pk])
-        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
+    file_view = "attachment"
 
 
 @admin.register(Complaint)

@@ -8,11 +8,13 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
+from unfold.decorators import display
 
 from ..access.scoping import is_community_bound, scope
 from .errors import ActionError, ConcurrentChange
@@ -186,9 +188,21 @@ class BaseTabularInline(ScopedFieldsMixin, TabularInline):
 
 class OwnedRowsInline(BaseTabularInline):
     """Rows that belong to their parent (photos, attachments): whoever may edit the parent may
-    add and remove them, whoever may see it may see them."""
+    add and remove them, whoever may see it may see them; each row's file opens through the
+    parent admin's ``file_view`` (which serves it with ``owned_file_response``)."""
 
     show_change_link = False
+    file_view = ""  # the parent admin's URL name suffix, e.g. "attachment"
+    readonly_fields = ["open_file", "uploaded_at"]
+
+    @display(description=_("view"))
+    def open_file(self, row):
+        if not row.pk:
+            return "—"
+        opts = self.parent_model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{self.file_view}",
+                      args=[row.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
 
     def _parent_perm(self, request, action: str) -> bool:
         opts = self.parent_model._meta

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
@@ -50,14 +49,7 @@ class AttachmentInline(OwnedRowsInline):
 
     model = IncidentAttachment
     fields = ["file", "description", "open_file", "uploaded_at"]
-    readonly_fields = ["open_file", "uploaded_at"]
-
-    @display(description=_("view"))
-    def open_file(self, attachment):
-        if not attachment.pk:
-            return "—"
-        url = reverse("admin:property_service_incident_attachment", args=[attachment.pk])
-        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
+    file_view = "attachment"
 
 
 @admin.register(Incident)

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
@@ -52,15 +51,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 class DocumentInline(OwnedRowsInline):
     model = AgreementDocument
     fields = ["file", "description", "open_file", "uploaded_at"]
-    readonly_fields = ["open_file", "uploaded_at"]
-
-    @display(description=_("view"))
-    def open_file(self, document):
-        if not document.pk:
-            return "—"
-        opts = self.parent_model._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_document", args=[document.pk])
-        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
+    file_view = "document"
 
 
 STATE_COLOURS = {State.DRAFT: "", State.ACTIVE: "success", State.RENEWAL_DUE: "warning",

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
@@ -57,15 +56,8 @@ class PhotoInline(OwnedRowsInline):
     """Photos belong to their order: whoever may edit the order may add and remove them."""
 
     model = WorkOrderPhoto
-    fields = ["kind", "image", "view_photo", "uploaded_at"]
-    readonly_fields = ["view_photo", "uploaded_at"]
-
-    @display(description=_("view"))
-    def view_photo(self, photo):
-        if not photo.pk:
-            return "—"
-        url = reverse("admin:property_service_workorder_photo", args=[photo.pk])
-        return format_html('<a href="{}" target="_blank">{}</a>', url, _("Open"))
+    fields = ["kind", "image", "open_file", "uploaded_at"]
+    file_view = "photo"
 
 
 class ActionForm(forms.Form):
