@@ -12,7 +12,7 @@ from property_service.core.versions import FORM_FIELD
 from property_service.registry.models import Building
 from rest_framework.test import APIClient
 
-from ..helpers import admin_url
+from ..helpers import admin_url, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,20 @@ def test_a_save_over_a_state_that_moved_on_is_a_conflict_not_a_server_error():
     response = exception_handler(ConcurrentTransition("moved on"), {})
     assert response.status_code == 409
     assert "changed by someone else" in response.data["detail"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_of_two_concurrent_updates_from_one_version_exactly_one_wins(make_staff, place_a):
+    manager = make_staff("Property Manager", communities=[place_a.community])
+    url = f"/api/v1/buildings/{place_a.building.pk}/"
+    etag = api_for(manager).get(url)["ETag"]
+
+    def rename(name):
+        return lambda: api_for(manager).patch(url, {"name": name}, format="json",
+                                              HTTP_IF_MATCH=etag).status_code
+
+    results = run_together(rename("A-east"), rename("B-west"))
+    assert sorted(results) == [200, 409], results
+    place_a.building.refresh_from_db()
+    assert place_a.building.name in ("A-east", "B-west")
+    assert place_a.building.history.count() == 2  # created, then the one update
