@@ -11,6 +11,15 @@ def days(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
 
 
+@pytest.fixture(autouse=True)
+def _clock_on_today(monkeypatch):
+    # Services that read the clock (putting in force, terminating) see the tests' TODAY.
+    from django.utils import timezone
+
+    moment = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(10)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
 @pytest.fixture
 def finance(make_staff, place_a):
     return make_staff("Admin & Finance", communities=[place_a.community], username="fin_a",

@@ -10,6 +10,7 @@ from .complaints.models import (
 from .contracts.models import Contract
 from .core.models import (
     CalendarDay,
+    CalendarYear,
     EscalationStep,
     Notification,
     NumberSequence,
@@ -60,6 +61,7 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintStandard",
     "CalendarDay",
+    "CalendarYear",
     "EscalationStep",
     "FollowUp",
     "Invitation",

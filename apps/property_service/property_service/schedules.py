@@ -44,6 +44,12 @@ SCHEDULES: list[PeriodicJob] = [
         at=datetime.time(0, 20),
     ),
     PeriodicJob(
+        name="working calendar: hold every year in use and next year",
+        func="property_service.core.workcalendar.extend_calendars",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 5),
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

@@ -8,8 +8,9 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
+from ..core.workcalendar import provisional_years_among, spec_from_calendar
 from . import services
-from .deadlines import deadline_rows
+from .deadlines import DEADLINES, deadline_rows, standard_for
 from .figures import figures_view
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
@@ -135,6 +136,10 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
                 "c_can_follow_up": user.has_perm("property_service.follow_up_complaint")
                 and obj.state in (State.RESOLVED, State.FOLLOW_UP),
                 "c_deadlines": deadline_rows(obj, timezone.now()),
+                "provisional_years": provisional_years_among(
+                    [getattr(obj, d.due_field) for d in DEADLINES],
+                    spec_from_calendar(standard_for(community_id=obj.community_id,
+                                                    severity=obj.severity).calendar)),
                 "c_events": obj.events.select_related("by"),
                 "c_work_orders": obj.work_orders.all(),
             })

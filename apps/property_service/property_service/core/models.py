@@ -118,6 +118,32 @@ class CalendarDay(TimeStampedModel):
         return f"{self.date} {self.name}"
 
 
+class CalendarYear(TimeStampedModel):
+    """One year a calendar holds, and where its days come from: the State Council's notice
+    (official), or an estimate until the notice is entered (provisional)."""
+
+    calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="years",
+                                 verbose_name=_("calendar"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    provisional = models.BooleanField(
+        _("provisional"), default=True,
+        help_text=_("Estimated: the official holiday notice for this year is not entered yet."))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["calendar", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "year"], name="calendar_year_unique",
+                                    violation_error_message=_(
+                                        "This calendar already holds this year.")),
+        ]
+
+    def __str__(self):
+        return f"{self.year}"
+
+
 class Notification(models.Model):
     """One in-app message to one user (the bell), also sent by email. ``dedupe_key`` makes a
     notification exactly-once: the same key for the same user is never stored twice."""

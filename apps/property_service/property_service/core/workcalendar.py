@@ -2,8 +2,11 @@
 "5 working days".
 
 Everything here is a pure function of a ``CalendarSpec`` (working hours, working weekdays, the
-dates that differ from the weekdays, the local time zone), except ``spec_from_calendar`` and
-``seed_china_calendar``, which read and write the database.
+dates that differ from the weekdays, the local time zone, the years still estimated), except the
+functions under "the database" (``spec_from_calendar``, ``seed_china_calendar``, ``apply_notice``,
+``extend_calendars``), which read and write it. A year's days come from the State Council's
+notice (``fixtures/calendars/cn/<year>.toml``, read by ``parse_notice``) or, until it is
+entered, from an estimate; such a year is *provisional*.
 
 Semantics, shared by every function:
 
@@ -59,6 +62,8 @@ class CalendarSpec:
     weekdays: frozenset[int]  # ISO weekdays that are working days (1 = Monday)
     overrides: Mapping[datetime.date, bool] = dataclasses.field(hash=False)  # date -> working
     tz: zoneinfo.ZoneInfo
+    # Years whose days are an estimate, not yet the State Council's notice.
+    provisional_years: frozenset[int] = frozenset()
 
     def __post_init__(self):
         object.__setattr__(self, "weekdays", frozenset(int(d) for d in self.weekdays))
@@ -177,11 +182,15 @@ def spec_from_calendar(calendar, *, tz: zoneinfo.ZoneInfo | None = None) -> Cale
         weekdays=frozenset(int(c) for c in calendar.weekdays if c.isdigit()),
         overrides=overrides,
         tz=tz,
+        provisional_years=frozenset(calendar.years.filter(provisional=True)
+                                    .values_list("year", flat=True)),
     )
 
 
 def china_calendar_days(years: Iterable[int]) -> list[tuple[datetime.date, bool, str]]:
-    """Mainland China's exceptions to a Monday-to-Friday week, from the ``holidays`` package.
+    """Mainland China's exceptions to a Monday-to-Friday week, estimated by the ``holidays``
+    package (statutory holidays and the package's own rules; the 调休 of a year appear only once
+    the package has transcribed that year's notice).
 
     ``(date, False, name)`` for each public holiday on a weekday, ``(date, True, name)`` for
     each weekend day worked in exchange for a day off (调休). Only dates in ``years``; sorted,
@@ -214,18 +223,152 @@ def china_calendar_days(years: Iterable[int]) -> list[tuple[datetime.date, bool,
     return sorted(days.values())
 
 
-def seed_china_calendar(*, years: Iterable[int]) -> dict:
-    """Create the mainland China calendar if missing and add the days it lacks for ``years``.
+# --- official notices --------------------------------------------------------------------------
 
-    Idempotent. A date the calendar already has is never overwritten (staff may have edited
-    it) and is counted as kept. The new calendar is the default one unless another already is.
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """A year's official holiday notice: the days it makes off and the weekend days it makes
+    working days, as calendar entries ``(date, is_workday, name)``."""
+
+    year: int
+    source: str
+    entries: tuple[tuple[datetime.date, bool, str], ...]
+
+
+def parse_notice(data: Mapping) -> Notice:
+    """A notice from its file's data (see ``fixtures/calendars/cn/README.md``).
+
+    ``year``; ``source`` (the notice's title); ``holidays``: a list of ``{name, from, to}`` ranges,
+    both ends days off; ``make_up_days``: weekend dates that are working days. Every date lies
+    in the year, or within a month of it (a New Year holiday may start on 30 December). Raises
+    ``ValueError`` naming what is wrong; nothing half-read is returned.
+    """
+    year = data.get("year")
+    if not isinstance(year, int) or not 1900 < year < 3000:
+        raise ValueError(f"The notice needs its year (e.g. year = 2027), not {year!r}.")
+    first, last = datetime.date(year - 1, 12, 1), datetime.date(year + 1, 1, 31)
+    source = str(data.get("source") or "").strip()
+    if not source:
+        raise ValueError("The notice needs its source (the notice's title and number).")
+
+    def a_date(value, what: str) -> datetime.date:
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            raise ValueError(f"{what}: {value!r} is not a date (write it as {year}-10-01).")
+        if not first <= value <= last:
+            raise ValueError(f"{what}: {value} lies outside {year}.")
+        return value
+
+    entries: dict[datetime.date, tuple[datetime.date, bool, str]] = {}
+    ranges = data.get("holidays") or []
+    if not isinstance(ranges, list) or not ranges:
+        raise ValueError("The notice lists no holidays ([[holidays]] name, from, to).")
+    for number, row in enumerate(ranges, start=1):
+        name = str(row.get("name") or "").strip() if isinstance(row, Mapping) else ""
+        if not name:
+            raise ValueError(f"Holiday {number} has no name.")
+        start = a_date(row.get("from"), f"{name} from")
+        end = a_date(row.get("to"), f"{name} to")
+        if end < start:
+            raise ValueError(f"{name} ends ({end}) before it starts ({start}).")
+        day = start
+        while day <= end:
+            if day in entries:
+                raise ValueError(f"{day} is in two holidays: {entries[day][2]} and {name}.")
+            entries[day] = (day, False, name)
+            day += ONE_DAY
+    make_up = data.get("make_up_days") or []
+    if not isinstance(make_up, list):
+        raise ValueError("make_up_days must be a list of dates.")
+    for value in make_up:
+        day = a_date(value, "make-up working day")
+        if day in entries:
+            raise ValueError(f"{day} cannot be both a holiday ({entries[day][2]}) and a "
+                             f"make-up working day.")
+        if day.isoweekday() < 6:
+            raise ValueError(f"{day} is a weekday: a make-up working day is a Saturday or Sunday.")
+        entries[day] = (day, True, MAKE_UP_DAY_NAME)
+    return Notice(year=year, source=source, entries=tuple(sorted(entries.values())))
+
+
+def read_notice(path) -> Notice:
+    """``parse_notice`` of a TOML file; a file that is not TOML raises ``ValueError``."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not a valid TOML file ({error}).") from error
+    except OSError as error:
+        raise ValueError(f"{path}: cannot be read ({error.strerror}).") from error
+    return parse_notice(data)
+
+
+def shipped_notices() -> dict[int, Notice]:
+    """The official notices shipped in ``fixtures/calendars/cn/``, by year."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    configured = getattr(settings, "PROPERTY_SERVICE", {}).get("FIXTURES_DIR")
+    folder = (Path(configured) if configured else Path(settings.BASE_DIR) / "fixtures") \
+        / "calendars" / DEFAULT_CALENDAR_CODE
+    notices = {}
+    for path in sorted(folder.glob("*.toml")):
+        notice = read_notice(path)
+        if path.stem != str(notice.year):
+            raise ValueError(f"{path}: the file of year {notice.year} must be named "
+                             f"{notice.year}.toml.")
+        notices[notice.year] = notice
+    return notices
+
+
+def is_provisional(moment: datetime.datetime | None, spec: CalendarSpec) -> bool:
+    """Whether ``moment`` falls in a year whose calendar is an estimate, not the notice."""
+    return moment is not None and _local(moment, spec).year in spec.provisional_years
+
+
+def provisional_years_among(moments: Iterable[datetime.datetime | None],
+                            spec: CalendarSpec) -> list[int]:
+    """The provisional years in which any of ``moments`` falls, sorted."""
+    return sorted({_local(m, spec).year for m in moments if is_provisional(m, spec)})
+
+
+# --- the database: the calendars' years --------------------------------------------------------
+
+def years_in_use(today: datetime.date) -> list[int]:
+    """Every year the calendar must hold on ``today``: from the earliest year a record (work
+    order, complaint) or a shipped notice touches, to next year."""
+    from django.apps import apps
+    from django.db.models import Min
+    from django.utils import timezone
+
+    first = min(shipped_notices(), default=today.year)
+    for model, field in (("WorkOrder", "reported_at"), ("Complaint", "received_at")):
+        earliest = apps.get_model("property_service", model).objects.aggregate(
+            first=Min(field))["first"]
+        if earliest is not None:
+            first = min(first, timezone.localtime(earliest).year)
+    return list(range(min(first, today.year), today.year + 2))
+
+
+def seed_china_calendar(*, years: Iterable[int]) -> dict:
+    """Create the mainland China calendar if missing and make it hold ``years``.
+
+    Idempotent. A year with an official notice in ``fixtures/calendars/cn/`` is taken from it
+    (and a year held as provisional so far is replaced by it, see ``apply_notice``); any other
+    year is estimated from the ``holidays`` package and held as provisional. Within a year
+    already held, only missing days are added: a date the calendar has is never overwritten
+    (staff may have edited it) and is counted as kept. The new calendar is the default one
+    unless another already is.
     """
     from django.db import transaction
 
-    from .models import CalendarDay, WorkingCalendar
+    from .models import CalendarYear, WorkingCalendar
 
-    entries = china_calendar_days(years)
-    max_name = CalendarDay._meta.get_field("name").max_length
+    years = sorted(set(years))
+    notices = shipped_notices()
+    created = kept = 0
     with transaction.atomic():
         calendar = WorkingCalendar.objects.filter(code=DEFAULT_CALENDAR_CODE).first()
         calendar_created = calendar is None
@@ -234,22 +377,102 @@ def seed_china_calendar(*, years: Iterable[int]) -> dict:
                 code=DEFAULT_CALENDAR_CODE, name=DEFAULT_CALENDAR_NAME,
                 is_default=not WorkingCalendar.objects.filter(is_default=True).exists(),
             )
-        existing = set(calendar.days.filter(date__in=[day for day, _, _ in entries])
-                       .values_list("date", flat=True))
-        created = 0
-        for day, workday, name in entries:
-            if day in existing:
-                continue
-            # One by one rather than bulk_create, so each day gets its audit history row.
-            CalendarDay.objects.create(calendar=calendar, date=day, is_workday=workday,
-                                       name=_fit(name, max_name))
-            created += 1
+        held = {row.year: row for row in CalendarYear.objects.filter(
+            calendar=calendar, year__in=years)}
+        estimated = china_calendar_days([y for y in years if y not in notices])
+        for year in years:
+            row, notice = held.get(year), notices.get(year)
+            if notice is not None and (row is None or row.provisional):
+                if row is not None:
+                    result = apply_notice(notice, calendar=calendar)
+                    created += result["created"] + result["changed"]
+                    continue
+                entries = notice.entries
+            elif notice is not None:
+                entries = notice.entries
+            elif row is None or row.provisional:
+                entries = [entry for entry in estimated if entry[0].year == year]
+            else:
+                entries = ()  # official, entered from a notice outside the fixtures
+            new, old = _add_missing_days(calendar, entries)
+            created, kept = created + new, kept + old
+            if row is None:
+                CalendarYear.objects.create(
+                    calendar=calendar, year=year, provisional=notice is None,
+                    source=notice.source if notice else ESTIMATE_SOURCE)
     return {
         "calendar": calendar.code,
         "calendar_created": calendar_created,
         "created": created,
-        "kept": len(existing),
+        "kept": kept,
     }
+
+
+ESTIMATE_SOURCE = "holidays (estimate)"
+
+
+def apply_notice(notice: Notice, *, calendar=None) -> dict:
+    """Enter a year's official notice into ``calendar`` (the default one if not given): the
+    notice's days are set as it says, the year's other calendar days (the estimate's) are
+    removed, and the year is official from now on. Every change is in the days' history."""
+    from django.db import transaction
+
+    from .models import CalendarDay, CalendarYear, WorkingCalendar
+
+    max_name = CalendarDay._meta.get_field("name").max_length
+    with transaction.atomic():
+        if calendar is None:
+            calendar = WorkingCalendar.objects.filter(is_default=True).first()
+            if calendar is None:
+                raise ValueError("There is no default working calendar to enter the notice in.")
+        wanted = {day: (workday, _fit(name, max_name)) for day, workday, name in notice.entries}
+        existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(
+            calendar=calendar, date__in=list(wanted))}
+        created = changed = removed = 0
+        for day, (workday, name) in wanted.items():
+            current = existing.get(day)
+            if current is None:
+                CalendarDay.objects.create(calendar=calendar, date=day, is_workday=workday,
+                                           name=name)
+                created += 1
+            elif (current.is_workday, current.name) != (workday, name):
+                current.is_workday, current.name = workday, name
+                current.save(update_fields=["is_workday", "name", "updated_at"])
+                changed += 1
+        for stale in CalendarDay.objects.filter(calendar=calendar, date__year=notice.year) \
+                .exclude(date__in=list(wanted)):
+            stale.delete()  # one by one: each removal is in the history
+            removed += 1
+        CalendarYear.objects.update_or_create(
+            calendar=calendar, year=notice.year,
+            defaults={"provisional": False, "source": notice.source[:200]})
+    return {"calendar": calendar.code, "year": notice.year, "created": created,
+            "changed": changed, "removed": removed}
+
+
+def _add_missing_days(calendar, entries) -> tuple[int, int]:
+    from .models import CalendarDay
+
+    max_name = CalendarDay._meta.get_field("name").max_length
+    existing = set(calendar.days.filter(date__in=[day for day, _, _ in entries])
+                   .values_list("date", flat=True))
+    created = 0
+    for day, workday, name in entries:
+        if day in existing:
+            continue
+        # One by one rather than bulk_create, so each day gets its audit history row.
+        CalendarDay.objects.create(calendar=calendar, date=day, is_workday=workday,
+                                   name=_fit(name, max_name))
+        created += 1
+    return created, len(existing)
+
+
+def extend_calendars(today: datetime.date | None = None) -> dict:
+    """The daily job: the default calendar holds every year in use and next year."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return seed_china_calendar(years=years_in_use(today))
 
 
 def _fit(name: str, length: int) -> str:

@@ -15,7 +15,8 @@ from ..core.admin import (
     WorkflowActionsMixin,
 )
 from ..core.filters import ScopedRelatedFilter
-from ..core.models import CalendarDay, WorkingCalendar
+from ..core.models import CalendarDay, CalendarYear, WorkingCalendar
+from ..core.workcalendar import provisional_years_among, spec_from_calendar
 from . import services
 from .models import (
     FollowUp,
@@ -29,7 +30,7 @@ from .models import (
 from .permissions import available_actions
 from .resources import WorkOrderResource
 from .selectors import queue_conditions, queue_counts
-from .sla import SlaState, order_sla_state
+from .sla import SlaState, order_sla_state, policy_for
 from .states import OPEN_STATES, State
 
 
@@ -190,6 +191,10 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                 "wo_pauses": obj.pauses.select_related("paused_by", "resumed_by"),
                 "wo_earlier": obj.earlier_reports.all(),
                 "wo_sla": SlaState.LABELS[order_sla_state(obj, timezone.now())],
+                "provisional_years": provisional_years_among(
+                    [obj.respond_by, obj.complete_by],
+                    spec_from_calendar(policy_for(community_id=obj.community_id,
+                                                  priority=obj.priority).calendar)),
                 "wo_satisfaction_choices": range(1, 6),
                 "wo_follow_up_results": FollowUp.Result.choices,
             })
@@ -248,7 +253,33 @@ class CalendarDayInline(BaseTabularInline):
     show_change_link = False
 
 
+class CalendarYearInline(BaseTabularInline):
+    """Which years the calendar holds and whether each is the official notice or an estimate:
+    written by the seeding and by entering a notice, never by hand."""
+
+    model = CalendarYear
+    fields = ["year", "provisional", "source"]
+    readonly_fields = fields
+    show_change_link = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(WorkingCalendar)
 class WorkingCalendarAdmin(BaseAdmin):
-    list_display = ["code", "name", "workday_start", "workday_end", "weekdays", "is_default"]
-    inlines = [CalendarDayInline]
+    list_display = ["code", "name", "workday_start", "workday_end", "weekdays", "is_default",
+                    "provisional_years"]
+    inlines = [CalendarYearInline, CalendarDayInline]
+
+    @display(description=_("provisional years"))
+    def provisional_years(self, calendar):
+        years = [str(row.year) for row in calendar.years.all() if row.provisional]
+        return ", ".join(years) or "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("years")

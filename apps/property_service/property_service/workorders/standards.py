@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..complaints.models import ComplaintStandard, Severity
 from ..core.models import WorkingCalendar
-from ..core.workcalendar import seed_china_calendar
+from ..core.workcalendar import seed_china_calendar, years_in_use
 from .models import Priority, SlaPolicy, Team, WorkOrderCategory
 
 
@@ -32,8 +32,7 @@ def read_fixture(name: str) -> dict:
 
 @transaction.atomic
 def load_standards() -> dict[str, int]:
-    year = timezone.localdate().year
-    seed_china_calendar(years=[year, year + 1])
+    seed_china_calendar(years=years_in_use(timezone.localdate()))
     calendar = WorkingCalendar.objects.filter(is_default=True).first()
     created = {"sla_policies": 0, "teams": 0, "categories": 0}
     for priority, row in read_fixture("sla_standards.toml").items():

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...core.workcalendar import seed_china_calendar
+from ...core.workcalendar import seed_china_calendar, years_in_use
 
 
 class Command(BaseCommand):
@@ -10,14 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--years", nargs="+", type=int,
-                            help="Years to add (default: this year and next year).")
+                            help="Years to add (default: every year records touch, to next year).")
 
     def handle(self, *args, **options):
         years = options["years"]
-        if not years:
-            this_year = timezone.localdate().year
-            years = [this_year, this_year + 1]
         try:
+            years = years or years_in_use(timezone.localdate())
             result = seed_china_calendar(years=years)
         except ValueError as error:
             raise CommandError(str(error)) from error
