@@ -1,7 +1,10 @@
 """A complaint's deadlines: budgets from the standard (data), arithmetic from core.workcalendar.
 
 Each deadline pairs a due field with the moment it is met; ``deadline_rows`` says, for one
-complaint at one moment, whether each was met, missed, or is still open.
+complaint at one moment, whether each was met, missed, is still open or no longer due, round by
+round: a reopened complaint keeps each earlier round (ComplaintRound) as it ended, and its own
+fields hold the round under way. What "on time" means is written once, in Python and as SQL
+side by side (``on_time`` and ``on_time_q``); the figures count with the SQL one.
 """
 
 from __future__ import annotations
