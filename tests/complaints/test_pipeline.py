@@ -90,7 +90,10 @@ def test_an_unhappy_follow_up_reopens_with_the_history_kept(new_complaint, front
     complaint = services.record_follow_up(complaint_id=complaint.pk, user=agent,
                                           satisfied=False, satisfaction=2, note="还是很脏")
     assert (complaint.state, complaint.reopen_count) == (State.REOPENED, 1)
-    assert complaint.resolved_at is None and complaint.contacted_at is not None
+    assert complaint.resolved_at is None and complaint.contacted_at is None
+    first = complaint.rounds.get()
+    assert first.number == 1 and first.contacted_at and first.resolved_at
+    assert (first.resolution, first.satisfaction) == ("已清理", 2)
     complaint = act(complaint, supervisor, "contact")
     assert complaint.state == State.CONTACTED
     assert complaint.events.filter(action="resolve").count() == 1

@@ -5,6 +5,7 @@ from .complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
+    ComplaintRound,
     ComplaintStandard,
 )
 from .contracts.models import Contract
@@ -59,6 +60,7 @@ __all__ = [
     "Complaint",
     "ComplaintAttachment",
     "ComplaintEvent",
+    "ComplaintRound",
     "ComplaintStandard",
     "CalendarDay",
     "CalendarYear",

@@ -15,7 +15,7 @@ from .figures import figures_view
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
 from .services import supervisors_for
-from .states import State
+from .states import OPEN_STATES, State
 
 
 class ActionForm(forms.Form):
@@ -55,7 +55,8 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
     change_fields = ["number", "state", "community", "unit", "resident", "channel", "category",
                      "severity", "emotional", "content", "request", "staff_concerned",
                      "supervisor", "plan", "answer", "resolution", "withdraw_reason",
-                     "satisfaction", "reopen_count", "manager_acknowledged_at",
+                     "satisfaction", "reopen_count", "reopened_at", "withdrawn_at",
+                     "manager_acknowledged_at",
                      "manager_acknowledged_by", "received_at"]
     editable_after_intake = ["resident", "emotional", "content", "request", "staff_concerned"]
 
@@ -106,6 +107,9 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
     def perform_action(self, user, complaint, data):
         if data["action"] == "acknowledge":
             return services.acknowledge_major(complaint_id=complaint.pk, user=user)
+        if data["action"] == "raise_major":
+            return services.raise_to_major(complaint_id=complaint.pk, user=user,
+                                           reason=data["comment"])
         if data["action"] == "answer":
             return services.record_answer(complaint_id=complaint.pk, user=user,
                                           answer=data["comment"])
@@ -131,6 +135,8 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
                 "c_can_acknowledge": obj.severity == "major"
                 and obj.manager_acknowledged_at is None
                 and user.has_perm("property_service.acknowledge_complaint"),
+                "c_can_raise": obj.severity != "major" and obj.state in OPEN_STATES
+                and user.has_perm("property_service.raise_complaint"),
                 "c_can_answer": user.has_perm("property_service.handle_complaint")
                 and obj.state not in (State.RECEIVED, State.WITHDRAWN, State.CLOSED),
                 "c_can_follow_up": user.has_perm("property_service.follow_up_complaint")
@@ -140,6 +146,7 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
                     [getattr(obj, d.due_field) for d in DEADLINES],
                     spec_from_calendar(standard_for(community_id=obj.community_id,
                                                     severity=obj.severity).calendar)),
+                "c_rounds": obj.reopen_count > 0,
                 "c_events": obj.events.select_related("by"),
                 "c_work_orders": obj.work_orders.all(),
             })

@@ -16,14 +16,14 @@ from ..core.errors import ConcurrentChange
 from ..registry.api import ScopedViewSet
 from ..workorders.models import Channel
 from . import services
-from .deadlines import LATE_OPEN, MET, MISSED, OPEN, deadline_rows
+from .deadlines import LATE_OPEN, MET, MISSED, NOT_DUE, OPEN, deadline_rows
 from .models import Complaint, Severity
 from .states import ACTIONS
 
 # What a complaint's intake fixed stays fixed; only these may be corrected afterwards.
 EDITABLE_AFTER_INTAKE = ("content", "request", "emotional", "resident")
 # Actions that are not state changes of their own: dispatched to their own services.
-EXTRA_ACTIONS = ("acknowledge", "answer", "follow_up")
+EXTRA_ACTIONS = ("acknowledge", "answer", "follow_up", "raise_major")
 
 
 class ComplaintDeadlineSerializer(serializers.Serializer):
@@ -31,7 +31,8 @@ class ComplaintDeadlineSerializer(serializers.Serializer):
     label = serializers.CharField()
     due = serializers.DateTimeField(allow_null=True)
     done = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=[MET, MISSED, OPEN, LATE_OPEN])
+    status = serializers.ChoiceField(choices=[MET, MISSED, OPEN, LATE_OPEN, NOT_DUE])
+    round = serializers.IntegerField()
 
 
 class ComplaintSerializer(ScopedModelSerializer):
@@ -55,7 +56,7 @@ class ComplaintSerializer(ScopedModelSerializer):
     @extend_schema_field(ComplaintDeadlineSerializer(many=True))
     def get_deadlines(self, complaint) -> list:
         rows = [{"name": row.deadline.name, "label": str(row.deadline.label), "due": row.due,
-                 "done": row.done, "status": row.status}
+                 "done": row.done, "status": row.status, "round": row.round}
                 for row in deadline_rows(complaint, timezone.now())]
         return ComplaintDeadlineSerializer(rows, many=True).data
 
@@ -108,7 +109,7 @@ class ComplaintFilter(django_filters.FilterSet):
 class ComplaintViewSet(ScopedViewSet):
     base_queryset = Complaint.objects.select_related(
         "community", "unit__building__community", "resident", "staff_concerned", "supervisor",
-    ).prefetch_related("work_orders", "earlier_complaints")
+    ).prefetch_related("work_orders", "earlier_complaints", "rounds")
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
     search_fields = ["=number"]
@@ -143,6 +144,9 @@ class ComplaintViewSet(ScopedViewSet):
             raise ConcurrentChange()
         if name == "acknowledge":
             services.acknowledge_major(complaint_id=complaint.pk, user=request.user)
+        elif name == "raise_major":
+            services.raise_to_major(complaint_id=complaint.pk, user=request.user,
+                                    reason=comment)
         elif name == "answer":
             services.record_answer(complaint_id=complaint.pk, user=request.user, answer=comment)
         elif name == "follow_up":

@@ -6,13 +6,16 @@ user's communities.
 
 Definitions (a complaint belongs to the month, in local time, in which it was received):
 
-- ``on_time_rate``: of the complaints not withdrawn, the percent that missed no deadline: each
-  deadline with a due date was done no later than due, or is not due yet.
+- ``on_time_rate``: of the complaints not withdrawn, the percent that missed no deadline in
+  any round: each deadline with a due date was done no later than due, or is not due yet (in
+  an earlier round: was not yet due when the round ended), as ``deadlines.on_time`` says.
 - ``resolution_rate``: of the complaints not withdrawn, the percent resolved (``resolved_at``
-  set, which covers resolved and follow-up) or closed.
-- ``reopen_rate``: of those resolved or closed, the percent reopened at least once.
-- ``mean_satisfaction``: the mean satisfaction score (1-5) times 20, out of 100, over the
-  complaints that have a score.
+  set, which covers resolved and follow-up) or closed; a reopened complaint being handled
+  again is not resolved.
+- ``reopen_rate``: of those resolved at least once (now, or in an earlier round), the percent
+  reopened at least once.
+- ``mean_satisfaction``: the mean of every follow-up score (1-5; each round's) times 20, out
+  of 100.
 
 A rate whose denominator is zero is ``None``; figures are rounded to one decimal.
 """
@@ -23,8 +26,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, DateField, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -33,14 +47,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
 from ..core.spreadsheets import xlsx_response
+from ..core.targets import complaint_targets
 from ..registry.models import Community
-from .deadlines import DEADLINES
-from .models import Category
+from .deadlines import DEADLINES, EVERY_ROUND, on_time_q
+from .models import Category, ComplaintRound
 from .states import State
-
-# The company's targets: percent for the rates, a score out of 100 for satisfaction. A figure
-# meets its target when it is at least the target.
-TARGETS = {"on_time_rate": 95, "resolution_rate": 90, "satisfaction": 85}
 
 
 @dataclass(frozen=True)
@@ -50,28 +61,54 @@ class Figure:
     target: int | None
 
 
-FIGURES = (
-    Figure("on_time_rate", _("On time (%)"), TARGETS["on_time_rate"]),
-    Figure("resolution_rate", _("Resolved (%)"), TARGETS["resolution_rate"]),
-    Figure("reopen_rate", _("Reopened (%)"), None),
-    Figure("mean_satisfaction", _("Satisfaction (out of 100)"), TARGETS["satisfaction"]),
+# Which figures there are, and the target (fixtures/service_targets.toml) each is set against.
+_FIGURES = (
+    ("on_time_rate", _("On time (%)"), "on_time_rate"),
+    ("resolution_rate", _("Resolved (%)"), "resolution_rate"),
+    ("reopen_rate", _("Reopened (%)"), None),
+    ("mean_satisfaction", _("Satisfaction (out of 100)"), "satisfaction"),
 )
+
+
+def figures() -> tuple[Figure, ...]:
+    """The figures with their targets as the data gives them now. A figure meets its target
+    when it is at least the target."""
+    targets = complaint_targets()
+    return tuple(Figure(key, label, None if target is None else targets[target])
+                 for key, label, target in _FIGURES)
+
 
 _COUNTED = ~Q(state=State.WITHDRAWN)
 _RESOLVED = _COUNTED & (Q(resolved_at__isnull=False) | Q(state=State.CLOSED))
+# Resolved in this round or in an earlier one (a reopened complaint was resolved before).
+_EVER_RESOLVED = _RESOLVED | (_COUNTED & Q(reopen_count__gt=0))
+
+
+# ``satisfaction`` is the latest score: until a reopened complaint's new round is followed up,
+# it is the earlier round's, counted with that round.
+_SCORED_THIS_ROUND = Q(reopen_count=0) | Q(followed_up_at__isnull=False)
 
 
 def _no_deadline_missed(now) -> Q:
-    """Every deadline met on time, or not yet due: a complaint still within its times is not
-    late."""
+    """Every deadline of every round met on time, or not yet due (in the round under way) or
+    no longer due (in an earlier round): a complaint still within its times is not late."""
     condition = Q()
     for d in DEADLINES:
-        condition &= (
-            Q(**{f"{d.due_field}__isnull": True})
-            | Q(**{f"{d.done_field}__isnull": False, f"{d.done_field}__lte": F(d.due_field)})
-            | Q(**{f"{d.done_field}__isnull": True, f"{d.due_field}__gt": now})
-        )
-    return condition
+        condition &= on_time_q(d, now)
+    round_missed = Q()
+    for d in EVERY_ROUND:
+        round_missed |= ~on_time_q(d, F("ended_at"))
+    return condition & ~Exists(ComplaintRound.objects.filter(round_missed,
+                                                             complaint=OuterRef("pk")))
+
+
+def _earlier_scores(aggregate):
+    """``aggregate`` (Sum or Count) of the follow-up scores of the complaint's earlier rounds,
+    0 if none."""
+    scores = (ComplaintRound.objects.filter(complaint=OuterRef("pk"), satisfaction__isnull=False)
+              .order_by().values("complaint").annotate(value=aggregate("satisfaction"))
+              .values("value"))
+    return Coalesce(Subquery(scores, output_field=IntegerField()), 0)
 
 
 def _month():
@@ -98,8 +135,13 @@ def monthly_figures(queryset: QuerySet, now=None) -> list[dict]:
             counted=Count("pk", filter=_COUNTED),
             on_time=Count("pk", filter=_COUNTED & _no_deadline_missed(now)),
             resolved=Count("pk", filter=_RESOLVED),
-            reopened=Count("pk", filter=_RESOLVED & Q(reopen_count__gt=0)),
-            satisfaction=Avg("satisfaction"),
+            ever_resolved=Count("pk", filter=_EVER_RESOLVED),
+            reopened=Count("pk", filter=_COUNTED & Q(reopen_count__gt=0)),
+            # Every follow-up score counts: this round's and each earlier round's.
+            score_sum=(Coalesce(Sum("satisfaction", filter=_SCORED_THIS_ROUND), 0)
+                       + Sum(_earlier_scores(Sum))),
+            scores=(Count("satisfaction", filter=_SCORED_THIS_ROUND)
+                    + Sum(_earlier_scores(Count))),
         )
         .order_by("community_name", "community_id", "month")
     )
@@ -110,9 +152,9 @@ def monthly_figures(queryset: QuerySet, now=None) -> list[dict]:
         "received": row["received"],
         "on_time_rate": _percent(row["on_time"], row["counted"]),
         "resolution_rate": _percent(row["resolved"], row["counted"]),
-        "reopen_rate": _percent(row["reopened"], row["resolved"]),
-        "mean_satisfaction": (None if row["satisfaction"] is None
-                              else round(row["satisfaction"] * 20, 1)),
+        "reopen_rate": _percent(row["reopened"], row["ever_resolved"]),
+        "mean_satisfaction": (round(row["score_sum"] * 20 / row["scores"], 1)
+                              if row["scores"] else None),
     } for row in rows]
 
 
@@ -163,19 +205,20 @@ def figures_view(request, model_admin):
         queryset = queryset.filter(received_at__year=year)  # in the current time zone
     rows = monthly_figures(queryset)
     top = top_categories(queryset)
+    shown = figures()
     for row in rows:
         row["top_categories"] = top.get((row["community_id"], row["month"]), [])
         row["figures"] = [{"key": f.key, "value": row[f.key], "target": f.target,
-                           "met": _met(row[f.key], f.target)} for f in FIGURES]
+                           "met": _met(row[f.key], f.target)} for f in shown]
     if request.GET.get("format") == "xlsx":
-        return _xlsx_response(rows)
+        return _xlsx_response(rows, shown)
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Complaint figures"),
         "rows": rows,
-        "figures": FIGURES,
+        "figures": shown,
         "communities": scope(Community.objects.order_by("name"), request.user),
         "years": [d.year for d in visible.order_by().datetimes("received_at", "year",
                                                                order="DESC")],
@@ -193,12 +236,12 @@ def _column_title(figure: Figure) -> str:
                            target=figure.target))
 
 
-def _xlsx_response(rows: list[dict]) -> HttpResponse:
+def _xlsx_response(rows: list[dict], shown: tuple[Figure, ...]) -> HttpResponse:
     return xlsx_response(
         title=_("Complaint figures"), filename="complaint-figures.xlsx",
-        header=[_("Community"), _("Month"), _("Received"), *map(_column_title, FIGURES),
+        header=[_("Community"), _("Month"), _("Received"), *map(_column_title, shown),
                 _("Top subjects")],
         rows=([row["community"], row["month"].strftime("%Y-%m"), row["received"]]
-              + [row[f.key] for f in FIGURES]
+              + [row[f.key] for f in shown]
               + ["; ".join(f"{label} ({n})" for label, n in row["top_categories"])]
               for row in rows))

@@ -1,8 +1,11 @@
 """Chasing complaint deadlines on the shared escalation ladder (core.escalation).
 
-Every unmet deadline of an open complaint climbs it: the supervisor who owns the complaint (or,
-before handover, the community's CS agents) is warned at ``warn_at_percent`` of the time; at the
-deadline the community's CS supervisors are told; ``manager_after_minutes`` later its managers.
+Every unmet deadline of the round under way of an open complaint climbs it: the supervisor who
+owns the complaint (or, before handover, the community's CS agents) is warned at
+``warn_at_percent`` of the time; at the deadline the community's CS supervisors are told;
+``manager_after_minutes`` later its managers. The managers' own acknowledgement of a major
+complaint climbs it too: they are warned, told again at the deadline (with the CS supervisors,
+whose plan waits for it) and reminded at the last step.
 """
 
 from __future__ import annotations
@@ -27,13 +30,31 @@ CHASED_STATES = (State.RECEIVED, State.ASSIGNED, State.CONTACTED, State.PLAN_AGR
                  State.REOPENED, State.RESOLVED, State.FOLLOW_UP)
 
 
-def _recipients(complaint: Complaint, step: str):
+def _recipients(complaint: Complaint, clock: str, step: str):
+    if clock == "acknowledge":
+        # The managers owe the acknowledgement: they are warned and told again at each step;
+        # at the deadline the CS supervisors learn that the plan is held up.
+        managers = list(users_with_role("Property Manager", complaint.community_id))
+        if step == Step.BREACH:
+            return managers + list(users_with_role("CS Supervisor", complaint.community_id))
+        return managers
     if step == Step.WARNING:
         if complaint.supervisor_id:
             return [complaint.supervisor]
         return list(users_with_role("CS Agent", complaint.community_id))
     role = "CS Supervisor" if step == Step.BREACH else "Property Manager"
     return list(users_with_role(role, complaint.community_id))
+
+
+def _start(complaint: Complaint, name: str, due, standard) -> datetime.datetime | None:
+    """When the time for deadline ``name`` started running."""
+    if name == "follow_up":
+        return complaint.resolved_at
+    if name == "handover":
+        return complaint.received_at
+    if name == "acknowledge":  # from when the complaint became major
+        return due - datetime.timedelta(minutes=standard.acknowledge_minutes or 0)
+    return complaint.round_started_at
 
 
 def chase_complaints(now: datetime.datetime | None = None) -> dict[str, int]:
@@ -54,15 +75,15 @@ def chase_complaints(now: datetime.datetime | None = None) -> dict[str, int]:
             due = getattr(complaint, deadline.due_field)
             if due is None or getattr(complaint, deadline.done_field) is not None:
                 continue
-            start = complaint.resolved_at if deadline.name == "follow_up" else \
-                complaint.received_at
+            start = _start(complaint, deadline.name, due, standard)
             when = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
             notified += climb(
                 target=complaint, clock=deadline.name, deadline=due,
                 warn_at=point_in_budget(start, due, standard.warn_at_percent / 100, MINUTES,
                                         spec) if start and start < due else due,
                 manager_after=datetime.timedelta(minutes=standard.manager_after_minutes),
-                now=now, recipients=lambda step, c=complaint: _recipients(c, step),
+                now=now, recipients=lambda step, c=complaint, d=deadline: _recipients(
+                    c, d.name, step),
                 kinds=KINDS,
                 message=lambda step, c=complaint, d=deadline, w=when: (
                     _("%(number)s: “%(deadline)s” due by %(when)s.") if step == Step.WARNING

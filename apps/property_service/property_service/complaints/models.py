@@ -55,6 +55,10 @@ class ComplaintStandard(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(99)])
     manager_after_minutes = models.PositiveIntegerField(
         _("tell the manager after (minutes late)"), default=60)
+    acknowledge_minutes = models.PositiveIntegerField(
+        _("manager acknowledges within (minutes)"), null=True, blank=True,
+        help_text=_("Major complaints: from the moment the complaint is major. Empty: no "
+                    "deadline."))
     calendar = models.ForeignKey("property_service.WorkingCalendar", on_delete=models.PROTECT,
                                  verbose_name=_("working calendar"))
 
@@ -111,6 +115,10 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
         _("satisfaction (1-5)"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)])
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    reopened_at = models.DateTimeField(
+        _("last reopened at"), null=True, blank=True,
+        help_text=_("The start of the current round: its deadlines run from here."))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     manager_acknowledged_at = models.DateTimeField(_("manager acknowledged at"), null=True,
                                                    blank=True)
     manager_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL,
@@ -120,6 +128,8 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     handover_by = models.DateTimeField(_("hand over by"), null=True, blank=True)
+    acknowledge_by = models.DateTimeField(_("manager to acknowledge by"), null=True,
+                                          blank=True)
     contact_by = models.DateTimeField(_("contact by"), null=True, blank=True)
     plan_by = models.DateTimeField(_("plan by"), null=True, blank=True)
     answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
@@ -150,11 +160,21 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
             ("acknowledge_complaint", _("Can acknowledge major complaints")),
             ("follow_up_complaint", _("Can record complaint follow-ups")),
             ("withdraw_complaint", _("Can record a complaint's withdrawal")),
+            ("raise_complaint", _("Can raise complaints to major")),
         ]
         indexes = [models.Index(fields=["community", "received_at"])]
 
     def __str__(self):
         return self.number or str(_("new complaint"))
+
+    @property
+    def round_number(self) -> int:
+        """The round under way: 1, and one more each time the resident was unhappy."""
+        return self.reopen_count + 1
+
+    @property
+    def round_started_at(self):
+        return self.reopened_at or self.received_at
 
     def clean(self):
         if self.unit_id and self.community_id and \
@@ -198,6 +218,49 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
                 target=ACTIONS["withdraw"].target)
     def withdraw(self):
         pass
+
+
+class ComplaintRound(models.Model):
+    """An earlier round of a reopened complaint, kept as it ended: the deadlines of the round,
+    when each was met, and its outcome (plan, answer, resolution, the follow-up score).
+
+    The complaint's own fields hold the round under way; reopening copies them here first.
+    """
+
+    community_path = "complaint__community"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="rounds",
+                                  verbose_name=_("complaint"))
+    number = models.PositiveSmallIntegerField(_("round"))
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("reopened at"))
+    contact_by = models.DateTimeField(_("contact by"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
+    plan_by = models.DateTimeField(_("plan by"), null=True, blank=True)
+    plan_agreed_at = models.DateTimeField(_("plan agreed at"), null=True, blank=True)
+    answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    follow_up_by = models.DateTimeField(_("follow up by"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    plan = models.TextField(_("agreed plan"), blank=True)
+    answer = models.TextField(_("answer to the resident"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1-5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    class Meta:
+        verbose_name = _("complaint round")
+        verbose_name_plural = _("complaint rounds")
+        ordering = ["complaint_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "number"], name="complaint_round_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} #{self.number}"
 
 
 class ComplaintEvent(Event):

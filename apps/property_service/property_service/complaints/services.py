@@ -12,9 +12,10 @@ from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
+from ..core.targets import is_unhappy
 from ..core.workflow import action_in, check_fire, fire
 from . import deadlines
-from .models import Complaint, ComplaintEvent, Severity
+from .models import Complaint, ComplaintEvent, ComplaintRound, Severity
 from .states import ACTIONS, OPEN_STATES, State
 
 NUMBER_PREFIX = "TS"
@@ -54,11 +55,8 @@ def _create(*, by, received_at, **fields) -> Complaint:
         complaint.earlier_complaints.set(earlier)
     _event(complaint, action="created", by=by, to_state=complaint.state)
     if complaint.severity == Severity.MAJOR:
-        notify(users=users_with_role("Property Manager", complaint.community_id),
-               kind=Notification.Kind.COMPLAINT_ESCALATED, target=complaint,
-               message=_("%(number)s: a major complaint was received.") % {
-                   "number": complaint.number},
-               dedupe_key=f"complaint:{complaint.pk}:major")
+        _tell_managers_major(complaint, _("%(number)s: a major complaint was received.") % {
+            "number": complaint.number})
     return complaint
 
 
@@ -121,16 +119,19 @@ def transition_complaint(*, complaint_id: int, user, action: str,
                                           severity=complaint.severity)
         complaint.resolution, complaint.resolved_at = comment, now
         complaint.follow_up_by = deadlines.follow_up_deadline(standard, now)
+        # The resolution answers the resident if no answer was recorded before it.
+        if complaint.answered_at is None:
+            complaint.answer, complaint.answered_at = complaint.answer or comment, now
     elif act.name == "start_follow_up":
         pass
     elif act.name == "close":
         complaint.closed_at = now
+        complaint.followed_up_at = complaint.followed_up_at or now
     elif act.name == "reopen":
-        complaint.reopen_count += 1
-        # A new round: resolution and follow-up are due again; the first deadlines stay met.
-        complaint.resolved_at = complaint.followed_up_at = complaint.follow_up_by = None
+        complaint.followed_up_at = complaint.followed_up_at or now
+        _start_new_round(complaint, now)
     elif act.name == "withdraw":
-        complaint.withdraw_reason = comment
+        complaint.withdraw_reason, complaint.withdrawn_at = comment, now
     fire(complaint, act.name)
     _event(complaint, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=complaint.state)
@@ -141,6 +142,76 @@ def transition_complaint(*, complaint_id: int, user, action: str,
                    "when": timezone.localtime(complaint.contact_by).strftime("%H:%M")},
                dedupe_key=f"complaint:{complaint.pk}:assigned:{complaint.events.count()}")
     return complaint
+
+
+# The fields of one round: kept in a ComplaintRound when the complaint is reopened.
+ROUND_MOMENTS = tuple(name for d in deadlines.EVERY_ROUND
+                      for name in (d.due_field, d.done_field))
+ROUND_TEXTS = ("plan", "answer", "resolution")
+ROUND_FIELDS = (*ROUND_MOMENTS, *ROUND_TEXTS, "satisfaction")
+
+
+def _start_new_round(complaint: Complaint, now) -> None:
+    """Keep the round that ends as it was (its deadlines met or missed, its outcome), then give
+    the complaint the deadlines of a new one, running from ``now``."""
+    ComplaintRound.objects.create(
+        complaint=complaint, number=complaint.round_number,
+        started_at=complaint.round_started_at, ended_at=now,
+        **{name: getattr(complaint, name) for name in ROUND_FIELDS})
+    # ``satisfaction`` stays: the latest follow-up score, until the next follow-up's.
+    for name in ROUND_MOMENTS:
+        setattr(complaint, name, None)
+    for name in ROUND_TEXTS:
+        setattr(complaint, name, "")
+    complaint.reopen_count += 1
+    complaint.reopened_at = now
+    standard = deadlines.standard_for(community_id=complaint.community_id,
+                                      severity=complaint.severity)
+    for field, due in deadlines.round_deadlines(standard, now).items():
+        setattr(complaint, field, due)
+
+
+@transaction.atomic
+def raise_to_major(*, complaint_id: int, user, reason: str) -> Complaint:
+    """Raise an open general complaint to major: the deadlines not yet met are recomputed with
+    the major standard (from the start of the round under way), the manager's acknowledgement
+    falls due from now, the property managers are told and the timeline says why."""
+    if not user.has_perm("property_service.raise_complaint"):
+        raise NotAllowed(_("You may not raise complaints to major."))
+    complaint = _lock(complaint_id, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(_("Say why: a comment is required."), field="comment")
+    if complaint.severity == Severity.MAJOR:
+        raise ActionError(_("This complaint is already major."))
+    if complaint.state not in OPEN_STATES:
+        raise ActionError(_("This complaint is no longer open."))
+    now = timezone.now()
+    complaint.severity = Severity.MAJOR
+    standard = deadlines.standard_for(community_id=complaint.community_id,
+                                      severity=complaint.severity)
+    due = (deadlines.intake_deadlines(standard, complaint.received_at)
+           if complaint.reopen_count == 0
+           else deadlines.round_deadlines(standard, complaint.round_started_at))
+    due["acknowledge_by"] = deadlines.acknowledge_deadline(standard, now)
+    changed = ["severity", "updated_at"]
+    for d in deadlines.DEADLINES:
+        # A deadline already met (or missed) stays on record as it was.
+        if d.due_field in due and getattr(complaint, d.done_field) is None:
+            setattr(complaint, d.due_field, due[d.due_field])
+            changed.append(d.due_field)
+    complaint.save(update_fields=changed)
+    _event(complaint, action="raise_major", by=user, comment=reason)
+    _tell_managers_major(complaint, _("%(number)s was raised to a major complaint: "
+                                      "%(reason)s") % {"number": complaint.number,
+                                                       "reason": reason})
+    return complaint
+
+
+def _tell_managers_major(complaint: Complaint, message: str) -> None:
+    notify(users=users_with_role("Property Manager", complaint.community_id),
+           kind=Notification.Kind.COMPLAINT_ESCALATED, target=complaint, message=message,
+           dedupe_key=f"complaint:{complaint.pk}:major")
 
 
 @transaction.atomic
@@ -192,7 +263,7 @@ def record_follow_up(*, complaint_id: int, user, satisfied: bool, satisfaction: 
                                          action="start_follow_up")
     complaint.satisfaction, complaint.followed_up_at = int(satisfaction), timezone.now()
     complaint.save(update_fields=["satisfaction", "followed_up_at", "updated_at"])
-    unhappy = not satisfied or int(satisfaction) <= 2
+    unhappy = not satisfied or is_unhappy(int(satisfaction))
     return transition_complaint(
         complaint_id=complaint.pk, user=user, action="reopen" if unhappy else "close",
         comment=note or (_("Follow-up: unhappy (%(score)d/5).") if unhappy

@@ -306,13 +306,9 @@ def read_notice(path) -> Notice:
 
 def shipped_notices() -> dict[int, Notice]:
     """The official notices shipped in ``fixtures/calendars/cn/``, by year."""
-    from pathlib import Path
+    from .fixtures import fixtures_dir
 
-    from django.conf import settings
-
-    configured = getattr(settings, "PROPERTY_SERVICE", {}).get("FIXTURES_DIR")
-    folder = (Path(configured) if configured else Path(settings.BASE_DIR) / "fixtures") \
-        / "calendars" / DEFAULT_CALENDAR_CODE
+    folder = fixtures_dir() / "calendars" / DEFAULT_CALENDAR_CODE
     notices = {}
     for path in sorted(folder.glob("*.toml")):
         notice = read_notice(path)

@@ -11,19 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from ..access.scoping import scope
 from ..registry.selectors import TimelineEntry, register_timeline_source
 from .models import TeamMember, WorkOrder
-from .sla import DUE_SOON_WINDOW
+from .sla import due_soon_q, overdue_q
 from .states import OPEN_STATES, State
-
-
-def _overdue(now) -> Q:
-    return (Q(responded_at__isnull=True, respond_by__lt=now)
-            | Q(completed_at__isnull=True, complete_by__lt=now))
-
-
-def _due_soon(now) -> Q:
-    soon = now + DUE_SOON_WINDOW
-    return (Q(responded_at__isnull=True, respond_by__gte=now, respond_by__lte=soon)
-            | Q(completed_at__isnull=True, complete_by__gte=now, complete_by__lte=soon))
 
 
 def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
@@ -34,8 +23,8 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
     return {
         "mine": (_("My and my teams' open orders"),
                  is_open & (Q(assignee=user) | Q(team__in=my_teams))),
-        "due_soon": (_("Due within 1 h"), running & _due_soon(now) & ~_overdue(now)),
-        "overdue": (_("Overdue"), running & _overdue(now)),
+        "due_soon": (_("Due within 1 h"), running & due_soon_q(now)),
+        "overdue": (_("Overdue"), running & overdue_q(now)),
         "pool": (_("Waiting in a team pool"), Q(state=State.DISPATCHED, assignee__isnull=True)),
         "repeats": (_("Repeated reports"), is_open & Q(is_repeat=True)),
         "follow_up": (_("Awaiting follow-up call"), Q(state=State.FOLLOW_UP)),

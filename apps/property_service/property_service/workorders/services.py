@@ -17,6 +17,7 @@ from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
+from ..core.targets import is_unhappy
 from ..core.workflow import action_in, check_fire, fire
 from . import sla
 from .models import (
@@ -231,7 +232,7 @@ def record_follow_up(*, order_id: int, user, answered: bool, result: str = "",
     follow_up.save()
     order.satisfaction, order.resident_comment = follow_up.satisfaction, note
     order.save(update_fields=["satisfaction", "resident_comment", "updated_at"])
-    unhappy = follow_up.satisfaction <= 2 or result == FollowUp.Result.NOT_FIXED
+    unhappy = is_unhappy(follow_up.satisfaction) or result == FollowUp.Result.NOT_FIXED
     transition_work_order(
         order_id=order.pk, user=user, action="reopen" if unhappy else "close",
         comment=note or (_("Follow-up: not fixed or unhappy (%(score)d/5).") if unhappy

@@ -103,3 +103,18 @@ def order_sla_state(order, now) -> str:
     return sla_state(state=order.state, respond_by=order.respond_by,
                      complete_by=order.complete_by, responded_at=order.responded_at,
                      completed_at=order.completed_at, paused_at=order.paused_at, now=now)
+
+
+# ``sla_state``'s BREACHED and DUE_SOON of a running order (open, not paused) as conditions
+# for the queues: the same boundaries (a deadline is breached from its due time on).
+# tests/workorders/test_sla_agreement.py checks both agree.
+def overdue_q(now: datetime.datetime) -> Q:
+    return (Q(responded_at__isnull=True, respond_by__lte=now)
+            | Q(completed_at__isnull=True, complete_by__lte=now))
+
+
+def due_soon_q(now: datetime.datetime) -> Q:
+    soon = now + DUE_SOON_WINDOW
+    return ((Q(responded_at__isnull=True, respond_by__gt=now, respond_by__lte=soon)
+             | Q(completed_at__isnull=True, complete_by__gt=now, complete_by__lte=soon))
+            & ~overdue_q(now))

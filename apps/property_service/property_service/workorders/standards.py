@@ -7,27 +7,14 @@ this on every start is safe.
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ..complaints.models import ComplaintStandard, Severity
+from ..core.fixtures import fixtures_dir, read_fixture  # noqa: F401  (also read from here)
 from ..core.models import WorkingCalendar
 from ..core.workcalendar import seed_china_calendar, years_in_use
 from .models import Priority, SlaPolicy, Team, WorkOrderCategory
-
-
-def fixtures_dir() -> Path:
-    configured = getattr(settings, "PROPERTY_SERVICE", {}).get("FIXTURES_DIR")
-    return Path(configured) if configured else Path(settings.BASE_DIR) / "fixtures"
-
-
-def read_fixture(name: str) -> dict:
-    with open(fixtures_dir() / name, "rb") as f:
-        return tomllib.load(f)
 
 
 @transaction.atomic

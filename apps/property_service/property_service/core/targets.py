@@ -1,0 +1,23 @@
+"""The company's service targets and the score below which a resident is unhappy: data, in
+fixtures/service_targets.toml, read here and nowhere else."""
+
+from __future__ import annotations
+
+from .fixtures import read_fixture
+
+FIXTURE = "service_targets.toml"
+
+
+def complaint_targets() -> dict[str, int]:
+    """Target per complaint figure: on_time_rate, resolution_rate (percent), satisfaction (out
+    of 100)."""
+    return dict(read_fixture(FIXTURE)["complaints"])
+
+
+def unhappy_at_most() -> int:
+    return int(read_fixture(FIXTURE)["follow_up"]["unhappy_at_most"])
+
+
+def is_unhappy(score: int) -> bool:
+    """A follow-up score (1-5) that says the resident is unhappy."""
+    return score <= unhappy_at_most()

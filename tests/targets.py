@@ -1,0 +1,24 @@
+"""Tests that edit the company's data files: a copy of fixtures/ with some values changed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from django.conf import settings as django_settings
+
+
+def edited_fixtures(settings, tmp_path: Path, name: str, **values) -> Path:
+    """Copy fixtures/ to ``tmp_path``, set ``key = value`` in ``name`` and use the copy."""
+    source = Path(django_settings.BASE_DIR) / "fixtures"
+    target = tmp_path / "fixtures"
+    shutil.copytree(source, target)
+    path = target / name
+    text = path.read_text(encoding="utf-8")
+    for key, value in values.items():
+        text, count = re.subn(rf"(?m)^{key} = \d+", f"{key} = {value}", text)
+        assert count == 1, key
+    path.write_text(text, encoding="utf-8")
+    settings.PROPERTY_SERVICE = {**django_settings.PROPERTY_SERVICE, "FIXTURES_DIR": target}
+    return target

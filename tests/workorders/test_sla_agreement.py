@@ -1,0 +1,35 @@
+"""Overdue and due soon, as ``sla_state`` says them (the order's badge, the API) and as the
+queues count them (SQL): the same answer for every running order around the boundaries."""
+
+import datetime
+import itertools
+
+from property_service.workorders.models import WorkOrder
+from property_service.workorders.selectors import queue_conditions
+from property_service.workorders.sla import DUE_SOON_WINDOW, SlaState, order_sla_state
+
+from tests.workorders.conftest import at
+
+SECOND = datetime.timedelta(seconds=1)
+NOW = at("2026-11-25 12:00")
+# Each deadline just before, at and just after now and the end of the due-soon window.
+MOMENTS = (None, NOW - SECOND, NOW, NOW + SECOND, NOW + DUE_SOON_WINDOW,
+           NOW + DUE_SOON_WINDOW + SECOND)
+
+
+def test_overdue_and_due_soon_agree_in_python_and_sql(new_order, agent):
+    order = new_order()  # new: open and running, not responded, not completed
+    conditions = queue_conditions(agent, NOW)
+    disagreements = []
+    for respond_by, complete_by, responded in itertools.product(MOMENTS, MOMENTS,
+                                                                (False, True)):
+        responded_at = NOW - datetime.timedelta(hours=3) if responded else None
+        WorkOrder.objects.filter(pk=order.pk).update(
+            respond_by=respond_by, complete_by=complete_by, responded_at=responded_at)
+        order.refresh_from_db()
+        state = order_sla_state(order, NOW)
+        for queue, sla in (("overdue", SlaState.BREACHED), ("due_soon", SlaState.DUE_SOON)):
+            in_sql = WorkOrder.objects.filter(conditions[queue][1], pk=order.pk).exists()
+            if in_sql != (state == sla):
+                disagreements.append((queue, respond_by, complete_by, responded, state))
+    assert disagreements == []
