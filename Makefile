@@ -76,7 +76,7 @@ test-clock: install
 	  && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; }; } \
 	  || { echo "make test-clock needs faketime (Debian: sudo apt-get install faketime)"; exit 1; }; }
-	faketime '$(CLOCK)' $(UV) run --no-sync pytest -m "not pdf_text" --ignore=tests/browser \
+	faketime -f '$(CLOCK)' $(UV) run --no-sync pytest -m "not pdf_text" --ignore=tests/browser \
 	  --ignore=tests/api/test_fuzz.py $(PYTEST_ARGS)
 
 lint: install
