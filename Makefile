@@ -67,16 +67,14 @@ test: install system-packages $(CHROMIUM)
 
 # The suite with the system clock moved to another year (Debian's libfaketime): deadlines,
 # calendars and renewals must hold whatever year it is. '@' lets the moved clock run on.
-# Tests that read text back out of printed PDFs are left out: the preloaded libfaketime breaks
-# WeasyPrint's font subsetting even at the real date.
 CLOCK ?= @2027-06-16 10:00:00
 test-clock: export SITE = test
-test-clock: install
+test-clock: install system-packages
 	@command -v faketime >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 	  && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; }; } \
 	  || { echo "make test-clock needs faketime (Debian: sudo apt-get install faketime)"; exit 1; }; }
-	faketime -f '$(CLOCK)' $(UV) run --no-sync pytest -m "not pdf_text" --ignore=tests/browser \
+	faketime -f '$(CLOCK)' $(UV) run --no-sync pytest --ignore=tests/browser \
 	  --ignore=tests/api/test_fuzz.py $(PYTEST_ARGS)
 
 lint: install

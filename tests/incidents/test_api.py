@@ -116,7 +116,6 @@ def test_viewers_cannot_work_incidents(client, make_staff, place_a):
     assert post(client, f"{URL}{incident.pk}/timeline/", {"text": "x"}).status_code == 403
 
 
-@pytest.mark.pdf_text
 def test_the_report_is_a_pdf_in_the_callers_language(client, guard, new_incident):
     incident = new_incident(summary="配电房跳闸，全楼停电。")
     client.force_login(guard)

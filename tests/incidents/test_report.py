@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from django.utils import translation
 from property_service.incidents import services
 from property_service.incidents.report import report_html, report_pdf
@@ -31,7 +30,6 @@ def approved_incident(new_incident, guard, manager):
     return act(incident, manager, "approve")
 
 
-@pytest.mark.pdf_text
 def test_a_chinese_report_prints_its_chinese_text_in_a_cjk_font(new_incident, guard, manager):
     incident = approved_incident(new_incident, guard, manager)
     with translation.override("zh-hans"):
@@ -58,7 +56,6 @@ def test_the_report_has_every_part_in_the_active_language(new_incident, guard, m
         assert first_step.text_zh in report_html(incident)
 
 
-@pytest.mark.pdf_text
 def test_the_form_serves_the_report_as_a_pdf(client, guard, new_incident):
     incident = new_incident()
     client.force_login(guard)
