@@ -82,4 +82,24 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, help_text='The completion clock of the rework counts from here.', null=True, verbose_name='rework started at'),
         ),
         migrations.RunPython(set_overdue_of_pending_follow_ups, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='contract',
+            name='renewal_step',
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, help_text='The last renewal threshold reached, in days before the end.', null=True, verbose_name='renewal step (days)'),
+        ),
+        migrations.AlterField(
+            model_name='historicalcontract',
+            name='renewal_step',
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, help_text='The last renewal threshold reached, in days before the end.', null=True, verbose_name='renewal step (days)'),
+        ),
+        migrations.AlterField(
+            model_name='historicalinsurancepolicy',
+            name='renewal_step',
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, help_text='The last renewal threshold reached, in days before the end.', null=True, verbose_name='renewal step (days)'),
+        ),
+        migrations.AlterField(
+            model_name='insurancepolicy',
+            name='renewal_step',
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, help_text='The last renewal threshold reached, in days before the end.', null=True, verbose_name='renewal step (days)'),
+        ),
     ]

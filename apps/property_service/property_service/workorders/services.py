@@ -209,7 +209,8 @@ def record_follow_up(*, order_id: int, user, answered: bool, result: str = "",
     order = _lock(order_id, user)
     if not may_record_follow_up(order, user):
         raise NotAllowed(_("You may not record follow-up calls."))
-    if order.state != State.FOLLOW_UP or order.completed_at is None:
+    # Only an order completed and accepted awaits its call (not one sent back to rework).
+    if order.state != State.FOLLOW_UP:
         raise ActionError(_("The follow-up call is recorded once the repair is completed and "
                             "accepted."))
     follow_up = (FollowUp.objects.select_for_update()
