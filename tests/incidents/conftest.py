@@ -6,7 +6,9 @@ from property_service.incidents import services
 
 REPORT = {"summary": "3号楼电梯停在12层，两名住户被困约25分钟，无人受伤。",
           "actions_taken": "安抚被困人员，通知维保公司，维保人员到场后救出。",
-          "cause": "电梯门锁回路接触不良。", "corrective_actions": "更换门锁触点，加强月度检查。"}
+          "cause": "电梯门锁回路接触不良。", "corrective_actions": "更换门锁触点，加强月度检查。",
+          "injuries_damage": "两名住户受惊，无人受伤；电梯门锁触点损坏。"}
+TIMELINE_TEXT = "维保人员到场，开门救出被困人员"
 
 
 @pytest.fixture
@@ -43,4 +45,6 @@ def act(incident, user, action, **kwargs):
 
 
 def write_report(incident, user):
+    """The written parts of the report and one line of its timeline."""
+    services.add_timeline_entry(incident_id=incident.pk, user=user, text=TIMELINE_TEXT)
     return services.update_incident(incident_id=incident.pk, user=user, **REPORT)

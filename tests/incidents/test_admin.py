@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from property_service.incidents import services
 from property_service.incidents.models import Incident, IncidentAttachment
 from property_service.notices.models import Notice
 from property_service.workorders.models import WorkOrderCategory
@@ -114,6 +115,7 @@ def test_the_report_is_edited_on_the_form_until_it_is_submitted(client, guard, n
     assert response.status_code == 302, response.content.decode()[:3000]
     incident.refresh_from_db()
     assert incident.cause == REPORT["cause"]
+    services.add_timeline_entry(incident_id=incident.pk, user=guard, text="维保人员到场")
     act(incident, guard, "contain")
     act(incident, guard, "draft_report")
     form = client.get(admin_url("incident", "change", incident.pk)).context["adminform"].form

@@ -65,6 +65,8 @@ def test_the_pipeline_runs_through_transition(client, guard, manager, place_a):
     patched = client.patch(f"{URL}{incident_id}/", REPORT, content_type="application/json")
     assert patched.status_code == 200, patched.json()
     assert patched.json()["summary"] == REPORT["summary"]
+    assert post(client, f"{URL}{incident_id}/timeline/",
+                {"text": "维保人员到场"}).status_code == 201
     assert transition(client, incident_id, "draft_report").json()["state"] == "report_drafted"
     assert client.patch(f"{URL}{incident_id}/", {"cause": "x"},
                         content_type="application/json").status_code == 400

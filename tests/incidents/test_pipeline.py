@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from property_service.core.errors import ActionError, NotAllowed
 from property_service.core.models import Notification
 from property_service.incidents import services
-from property_service.incidents.models import Incident, PlaybookStep
+from property_service.incidents.models import Incident, IncidentTimelineEntry, PlaybookStep
 from property_service.incidents.states import ACTIONS, State
 
 from tests.conftest import ROLE_NAMES, ROLES
@@ -134,6 +134,8 @@ ALLOWED = {
 def test_each_transition_is_allowed_or_refused_per_role(make_staff, place_a, role, action):
     assert set(SOURCE) == set(ACTIONS)
     incident = IncidentFactory(community=place_a.community, state=SOURCE[action], **REPORT)
+    IncidentTimelineEntry.objects.create(incident=incident, at=incident.reported_at,
+                                         text="到场处置")
     user = make_staff(role)
     permission = ACTIONS[action].permission
     assert (permission in role_named(role).actions_on("property_service", "incident")) == (

@@ -43,16 +43,16 @@ def test_the_dashboard_groups_by_time_to_expiry_within_the_users_communities(
     client.force_login(finance)
     page = client.get(DASHBOARD).content.decode()
     sections = {code: page.split(f'data-bucket="{code}"')[1].split("</section>")[0]
-                for code in ("expired", "7", "30", "90", "180")}
-    assert "A-OLD" in sections["expired"] and "A-5" in sections["7"]
-    assert "A-25" in sections["30"] and "A-80" in sections["90"]
-    assert "P-150" in sections["180"]
+                for code in ("expired", "7d", "30d", "90d", "6m")}
+    assert "A-OLD" in sections["expired"] and "A-5" in sections["7d"]
+    assert "A-25" in sections["30d"] and "A-80" in sections["90d"]
+    assert "P-150" in sections["6m"] and "Within 6 months" in page
     assert "A-400" not in page and "B-10" not in page
-    assert "fin_a" in sections["7"] and "Renewal due" in sections["7"]
+    assert "fin_a" in sections["7d"] and "Renewal due" in sections["7d"]
     summary = page.split('id="renewal-summary"')[1].split("</table>")[0]
     assert "Community BBB" not in summary
     cells = [c.split("<")[0] for c in summary.split('<td class="px-3 py-2 text-right">')[1:]]
-    assert cells == ["1", "1", "1", "1", "1"]  # expired, ≤7, ≤30, ≤90, ≤180
+    assert cells == ["1", "1", "1", "1", "1"]  # expired, ≤7 days, ≤30, ≤90, ≤6 months
 
 
 def test_the_dashboard_exports_to_excel(client, finance, ledger):
@@ -70,7 +70,7 @@ def test_the_dashboard_is_not_for_roles_without_contracts(client, make_staff, pl
 
 def test_the_list_filters_by_time_to_expiry(client, finance, ledger):
     client.force_login(finance)
-    page = client.get(admin_url("contract", "changelist") + "?expiry=30").content.decode()
+    page = client.get(admin_url("contract", "changelist") + "?expiry=30d").content.decode()
     assert "A-5" in page and "A-25" in page and "A-80" not in page
 
 

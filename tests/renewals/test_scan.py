@@ -26,13 +26,15 @@ def notes_for(user, kind="renewal_due"):
     return Notification.objects.filter(user=user, kind=kind)
 
 
-def test_an_agreement_ending_in_181_days_is_not_flagged_and_in_180_is(make_agreement):
-    later, due = make_agreement(181), make_agreement(180)
+def test_an_agreement_is_flagged_six_calendar_months_before_its_end(make_agreement):
+    # TODAY is 2026-11-25: six months later is 2027-05-25 (181 days), not 180 days.
+    later, due = make_agreement(182), make_agreement(181)
+    assert due.end_date == datetime.date(2027, 5, 25)
     run_renewal_scan(today=TODAY)
     later.refresh_from_db(), due.refresh_from_db()
     assert later.state == "active" and later.renewal_step is None and steps_of(later) == []
-    assert due.state == "renewal_due" and due.renewal_step == 180
-    assert steps_of(due) == ["180d"]
+    assert due.state == "renewal_due" and due.renewal_step == 181
+    assert steps_of(due) == ["6m"]
 
 
 def test_each_step_tells_the_responsible_and_the_communitys_managers(
@@ -54,8 +56,9 @@ def test_running_the_scan_twice_notifies_once_per_step(make_agreement, finance):
     second = run_renewal_scan(today=TODAY)
     kind = agreement._meta.model_name
     assert first[kind]["steps"] == 3 and second[kind]["steps"] == 0
-    assert steps_of(agreement) == ["180d", "30d", "90d"]
-    assert notes_for(finance).count() == 3
+    assert steps_of(agreement) == ["30d", "6m", "90d"]
+    # The steps taken together are one message per person, about the most urgent one.
+    assert notes_for(finance).count() == 1
     agreement.refresh_from_db()
     assert agreement.renewal_step == 30
 
@@ -69,17 +72,17 @@ def test_two_workers_at_once_notify_once_per_step(make_agreement, finance, manag
     kind = agreements[0]._meta.model_name
     assert sum(r[kind]["steps"] for r in results) == 1 + 2 + 4
     for user in (finance, manager):
-        assert notes_for(user).count() == 7
+        assert notes_for(user).count() == 3  # one per agreement
     assert EscalationStep.objects.filter(clock="renewal").count() == 7
 
 
 def test_a_ten_day_gap_catches_up_with_exactly_the_due_steps(make_agreement, finance):
     agreement = make_agreement(95)
     run_renewal_scan(today=TODAY)
-    assert steps_of(agreement) == ["180d"]
+    assert steps_of(agreement) == ["6m"]
     # The job did not run for ten days: the 90-day step became due meanwhile, nothing else.
     run_renewal_scan(today=TODAY + datetime.timedelta(days=10))
-    assert steps_of(agreement) == ["180d", "90d"]
+    assert steps_of(agreement) == ["6m", "90d"]
     assert notes_for(finance).count() == 2
     agreement.refresh_from_db()
     assert agreement.renewal_step == 90
@@ -89,8 +92,10 @@ def test_a_gap_across_two_thresholds_takes_both(make_agreement, finance):
     agreement = make_agreement(35)
     run_renewal_scan(today=TODAY)
     run_renewal_scan(today=TODAY + datetime.timedelta(days=30))
-    assert steps_of(agreement) == ["180d", "30d", "7d", "90d"]
-    assert notes_for(finance).count() == 4
+    assert steps_of(agreement) == ["30d", "6m", "7d", "90d"]
+    # One reminder per run: the most urgent step it missed.
+    assert notes_for(finance).count() == 2
+    assert "in 5 days" in notes_for(finance).order_by("-id").first().message
 
 
 @pytest.mark.parametrize("action", ["renew", "terminate"])
@@ -108,7 +113,7 @@ def test_a_renewed_or_terminated_agreement_gets_no_further_alerts(make_agreement
     before = Notification.objects.count()
     run_renewal_scan(today=TODAY + datetime.timedelta(days=200))
     assert Notification.objects.count() == before
-    assert steps_of(agreement) == ["180d"]
+    assert steps_of(agreement) == ["6m"]
 
 
 def test_past_the_end_date_it_expires_and_that_is_escalated(make_agreement, finance, manager,
@@ -170,12 +175,12 @@ def test_the_scan_runs_a_bounded_number_of_queries_for_1_and_for_1000_contracts(
     one = scan_queries(1, "ONE")
     thousand = scan_queries(1000, "MANY")
     if connection.features.max_query_params is None:  # MariaDB: one statement per insert
-        # ... and one update per renewal step the contracts reached (180, 90, 30 days).
+        # ... and one update per renewal step the contracts reached (6 months, 90, 30 days).
         assert thousand <= one + len(rules.thresholds())
     else:  # SQLite caps a statement at 999 parameters: big inserts go in batches
         assert thousand <= one + 80
-    assert Notification.objects.filter(user=finance).count() == \
-        EscalationStep.objects.filter(clock="renewal").count()
+    # One message per contract, however many of its steps the run took.
+    assert Notification.objects.filter(user=finance).count() == Contract.objects.count()
 
 
 def test_the_command_scans_as_of_a_given_day(make_agreement, capsys):
@@ -189,3 +194,30 @@ def test_the_command_scans_as_of_a_given_day(make_agreement, capsys):
 def test_the_command_refuses_a_bad_date():
     with pytest.raises(CommandError, match="2026-11-25"):
         call_command("run_renewal_scan", "--today", "25/11/2026")
+
+
+def test_a_run_after_the_end_date_tells_only_that_it_expired_never_ends_in_minus_days(
+        make_agreement, finance, manager):
+    agreement = make_agreement(20)
+    # The scan did not run at all until thirty days after the end date.
+    run_renewal_scan(today=days(50))
+    assert steps_of(agreement) == ["30d", "6m", "7d", "90d", "expired"]
+    assert [n.kind for n in Notification.objects.filter(user=finance)] == ["expired"]
+    assert not Notification.objects.filter(message__contains="-").exclude(
+        message__contains=agreement.end_date.isoformat()).exists()
+    assert not Notification.objects.filter(message__contains="in -").exists()
+
+
+def test_a_record_put_in_force_a_day_before_its_end_sends_one_message_per_person(
+        make_agreement, finance, manager, monkeypatch):
+    from django.utils import timezone
+    from property_service.renewals import services
+
+    agreement = make_agreement(1, state="draft")
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+    services.transition_agreement(model=type(agreement), pk=agreement.pk, user=manager,
+                                  action="activate")
+    assert steps_of(agreement) == ["30d", "6m", "7d", "90d"]
+    for user in (finance, manager):
+        [note] = notes_for(user)
+        assert "in 1 days" in note.message or "in 1 day" in note.message

@@ -61,9 +61,8 @@ def walk_to_follow_up(order, agent, technician):
 def test_the_happy_path_ends_closed_after_the_follow_up(new_order, agent, technician):
     order = walk_to_follow_up(new_order(), agent, technician)
     follow_up = order.follow_ups.get()
-    accepted_at = order.events.get(action="pass_acceptance").at
-    assert abs(follow_up.due_at - accepted_at - datetime.timedelta(hours=24)) < \
-        datetime.timedelta(seconds=5)
+    assert follow_up.due_at - order.completed_at == datetime.timedelta(hours=24)
+    assert follow_up.overdue_at - order.completed_at == datetime.timedelta(hours=48)
     assert Notification.objects.filter(user=agent, kind="followup_due").exists()
     services.record_follow_up(order_id=order.pk, user=agent, answered=True, result="fixed",
                               satisfaction=5, note="很满意")
@@ -81,6 +80,7 @@ def test_an_unhappy_follow_up_reopens_the_order_as_rework(new_order, agent, tech
                               satisfaction=score)
     order.refresh_from_db()
     assert order.state == State.REWORK and order.completed_at is None
+    assert order.first_completed_at is not None
     order = fire(order, agent, "dispatch", assignee=technician)
     assert order.state == State.DISPATCHED
 

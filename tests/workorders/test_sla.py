@@ -41,7 +41,8 @@ def test_a_community_policy_overrides_the_company_standard(new_order, place_a):
     standard = policy_for(community_id=place_a.community.pk, priority="urgent")
     assert standard.community_id is None
     SlaPolicy.objects.create(community=place_a.community, priority="urgent", respond_within=15,
-                             complete_within=60, calendar=standard.calendar)
+                             complete_within=60, calendar=standard.calendar,
+                             follow_up_due_hours=24, follow_up_overdue_hours=48)
     order = new_order("water_leak", reported_at=at("2026-11-25 02:00"))
     assert order.respond_by == at("2026-11-25 02:15")
 

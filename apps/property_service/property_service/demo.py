@@ -475,6 +475,10 @@ def _create_demo_incidents(gen: _Generator, *, units) -> int:
         people_affected=0, reported_at=now - datetime.timedelta(days=6))
     for step in fire.checklist.all():
         services.tick_checklist_item(incident_id=fire.pk, item_id=step.pk, user=guard)
+    for minutes, text in ((2, "巡逻保安发现充电区冒烟，报告监控中心"),
+                          (12, "明火扑灭，切断充电区电源")):
+        services.add_timeline_entry(incident_id=fire.pk, user=guard, text=text,
+                                    at=fire.reported_at + datetime.timedelta(minutes=minutes))
     services.update_incident(
         incident_id=fire.pk, user=guard,
         contained_at=fire.reported_at + datetime.timedelta(minutes=12),

@@ -15,6 +15,9 @@ from ..core.models import Event, TimeStampedModel
 from ..workorders.validators import validate_attachment
 from .states import ACTIONS, State, event_label
 
+INJURIES_DAMAGE_REQUIRED = _("People were affected or damage was claimed: describe the people "
+                             "hurt and the damage.")
+
 
 class Kind(models.TextChoices):
     FIRE = "fire", _("Fire")
@@ -36,6 +39,8 @@ WORK_ORDER_CATEGORY = {
 
 # The report's parts that must be written before it goes to the manager.
 REQUIRED_FOR_REPORT = ("summary", "actions_taken", "cause", "corrective_actions")
+# States in which the report has been submitted (its parts are then complete).
+SUBMITTED_STATES = (State.REPORT_DRAFTED, State.APPROVED, State.CLOSED)
 
 
 def in_language(text_zh: str, text_en: str) -> str:
@@ -138,11 +143,30 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
                 if value and value < self.reported_at:
                     raise ValidationError({name: _("This cannot be before the incident was "
                                                    "reported.")})
+        # Claims may be filed after the report was approved: only the record's own figures
+        # are checked here; the submission (services) checks the claims too.
+        if self.state in SUBMITTED_STATES and self.people_affected and \
+                not (self.injuries_damage or "").strip():
+            raise ValidationError({"injuries_damage": INJURIES_DAMAGE_REQUIRED})
+
+    def has_casualties_or_damage(self) -> bool:
+        """People were affected, or damage was claimed against the incident (理赔)."""
+        return bool(self.people_affected) or (
+            self.pk is not None and self.claims.exists())
+
+    def lacks_injuries_damage(self) -> bool:
+        return not (self.injuries_damage or "").strip() and self.has_casualties_or_damage()
 
     def missing_report_parts(self) -> list[str]:
-        """The verbose names of the report parts still empty."""
-        return [str(self._meta.get_field(name).verbose_name) for name in REQUIRED_FOR_REPORT
-                if not (getattr(self, name) or "").strip()]
+        """The names of the report parts still empty: the written parts, the people hurt /
+        damage when people were affected or damage claimed, and the timeline."""
+        missing = [str(self._meta.get_field(name).verbose_name) for name in REQUIRED_FOR_REPORT
+                   if not (getattr(self, name) or "").strip()]
+        if self.lacks_injuries_damage():
+            missing.append(str(self._meta.get_field("injuries_damage").verbose_name))
+        if self.pk is None or not self.timeline_entries.exists():
+            missing.append(str(_("timeline")))
+        return missing
 
     # django-fsm transitions: the graph is states.ACTIONS; the service checks who may fire them.
     @transition(field=state, source=ACTIONS["contain"].sources,

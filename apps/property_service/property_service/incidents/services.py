@@ -28,6 +28,7 @@ from ..registry.models import check_places_in_community
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel
 from .models import (
+    INJURIES_DAMAGE_REQUIRED,
     Incident,
     IncidentChecklistItem,
     IncidentEvent,
@@ -116,8 +117,9 @@ def available_actions(incident: Incident, user):
 @transaction.atomic
 def transition_incident(*, incident_id: int, user, action: str,
                         expected_state: str | None = None, comment: str = "") -> Incident:
-    """Fire ``action``. The report goes to the manager only once its summary, actions, cause
-    and corrective actions are written; only a property manager approves it. Exactly one of
+    """Fire ``action``. The report goes to the manager only once its summary, actions, cause,
+    corrective actions and timeline are written, and the people hurt / damage too when people
+    were affected or damage was claimed; only a property manager approves it. Exactly one of
     two concurrent calls wins."""
     act = action_in(ACTIONS, action)
     incident = _lock(incident_id, user)
@@ -129,8 +131,11 @@ def transition_incident(*, incident_id: int, user, action: str,
     elif act.name == "draft_report":
         missing = incident.missing_report_parts()
         if missing:
-            raise ActionError(_("Write the report before submitting it; still empty: "
-                                "%(parts)s.") % {"parts": ", ".join(missing)})
+            message = _("Write the report before submitting it; still empty: "
+                        "%(parts)s.") % {"parts": ", ".join(missing)}
+            if incident.lacks_injuries_damage():
+                message = f"{message} {INJURIES_DAMAGE_REQUIRED}"
+            raise ActionError(message)
         incident.resolved_at = incident.resolved_at or now
     elif act.name == "approve":
         incident.approved_at, incident.approved_by = now, user

@@ -36,15 +36,16 @@ class ExpiryFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [(rules.EXPIRED, _("Past the end date"))] + [
-            (str(d), _("Within %(days)d days") % {"days": d}) for d in sorted(rules.thresholds())]
+            (t.code, t.within()) for t in reversed(rules.thresholds())]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == rules.EXPIRED:
             return queryset.filter(end_date__lt=today)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(end_date__gte=today, end_date__lte=today + datetime.timedelta(
-                days=int(self.value())))
+        chosen = next((t for t in rules.thresholds() if t.code == self.value()), None)
+        if chosen is not None:
+            return queryset.filter(end_date__gte=today,
+                                   end_date__lte=rules.latest_end_within(today, chosen))
         return queryset
 
 

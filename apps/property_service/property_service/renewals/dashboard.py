@@ -1,6 +1,6 @@
 """The renewal dashboard (续约看板): every contract and policy by time left to its end date
-(≤ 7, 30, 90, 180 days, expired), per community, with who is responsible and the renewal state;
-the same table as an Excel workbook."""
+(within each renewal threshold, expired), per community, with who is responsible and the
+renewal state; the same table as an Excel workbook."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def dashboard_rows(user, *, today: datetime.date, community_id: int | None = Non
     """Agreements in force within the largest threshold of their end, and expired ones, that
     ``user`` may see, soonest first."""
     thresholds = rules.thresholds()
-    horizon = today + datetime.timedelta(days=max(thresholds))
+    horizon = rules.horizon(today, thresholds)
     rows = []
     for model in renewable_models():
         opts = model._meta
@@ -65,7 +65,7 @@ def dashboard_rows(user, *, today: datetime.date, community_id: int | None = Non
                 community_id=agreement.community_id, responsible=str(agreement.responsible),
                 state=agreement.state, state_label=agreement.get_state_display(),
                 end_date=agreement.end_date, days_left=left,
-                bucket=rules.bucket(left, thresholds) or "",
+                bucket=rules.bucket(agreement.end_date, today, thresholds) or "",
                 url=reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
                             args=[agreement.pk])))
     return sorted(rows, key=lambda r: (r.end_date, r.reference))
@@ -73,9 +73,8 @@ def dashboard_rows(user, *, today: datetime.date, community_id: int | None = Non
 
 def buckets() -> list[tuple[str, str]]:
     """The dashboard's groups, most urgent first: (code, label)."""
-    days = sorted(rules.thresholds())
     return [(rules.EXPIRED, str(_("Expired")))] + [
-        (str(d), str(_("Within %(days)d days") % {"days": d})) for d in days]
+        (t.code, str(t.within())) for t in reversed(rules.thresholds())]
 
 
 def dashboard_view(request, model_admin):

@@ -45,7 +45,7 @@ class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
                      protected=True, db_index=True)
     renewal_step = models.PositiveSmallIntegerField(
         _("renewal step (days)"), null=True, blank=True, editable=False,
-        help_text=_("The last renewal threshold reached: 180, 90, 30 or 7 days before the end."))
+        help_text=_("The last renewal threshold reached, in days before the end."))
     successor = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="predecessor", editable=False,
                                      verbose_name=_("renewed by"))

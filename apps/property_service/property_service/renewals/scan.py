@@ -57,8 +57,8 @@ def _deadline(end_date: datetime.date) -> datetime.datetime:
 def scan_agreements(model, *, today: datetime.date, only_pk: int | None = None) -> dict[str, int]:
     """One kind of agreement (or one record of it, right after it was put in force)."""
     thresholds = rules.thresholds()
-    horizon = today + datetime.timedelta(days=max(thresholds))
-    candidates = model.objects.filter(state__in=LIVE_STATES, end_date__lte=horizon)
+    candidates = model.objects.filter(state__in=LIVE_STATES,
+                                      end_date__lte=rules.horizon(today, thresholds))
     if only_pk is not None:
         candidates = candidates.filter(pk=only_pk)
     # Locked: a concurrent run waits here and then finds the steps this one took; a user's
@@ -101,7 +101,8 @@ def scan_agreements(model, *, today: datetime.date, only_pk: int | None = None) 
         renewal_steps[pk] = rules.threshold_reached(agreement.end_date, today, thresholds)
         events.append(AgreementEvent(
             **AgreementEvent.owned_by(agreement), action=action, from_state=agreement.state,
-            to_state=states[pk], at=now, comment=", ".join(_step_label(s) for s in steps)))
+            to_state=states[pk], at=now,
+            comment=", ".join(rules.step_label(s, thresholds) for s in steps)))
         if action != "renewal_alert":
             outcome["expired" if action == "expire" else "flagged"] += 1
 
@@ -124,12 +125,6 @@ def _update_grouped(model, field: str, values: dict, now: datetime.datetime) -> 
         model.objects.filter(pk__in=pks).update(**{field: value, "updated_at": now})
 
 
-def _step_label(step: str) -> str:
-    if step == rules.EXPIRED:
-        return _("expired")
-    return _("%(days)s days before the end") % {"days": step.removesuffix("d")}
-
-
 def _notify(mine: dict, agreements: dict, today: datetime.date,
             target_type: ContentType) -> list[Notification]:
     community_ids = {agreements[pk].community_id for pk in mine}
@@ -139,20 +134,22 @@ def _notify(mine: dict, agreements: dict, today: datetime.date,
     notifications = []
     for pk, steps in mine.items():
         agreement = agreements[pk]
-        for step in steps:
-            expired = step == rules.EXPIRED
-            users = [agreement.responsible, *managers[agreement.community_id]]
-            if expired:
-                users += ledger[agreement.community_id]
-            message = (_("%(what)s ended on %(end)s without renewal and has expired.")
-                       if expired else
-                       _("%(what)s ends on %(end)s, in %(days)d days: start the renewal.")) % {
-                "what": agreement.reference(), "end": agreement.end_date.isoformat(),
-                "days": rules.days_to_expiry(agreement.end_date, today)}
-            key = (f"{CLOCK}:{agreement._meta.label_lower}:{pk}:{agreement.end_date}:{step}")
-            for user in {u.pk: u for u in users if u.is_active}.values():
-                notifications.append(Notification(
-                    user=user, kind=Notification.Kind.EXPIRED if expired
-                    else Notification.Kind.RENEWAL_DUE, message=message,
-                    target_type=target_type, target_id=pk, dedupe_key=key))
+        # Steps taken together (missed runs, or put in force late) are one message per
+        # person: about the most urgent of them, so never "ends in -30 days".
+        step = rules.most_urgent(steps)
+        expired = step == rules.EXPIRED
+        users = [agreement.responsible, *managers[agreement.community_id]]
+        if expired:
+            users += ledger[agreement.community_id]
+        message = (_("%(what)s ended on %(end)s without renewal and has expired.")
+                   if expired else
+                   _("%(what)s ends on %(end)s, in %(days)d days: start the renewal.")) % {
+            "what": agreement.reference(), "end": agreement.end_date.isoformat(),
+            "days": rules.days_to_expiry(agreement.end_date, today)}
+        key = (f"{CLOCK}:{agreement._meta.label_lower}:{pk}:{agreement.end_date}:{step}")
+        for user in {u.pk: u for u in users if u.is_active}.values():
+            notifications.append(Notification(
+                user=user, kind=Notification.Kind.EXPIRED if expired
+                else Notification.Kind.RENEWAL_DUE, message=message,
+                target_type=target_type, target_id=pk, dedupe_key=key))
     return notify_many(notifications)

@@ -99,7 +99,8 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
     change_fields = ["number", "state", "community", "unit", "location", "resident", "channel",
                      "category", "priority", "description", "team", "assignee",
                      "appointment_at", "parts_note", "reported_at", "respond_by",
-                     "responded_at", "complete_by", "completed_at", "closed_at", "paused_at",
+                     "responded_at", "complete_by", "completed_at", "first_completed_at",
+                     "rework_started_at", "closed_at", "paused_at",
                      "satisfaction", "resident_comment", "cancel_reason", "is_repeat"]
     editable_after_intake = ["location", "resident", "description", "appointment_at",
                              "parts_note"]
@@ -186,7 +187,8 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                 and obj.state in OPEN_STATES,
                 "wo_pending_follow_up": obj.follow_ups.filter(
                     status=FollowUp.Status.PENDING).last()
-                if user.has_perm("property_service.follow_up_workorder") else None,
+                if user.has_perm("property_service.follow_up_workorder")
+                and obj.state == State.FOLLOW_UP else None,
                 "wo_events": obj.events.select_related("by"),
                 "wo_pauses": obj.pauses.select_related("paused_by", "resumed_by"),
                 "wo_earlier": obj.earlier_reports.all(),
@@ -203,13 +205,13 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(BaseAdmin):
-    list_display = ["work_order", "due_at", "status", "attempts", "result", "satisfaction",
-                    "done_by"]
+    list_display = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
+                    "satisfaction", "done_by"]
     list_filter = ["status", ("work_order__community", ScopedRelatedFilter)]
     list_select_related = ["work_order", "done_by"]
     search_fields = ["=work_order__number"]
-    readonly_fields = ["work_order", "due_at", "status", "attempts", "result", "satisfaction",
-                       "note", "done_by", "done_at"]
+    readonly_fields = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
+                       "satisfaction", "note", "done_by", "done_at"]
 
     def has_add_permission(self, request):
         return False
@@ -242,7 +244,8 @@ class WorkOrderCategoryAdmin(BaseAdmin):
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(BaseAdmin):
     list_display = ["__str__", "respond_within", "respond_unit", "complete_within",
-                    "complete_unit", "warn_at_percent", "manager_after_minutes"]
+                    "complete_unit", "warn_at_percent", "manager_after_minutes",
+                    "follow_up_due_hours", "follow_up_overdue_hours"]
     list_filter = ["priority"]
     list_select_related = ["community", "calendar"]
 

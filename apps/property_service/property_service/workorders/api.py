@@ -57,11 +57,13 @@ class WorkOrderSerializer(ScopedModelSerializer):
         fields = ["id", "number", "state", "community", "unit", "location", "resident",
                   "channel", "category", "priority", "description", "team", "assignee",
                   "appointment_at", "parts_note", "reported_at", "respond_by", "complete_by",
-                  "responded_at", "completed_at", "closed_at", "paused_at", "sla_state",
+                  "responded_at", "completed_at", "first_completed_at", "rework_started_at",
+                  "closed_at", "paused_at", "sla_state",
                   "sla_state_label", "is_repeat", "earlier_reports", "satisfaction",
                   "resident_comment", "cancel_reason"]
         read_only_fields = ["number", "state", "team", "assignee", "reported_at", "respond_by",
-                            "complete_by", "responded_at", "completed_at", "closed_at",
+                            "complete_by", "responded_at", "completed_at",
+                            "first_completed_at", "rework_started_at", "closed_at",
                             "paused_at", "is_repeat", "satisfaction", "resident_comment",
                             "cancel_reason"]
         extra_kwargs = {"community": {"required": False}, "priority": {"required": False}}

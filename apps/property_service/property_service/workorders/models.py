@@ -138,6 +138,13 @@ class SlaPolicy(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(99)])
     manager_after_minutes = models.PositiveIntegerField(
         _("tell the manager after (minutes late)"), default=60)
+    follow_up_due_hours = models.PositiveIntegerField(
+        _("follow-up call due (hours after completion)"),
+        help_text=_("The agents are reminded to call the resident back (回访)."))
+    follow_up_overdue_hours = models.PositiveIntegerField(
+        _("follow-up call overdue (hours after completion)"),
+        help_text=_("Not called back by then: the supervisors, and later the managers, are "
+                    "told."))
 
     class Meta:
         verbose_name = _("SLA policy")
@@ -149,6 +156,12 @@ class SlaPolicy(TimeStampedModel):
                                     violation_error_message=_(
                                         "This community already has a policy for this priority.")),
         ]
+
+    def clean(self):
+        if None not in (self.follow_up_due_hours, self.follow_up_overdue_hours) and \
+                self.follow_up_overdue_hours <= self.follow_up_due_hours:
+            raise ValidationError({"follow_up_overdue_hours": _(
+                "A follow-up call is overdue only after it is due.")})
 
     def __str__(self):
         where = self.community.name if self.community_id else _("company standard")
@@ -201,6 +214,11 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Rework starts a new completion clock; the first completion stays on the record.
+    first_completed_at = models.DateTimeField(_("first completed at"), null=True, blank=True)
+    rework_started_at = models.DateTimeField(
+        _("rework started at"), null=True, blank=True,
+        help_text=_("The completion clock of the rework counts from here."))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
 
@@ -361,6 +379,7 @@ class FollowUp(TimeStampedModel):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="follow_ups",
                                    verbose_name=_("work order"))
     due_at = models.DateTimeField(_("due at"), db_index=True)
+    overdue_at = models.DateTimeField(_("overdue at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("unanswered calls"), default=0)

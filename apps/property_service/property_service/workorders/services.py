@@ -30,7 +30,7 @@ from .models import (
     WorkOrderEvent,
 )
 from .permissions import is_team_member, may_fire, may_record_follow_up
-from .rules import follow_up_delay, repeat_window, rule
+from .rules import repeat_window, rule
 from .states import ACTIONS, OPEN_STATES, RESPONDED_STATES, State
 
 NUMBER_PREFIX = "WO"
@@ -160,9 +160,13 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
         order.appointment_at = appointment_at or order.appointment_at
     elif act.name == "complete":
         order.completed_at = now
+        order.first_completed_at = order.first_completed_at or now
         order.parts_note = parts_note or order.parts_note
     elif act.name in ("fail_acceptance", "reopen"):
-        order.completed_at = None
+        # Rework is a new completion clock from now; the first completion stays recorded.
+        policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
+        order.completed_at, order.rework_started_at = None, now
+        order.complete_by = sla.completion_deadline(policy, now)
     elif act.name == "cancel":
         order.cancel_reason = comment
     elif act.name == "close":
@@ -184,7 +188,10 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
 
 
 def _open_follow_up(order: WorkOrder, *, now) -> FollowUp:
-    follow_up = FollowUp.objects.create(work_order=order, due_at=now + follow_up_delay())
+    policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
+    due = sla.follow_up_deadlines(policy, order.completed_at or now)
+    follow_up = FollowUp.objects.create(work_order=order, due_at=due.due_at,
+                                        overdue_at=due.overdue_at)
     agents = users_with_role("CS Agent", order.community_id)
     notify(users=agents, kind=Notification.Kind.FOLLOWUP_DUE, target=order,
            message=_("%(number)s: follow-up call due by %(due)s.") % {
@@ -203,6 +210,10 @@ def record_follow_up(*, order_id: int, user, answered: bool, result: str = "",
     order = _lock(order_id, user)
     if not may_record_follow_up(order, user):
         raise NotAllowed(_("You may not record follow-up calls."))
+    # Only an order completed and accepted awaits its call (not one sent back to rework).
+    if order.state != State.FOLLOW_UP:
+        raise ActionError(_("The follow-up call is recorded once the repair is completed and "
+                            "accepted."))
     follow_up = (FollowUp.objects.select_for_update()
                  .filter(work_order_id=order_id, status=FollowUp.Status.PENDING).last())
     if follow_up is None:

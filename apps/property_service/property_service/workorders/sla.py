@@ -7,12 +7,21 @@ arithmetic is core.workcalendar's. Everything here is a small function with dire
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..core.workcalendar import due_at, point_in_budget, shift_after_pause, spec_from_calendar
+from ..core.workcalendar import (
+    MINUTES,
+    CalendarSpec,
+    due_at,
+    point_in_budget,
+    shift_after_pause,
+    spec_from_calendar,
+    working_minutes_between,
+)
 from .models import SlaPolicy
 from .states import DONE_STATES, State
 
@@ -42,10 +51,87 @@ def deadlines(policy: SlaPolicy, reported_at: datetime.datetime) -> Deadlines:
     )
 
 
-def warning_time(policy: SlaPolicy, start, deadline, unit: str) -> datetime.datetime:
-    """When ``warn_at_percent`` of the budget from ``start`` to ``deadline`` is used."""
-    spec = spec_from_calendar(policy.calendar)
-    return point_in_budget(start, deadline, policy.warn_at_percent / 100, unit, spec)
+def completion_deadline(policy: SlaPolicy, start: datetime.datetime) -> datetime.datetime:
+    """The completion deadline of a clock started at ``start`` (intake, or the rework)."""
+    return due_at(start, policy.complete_within, policy.complete_unit,
+                  spec_from_calendar(policy.calendar))
+
+
+def _running(start, end, unit: str, spec: CalendarSpec) -> datetime.timedelta:
+    if end <= start:
+        return datetime.timedelta(0)
+    if unit == MINUTES:
+        return end - start
+    return datetime.timedelta(minutes=working_minutes_between(start, end, spec))
+
+
+def running_segments(start: datetime.datetime, deadline: datetime.datetime,
+                     pauses: Iterable[tuple[datetime.datetime, datetime.datetime | None]]):
+    """The stretches of ``[start, deadline)`` during which the clock ran: pauses (paused at,
+    resumed at; ``None`` while still paused) cut them out."""
+    segments, cursor = [], start
+    for paused_at, resumed_at in sorted(pauses, key=lambda p: p[0]):
+        if resumed_at is not None and resumed_at <= cursor:
+            continue
+        if paused_at >= deadline:
+            break
+        if paused_at > cursor:
+            segments.append((cursor, paused_at))
+        if resumed_at is None:
+            return segments
+        cursor = max(cursor, resumed_at)
+    if cursor < deadline:
+        segments.append((cursor, deadline))
+    return segments
+
+
+def point_in_running_budget(*, start: datetime.datetime, deadline: datetime.datetime,
+                            fraction: float, unit: str, spec: CalendarSpec,
+                            pauses=()) -> datetime.datetime | None:
+    """The moment ``fraction`` of the running time from ``start`` to ``deadline`` is used.
+
+    Only running time counts: a pause uses none of the budget (wall-clock time for
+    ``MINUTES``, working time otherwise). ``None`` when the clock stands still (a pause not
+    yet resumed) before that moment; ``deadline`` when there is no budget at all.
+    """
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"The fraction must lie between 0 and 1, not {fraction}.")
+    pauses = list(pauses)
+    ended = [p for p in pauses if p[1] is not None]
+    # The budget: the running time to the deadline, as if an open pause were not there.
+    budget = sum((_running(a, b, unit, spec) for a, b in running_segments(start, deadline, ended)),
+                 datetime.timedelta(0))
+    if budget <= datetime.timedelta(0):
+        return deadline
+    left = budget * fraction
+    for begin, end in running_segments(start, deadline, pauses):
+        length = _running(begin, end, unit, spec)
+        if length and left <= length:
+            return point_in_budget(begin, end, left / length, unit, spec)
+        left -= length
+    still_paused = any(resumed is None and paused < deadline for paused, resumed in pauses)
+    return None if still_paused else deadline
+
+
+def warning_time(policy: SlaPolicy, start, deadline, unit: str,
+                 pauses=()) -> datetime.datetime | None:
+    """When ``warn_at_percent`` of the running time from ``start`` to ``deadline`` is used."""
+    return point_in_running_budget(start=start, deadline=deadline,
+                                   fraction=policy.warn_at_percent / 100, unit=unit,
+                                   spec=spec_from_calendar(policy.calendar), pauses=pauses)
+
+
+@dataclass(frozen=True)
+class FollowUpDeadlines:
+    due_at: datetime.datetime  # the call is due (the agents are reminded)
+    overdue_at: datetime.datetime  # the call is late (the supervisors are told)
+
+
+def follow_up_deadlines(policy: SlaPolicy, completed_at: datetime.datetime) -> FollowUpDeadlines:
+    """The follow-up call (回访) counts from the completion of the repair."""
+    return FollowUpDeadlines(
+        due_at=completed_at + datetime.timedelta(hours=policy.follow_up_due_hours),
+        overdue_at=completed_at + datetime.timedelta(hours=policy.follow_up_overdue_hours))
 
 
 def resumed_deadline(policy: SlaPolicy, deadline, paused_at, resumed_at, unit: str):

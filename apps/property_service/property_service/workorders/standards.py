@@ -29,7 +29,8 @@ def load_standards() -> dict[str, int]:
             community=None, priority=priority,
             defaults={"calendar": calendar, **{k: row[k] for k in (
                 "respond_within", "respond_unit", "complete_within", "complete_unit",
-                "warn_at_percent", "manager_after_minutes")}})
+                "warn_at_percent", "manager_after_minutes", "follow_up_due_hours",
+                "follow_up_overdue_hours")}})
         created["sla_policies"] += new
     created["complaint_standards"] = 0
     for severity, row in read_fixture("complaint_standards.toml").items():
