@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
 
-from ..access.scoping import is_community_bound, scope
+from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
 from .errors import validation_error_detail
 
 
@@ -60,6 +60,12 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             instance.full_clean(exclude=protected)
         except DjangoValidationError as error:
             raise serializers.ValidationError(validation_error_detail(error)) from error
+        request = self.context.get("request")
+        if request is not None and not may_write(request.user, instance):
+            # Saving would make (or keep) a rule for every community.
+            path = getattr(model, "community_path", None)
+            key = path if path in self.fields else "non_field_errors"
+            raise serializers.ValidationError({key: [str(COMPANY_RULE_REFUSED)]})
         # clean() may normalise values (phone numbers, plates): keep what the model would store.
         for key in attrs:
             if key in concrete:

@@ -91,6 +91,9 @@ class TeamMember(models.Model):
 class WorkOrderCategory(TimeStampedModel):
     """What is broken (water, electrical, elevator...): routes intake to a team and priority."""
 
+    # One list for the whole company: changed only by staff who see every community.
+    company_wide = True
+
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50)
     default_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
