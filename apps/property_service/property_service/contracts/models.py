@@ -39,6 +39,7 @@ class Contract(RenewableAgreement):
         permissions = [
             ("approve_contract", _("Can approve contracts and put them in force")),
             ("renew_contract", _("Can negotiate, renew and terminate contracts")),
+            ("export_contract", _("Can export the contract register")),
         ]
         indexes = [models.Index(fields=["state", "end_date"])]
 

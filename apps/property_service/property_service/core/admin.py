@@ -16,6 +16,7 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import display
 
+from ..access.roles import may_export
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
 from .errors import ActionError, ConcurrentChange
 from .files import file_response
@@ -189,6 +190,9 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
 
     import_form_class = ImportForm
     export_form_class = ExportForm
+
+    def has_export_permission(self, request):
+        return may_export(request.user, self.model)
 
     def has_import_permission(self, request):
         # An import both adds and updates rows.

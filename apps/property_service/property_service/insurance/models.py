@@ -45,6 +45,7 @@ class InsurancePolicy(RenewableAgreement):
         permissions = [
             ("approve_insurancepolicy", _("Can approve insurance policies and put them in force")),
             ("renew_insurancepolicy", _("Can negotiate, renew and terminate insurance policies")),
+            ("export_insurancepolicy", _("Can export the insurance policy register")),
         ]
         indexes = [models.Index(fields=["state", "end_date"])]
 

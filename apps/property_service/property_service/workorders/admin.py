@@ -26,11 +26,11 @@ from .models import (
     WorkOrderCategory,
     WorkOrderPhoto,
 )
-from .permissions import available_actions
+from .permissions import available_actions, may_use_clock
 from .resources import WorkOrderResource
 from .selectors import queue_conditions, queue_counts
 from .sla import SlaState, order_sla_state
-from .states import OPEN_STATES, State
+from .states import State
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -181,8 +181,7 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                 "wo_teams": scope(Team.objects.all(), user),
                 "wo_members": TeamMember.objects.filter(
                     team__in=scope(Team.objects.all(), user)).select_related("user", "team"),
-                "wo_can_pause": user.has_perm("property_service.pause_workorder")
-                and obj.state in OPEN_STATES,
+                "wo_can_pause": may_use_clock(obj, user),
                 "wo_pending_follow_up": obj.follow_ups.filter(
                     status=FollowUp.Status.PENDING).last()
                 if user.has_perm("property_service.follow_up_workorder") else None,

@@ -223,6 +223,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             ("cancel_workorder", _("Can cancel work orders")),
             ("pause_workorder", _("Can pause and resume the SLA clock")),
             ("view_all_workorders", _("Can see every work order of their communities")),
+            ("prioritise_workorder", _("Can change a work order's priority after intake")),
+            ("export_workorder", _("Can export the work order register")),
         ]
         indexes = [models.Index(fields=["unit", "category", "reported_at"])]
 

@@ -30,7 +30,7 @@ from .models import (
 )
 from .permissions import is_team_member, may_fire, may_record_follow_up
 from .rules import follow_up_delay, repeat_window, rule
-from .states import ACTIONS, OPEN_STATES, RESPONDED_STATES, State
+from .states import ACTIONS, CLOCK_ACTIONS, OPEN_STATES, RESPONDED_STATES, State
 
 NUMBER_PREFIX = "WO"
 
@@ -254,6 +254,8 @@ def pause_clock(*, order_id: int, user, reason: str) -> WorkOrder:
     if not user.has_perm("property_service.pause_workorder"):
         raise NotAllowed(_("You may not pause the SLA clock."))
     order = _lock(order_id, user)
+    if not may_fire(order, user, CLOCK_ACTIONS["pause"]):
+        raise NotAllowed(_("You may pause the SLA clock only of orders assigned to you."))
     if order.state not in OPEN_STATES:
         raise ActionError(_("Only an open order's clock can be paused."))
     if order.paused_at is not None:
@@ -275,6 +277,8 @@ def resume_clock(*, order_id: int, user, note: str = "") -> WorkOrder:
     if not user.has_perm("property_service.pause_workorder"):
         raise NotAllowed(_("You may not resume the SLA clock."))
     order = _lock(order_id, user)
+    if not may_fire(order, user, CLOCK_ACTIONS["resume"]):
+        raise NotAllowed(_("You may resume the SLA clock only of orders assigned to you."))
     if order.paused_at is None:
         raise ConcurrentChange(_("The clock is not paused."))
     now = timezone.now()

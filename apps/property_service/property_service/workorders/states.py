@@ -53,6 +53,16 @@ ACTIONS: dict[str, Action] = index((
 ))
 
 
+# Actions that change no state: the SLA clocks stop while the order waits on the resident, and
+# start again. A technician stops the clock of their own orders; whoever sees all orders, any.
+CLOCK_ACTIONS: dict[str, Action] = index((
+    Action("pause", _("Pause the SLA clock"), OPEN_STATES, "", "pause_workorder",
+           own_records_only=True, any_record_with="view_all_workorders", needs_comment=True),
+    Action("resume", _("Resume the SLA clock"), tuple(State.values), "", "pause_workorder",
+           own_records_only=True, any_record_with="view_all_workorders"),
+))
+
+
 def actions_from(state: str) -> list[Action]:
     return workflow.actions_from(ACTIONS, state)
 
