@@ -9,6 +9,7 @@ from django.db import models
 from rest_framework import serializers
 
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
+from ..core.intake import has_intake, locked_fields, locked_message
 from .errors import validation_error_detail
 
 
@@ -49,6 +50,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
+        if self.instance is not None and has_intake(model):
+            # Sent, not silently dropped: a field the record no longer lets change is an error.
+            sent = [name for name in getattr(self, "initial_data", {}) if name in self.fields]
+            locked = locked_fields(self.instance, sent)
+            if locked:
+                message = locked_message(self.instance)
+                raise serializers.ValidationError({name: [message] for name in locked})
         instance = copy.copy(self.instance) if self.instance is not None else model()
         concrete = {f.name for f in model._meta.concrete_fields}
         for key, value in attrs.items():

@@ -56,6 +56,7 @@ EVENT_LABELS = {
     "acknowledge": _("Acknowledged by the manager"),
     "answer": _("Answer recorded"),
     "linked": _("Work order linked"),
+    "corrected": _("Corrected"),
 }
 
 

@@ -20,6 +20,8 @@ class ContractKind(models.TextChoices):
 
 class Contract(RenewableAgreement):
     owner_name = "contract"
+    editable_in_force = ("notice_period_days", "auto_renew", "renewal_terms", "responsible",
+                         "notes")
 
     kind = models.CharField(_("kind"), max_length=24, choices=ContractKind.choices)
     number = models.CharField(_("contract number"), max_length=50, unique=True)

@@ -26,6 +26,7 @@ class PolicyKind(models.TextChoices):
 
 class InsurancePolicy(RenewableAgreement):
     owner_name = "policy"
+    editable_in_force = ("insured_assets", "responsible", "notes")
 
     kind = models.CharField(_("type"), max_length=24, choices=PolicyKind.choices)
     insurer = models.CharField(_("insurer"), max_length=200)

@@ -167,6 +167,10 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
 
     community_path = "community"
     resident_path = "unit"
+    # What intake fixed (where, what, how urgent) stays; only these may be corrected by hand.
+    # The priority changes through its own action, which recomputes the deadlines.
+    editable_after_intake = ("location", "resident", "description", "appointment_at",
+                             "parts_note")
 
     number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
     community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..access.scoping import resident_unit_ids
 from .models import TeamMember, WorkOrder
-from .states import CLOCK_ACTIONS, Action, actions_from
+from .states import IN_PLACE_ACTIONS, Action, actions_from
 
 # What a resident may do on the orders of their own units, in the portal: accept the repair
 # or send it back (验收), and give the follow-up verdict that closes or reopens it.
@@ -39,7 +39,7 @@ def may_fire(order: WorkOrder, user, action: Action) -> bool:
 
 def may_use_clock(order: WorkOrder, user) -> bool:
     """Whether ``user`` may pause (or, when paused, resume) this order's SLA clock now."""
-    act = CLOCK_ACTIONS["resume" if order.paused_at else "pause"]
+    act = IN_PLACE_ACTIONS["resume" if order.paused_at else "pause"]
     return order.state in act.sources and may_fire(order, user, act)
 
 
