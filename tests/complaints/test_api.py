@@ -223,9 +223,16 @@ def test_only_the_wording_the_request_and_the_complainant_change_after_intake(
     assert client.patch(f"{URL}{complaint.pk}/", {"content": "改"},
                         content_type="application/json").status_code == 403
     client.force_login(supervisor)
+    refused = client.patch(f"{URL}{complaint.pk}/", {
+        "content": "楼上漏水十天", "severity": "major", "category": "noise", "state": "closed"},
+        content_type="application/json")
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"severity", "category", "state"}
+    assert "after intake" in refused.json()["severity"][0]
+    complaint.refresh_from_db()
+    assert complaint.content == "楼上漏水一周没人管"
     response = client.patch(f"{URL}{complaint.pk}/", {
-        "content": "楼上漏水十天", "emotional": True, "resident": place_a.resident.pk,
-        "severity": "major", "category": "noise", "state": "closed"},
+        "content": "楼上漏水十天", "emotional": True, "resident": place_a.resident.pk},
         content_type="application/json")
     assert response.status_code == 200, response.json()
     complaint.refresh_from_db()
@@ -233,6 +240,7 @@ def test_only_the_wording_the_request_and_the_complainant_change_after_intake(
         "楼上漏水十天", True, place_a.resident)
     assert (complaint.severity, complaint.category, complaint.state) == (
         "general", "repairs", "received")
+    assert complaint.events.last().action == "corrected"
 
 
 def test_the_list_filters_by_state_severity_and_number(client, front_desk, supervisor,

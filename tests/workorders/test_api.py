@@ -74,7 +74,9 @@ def test_categories_and_teams(client, agent):
 def test_the_state_cannot_be_written(client, agent, new_order):
     order = new_order()
     client.force_login(agent)
-    client.patch(f"/api/v1/work-orders/{order.pk}/", {"state": "closed", "description": "改"},
-                 content_type="application/json")
+    response = client.patch(f"/api/v1/work-orders/{order.pk}/",
+                            {"state": "closed", "description": "改"},
+                            content_type="application/json")
+    assert response.status_code == 400 and list(response.json()) == ["state"]
     order.refresh_from_db()
-    assert order.state == "new" and order.description == "改"
+    assert order.state == "new" and order.description == "灯不亮"

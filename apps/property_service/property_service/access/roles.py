@@ -51,6 +51,14 @@ class Role:
         return keys
 
 
+def may_export(user, model) -> bool:
+    """Whether ``user`` may export ``model``'s register (a download of its rows, always within
+    their scope): the model's own ``export_<model>`` permission, which seeing the rows alone
+    does not give."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.export_{opts.model_name}")
+
+
 def roles_file() -> Path:
     """``PROPERTY_SERVICE["ROLES_FILE"]``, else ``fixtures/roles.toml`` of the host project."""
     configured = getattr(settings, "PROPERTY_SERVICE", {}).get("ROLES_FILE")

@@ -4,9 +4,13 @@ to the communities a user works for (like Frappe's User Permission).
 Each community-bound model names the lookup to its community in ``community_path`` (a string,
 or a tuple of lookups any of which grants access). Models without it are not community-bound.
 ``community_optional = True`` means a row without a community serves every community (a
-company-wide team or policy). A model may narrow further with a ``restrict_rows(queryset, user)``
-classmethod (a technician sees only their own team's work orders); it runs after the community
-filter, inside this same function, so every layer gets it.
+company-wide team or policy); ``company_wide = True`` marks a model whose every row does (work
+order categories, working calendars, playbooks). Such rows are company rules: only users whose
+scope is the company change them (``may_write``).
+
+A model may narrow further with a ``restrict_rows(queryset, user)`` classmethod (a technician
+sees only their own team's work orders); it runs after the community filter, inside this same
+function, so every layer gets it.
 
 Residents (portal accounts) are not staff: they reach only rows of the units they live in now,
 through the model's ``resident_path`` (the lookup to a unit's id, e.g. ``"unit"``); a model
@@ -16,6 +20,7 @@ without one is closed to them.
 from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 _CACHE_ATTR = "_property_service_community_ids"
 _UNITS_ATTR = "_property_service_resident_units"
@@ -122,3 +127,31 @@ def _community_filter(queryset: QuerySet, path, user) -> QuerySet:
 def may_access_community(user, community_id: int | None) -> bool:
     ids = community_ids(user)
     return ids is None or community_id in ids
+
+
+COMPANY_RULE_REFUSED = _("This rule applies to every community: only staff who work for every "
+                         "community may change it. Choose your community to give it its own rule.")
+
+
+def governs_every_community(record) -> bool:
+    """Whether ``record`` is a company rule: a row of a company-wide model, or a row without a
+    community of a model where that means "every community" (the company standard)."""
+    model = type(record)
+    if getattr(model, "company_wide", False):
+        return True
+    if getattr(model, "community_optional", False):
+        return getattr(record, f"{model.community_path}_id") is None
+    return False
+
+
+def may_write(user, record=None, *, model: type[Model] | None = None) -> bool:
+    """Whether the reach of ``user`` lets them add, change or delete ``record`` (or, without
+    one, add rows of ``model``). Company rules also govern communities a limited user does not
+    work for: only users who see every community change them; a limited user may still add and
+    edit their own communities' overrides where the model has them. (The role's permissions are
+    checked apart; this is only about reach.)"""
+    if sees_all_communities(user):
+        return True
+    if record is None:
+        return not getattr(model, "company_wide", False)
+    return not governs_every_community(record)

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
 
-from ..access.scoping import is_community_bound, scope
+from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
+from ..core.intake import has_intake, locked_fields, locked_message
 from .errors import validation_error_detail
 
 
@@ -49,6 +50,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
+        if self.instance is not None and has_intake(model):
+            # Sent, not silently dropped: a field the record no longer lets change is an error.
+            sent = [name for name in getattr(self, "initial_data", {}) if name in self.fields]
+            locked = locked_fields(self.instance, sent)
+            if locked:
+                message = locked_message(self.instance)
+                raise serializers.ValidationError({name: [message] for name in locked})
         instance = copy.copy(self.instance) if self.instance is not None else model()
         concrete = {f.name for f in model._meta.concrete_fields}
         for key, value in attrs.items():
@@ -60,6 +68,12 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             instance.full_clean(exclude=protected)
         except DjangoValidationError as error:
             raise serializers.ValidationError(validation_error_detail(error)) from error
+        request = self.context.get("request")
+        if request is not None and not may_write(request.user, instance):
+            # Saving would make (or keep) a rule for every community.
+            path = getattr(model, "community_path", None)
+            key = path if path in self.fields else "non_field_errors"
+            raise serializers.ValidationError({key: [str(COMPANY_RULE_REFUSED)]})
         # clean() may normalise values (phone numbers, plates): keep what the model would store.
         for key in attrs:
             if key in concrete:

@@ -8,6 +8,7 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
+from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years_among, spec_from_calendar
 from . import services
 from .deadlines import DEADLINES, deadline_rows, standard_for
@@ -58,7 +59,6 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
                      "satisfaction", "reopen_count", "reopened_at", "withdrawn_at",
                      "manager_acknowledged_at",
                      "manager_acknowledged_by", "received_at"]
-    editable_after_intake = ["resident", "emotional", "content", "request", "staff_concerned"]
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields
@@ -66,11 +66,13 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [f for f in self.change_fields if f not in self.editable_after_intake]
+        return locked_fields(obj, self.change_fields)
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            services.correct_complaint(complaint_id=obj.pk, user=request.user, changes={
+                name: form.cleaned_data[name] for name in form.changed_data})
+            return
         data = form.cleaned_data
         created = services.create_complaint(
             by=request.user, community=data["community"], unit=data.get("unit"),

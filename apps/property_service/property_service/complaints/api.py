@@ -20,8 +20,6 @@ from .deadlines import LATE_OPEN, MET, MISSED, NOT_DUE, OPEN, deadline_rows
 from .models import Complaint, Severity
 from .states import ACTIONS
 
-# What a complaint's intake fixed stays fixed; only these may be corrected afterwards.
-EDITABLE_AFTER_INTAKE = ("content", "request", "emotional", "resident")
 # Actions that are not state changes of their own: dispatched to their own services.
 EXTRA_ACTIONS = ("acknowledge", "answer", "follow_up", "raise_major")
 
@@ -72,11 +70,12 @@ class ComplaintSerializer(ScopedModelSerializer):
 
 
 class ComplaintUpdateSerializer(ComplaintSerializer):
-    """After intake: the wording, the request, the mood and the complainant may be corrected."""
+    """After intake: only ``Complaint.editable_after_intake`` may be corrected (sending any
+    other field is refused)."""
 
     class Meta(ComplaintSerializer.Meta):
         read_only_fields = [name for name in ComplaintSerializer.Meta.fields
-                            if name not in EDITABLE_AFTER_INTAKE]
+                            if name not in Complaint.editable_after_intake]
 
 
 class ComplaintTransitionSerializer(serializers.Serializer):
@@ -119,6 +118,11 @@ class ComplaintViewSet(ScopedViewSet):
         if self.action == "partial_update":
             return ComplaintUpdateSerializer
         return super().get_serializer_class()
+
+    def perform_update(self, serializer):
+        serializer.instance = services.correct_complaint(
+            complaint_id=serializer.instance.pk, user=self.request.user,
+            changes=dict(serializer.validated_data))
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -82,6 +82,8 @@ class ComplaintStandard(TimeStampedModel):
 class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
     community_path = "community"
     resident_path = "unit"
+    # What intake fixed (where, what kind, how severe) stays; only these may be corrected.
+    editable_after_intake = ("resident", "emotional", "content", "request", "staff_concerned")
 
     number = models.CharField(_("complaint number"), max_length=20, unique=True,
                               editable=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..access.scoping import may_access_community, resident_unit_ids, scope
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.intake import apply_corrections, corrections_note
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
@@ -212,6 +213,21 @@ def _tell_managers_major(complaint: Complaint, message: str) -> None:
     notify(users=users_with_role("Property Manager", complaint.community_id),
            kind=Notification.Kind.COMPLAINT_ESCALATED, target=complaint, message=message,
            dedupe_key=f"complaint:{complaint.pk}:major")
+
+
+@transaction.atomic
+def correct_complaint(*, complaint_id: int, user, changes: dict) -> Complaint:
+    """Correct what intake left correctable (``Complaint.editable_after_intake``); anything
+    else is refused and nothing changes. The correction is on the complaint's timeline."""
+    if not user.has_perm("property_service.change_complaint"):
+        raise NotAllowed(_("You may not change complaints."))
+    complaint = _lock(complaint_id, user)
+    changed = apply_corrections(complaint, changes)
+    if changed:
+        complaint.save(update_fields=[*changed, "updated_at"])
+        _event(complaint, action="corrected", by=user,
+               comment=corrections_note(complaint, changed))
+    return complaint
 
 
 @transaction.atomic

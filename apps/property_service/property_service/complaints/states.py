@@ -57,6 +57,7 @@ EVENT_LABELS = {
     "answer": _("Answer recorded"),
     "linked": _("Work order linked"),
     "raise_major": _("Raised to major"),
+    "corrected": _("Corrected"),
 }
 
 

@@ -19,8 +19,6 @@ class ContractSerializer(AgreementSerializer):
         fields = [*COMMON_FIELDS, "kind", "number", "counterparty", "value",
                   "notice_period_days", "auto_renew", "renewal_terms"]
         read_only_fields = COMMON_READ_ONLY
-        editable_in_force = ["notice_period_days", "auto_renew", "renewal_terms",
-                             "responsible", "notes"]
 
 
 class ContractFilter(django_filters.FilterSet):

@@ -20,6 +20,8 @@ class ContractKind(models.TextChoices):
 
 class Contract(RenewableAgreement):
     owner_name = "contract"
+    editable_in_force = ("notice_period_days", "auto_renew", "renewal_terms", "responsible",
+                         "notes")
 
     kind = models.CharField(_("kind"), max_length=24, choices=ContractKind.choices)
     number = models.CharField(_("contract number"), max_length=50, unique=True)
@@ -39,6 +41,7 @@ class Contract(RenewableAgreement):
         permissions = [
             ("approve_contract", _("Can approve contracts and put them in force")),
             ("renew_contract", _("Can negotiate, renew and terminate contracts")),
+            ("export_contract", _("Can export the contract register")),
         ]
         indexes = [models.Index(fields=["state", "end_date"])]
 

@@ -16,7 +16,8 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import display
 
-from ..access.scoping import is_community_bound, scope
+from ..access.roles import may_export
+from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
 from .errors import ActionError, ConcurrentChange
 from .files import file_response
 from .versions import FORM_FIELD, ensure_unchanged, version_token
@@ -49,9 +50,23 @@ class UnchangedSinceShownForm:
         return cleaned
 
 
+class CompanyRuleForm:
+    """Mixed into the form of a model whose rows may serve every community: a user limited to
+    some communities cannot save a row into one that does (``may_write``)."""
+
+    scope_user = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not may_write(self.scope_user, self.instance):
+            path = self._meta.model.community_path
+            self.add_error(path if path in self.fields else None, COMPANY_RULE_REFUSED)
+
+
 class ScopedAdmin(ScopedFieldsMixin, ModelAdmin):
     """Lists, pages, search, autocomplete and exports limited by ``scope``; a change form saves
-    only over the version it showed."""
+    only over the version it showed. Company rules (``may_write``) are read-only to users
+    limited to some communities."""
 
     list_per_page = 50
     # Counting a whole table on every list page is the first thing that gets slow.
@@ -62,8 +77,23 @@ class ScopedAdmin(ScopedFieldsMixin, ModelAdmin):
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
 
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and may_write(request.user, model=self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            may_write(request.user, obj) if obj is not None
+            else may_write(request.user, model=self.model))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            may_write(request.user, obj) if obj is not None
+            else may_write(request.user, model=self.model))
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(self.model, "community_optional", False):
+            form = type(form.__name__, (CompanyRuleForm, form), {"scope_user": request.user})
         if obj is None or not version_token(obj):
             return form
         return type(form.__name__, (UnchangedSinceShownForm, form), {})
@@ -161,6 +191,9 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
     import_form_class = ImportForm
     export_form_class = ExportForm
 
+    def has_export_permission(self, request):
+        return may_export(request.user, self.model)
+
     def has_import_permission(self, request):
         # An import both adds and updates rows.
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -181,7 +214,24 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
         return super().process_result(result, request)
 
 
-class BaseTabularInline(ScopedFieldsMixin, TabularInline):
+class ParentReachMixin:
+    """Rows edited inside a company rule's page (a calendar's days, a team's members) are as
+    read-only as the rule itself."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None
+                                                             or may_write(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None
+                                                                or may_write(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None
+                                                                or may_write(request.user, obj))
+
+
+class BaseTabularInline(ParentReachMixin, ScopedFieldsMixin, TabularInline):
     extra = 0
     show_change_link = True
 
@@ -221,5 +271,5 @@ class OwnedRowsInline(BaseTabularInline):
         return self._parent_perm(request, "change")
 
 
-class BaseStackedInline(ScopedFieldsMixin, StackedInline):
+class BaseStackedInline(ParentReachMixin, ScopedFieldsMixin, StackedInline):
     extra = 0

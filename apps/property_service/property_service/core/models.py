@@ -68,6 +68,9 @@ class WorkingCalendar(TimeStampedModel):
     """Working days and hours (工作日历): what "5 working days" means. Weekdays are working days
     unless a calendar day says otherwise (public holidays, and the weekend make-up days, 调休)."""
 
+    # Shared by every community's deadlines: changed only by staff who see every community.
+    company_wide = True
+
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=50)
     workday_start = models.TimeField(_("working day starts"), default="09:00")
@@ -97,6 +100,8 @@ class WorkingCalendar(TimeStampedModel):
 
 class CalendarDay(TimeStampedModel):
     """An exception to a calendar's weekdays: a holiday on a weekday, or a working weekend day."""
+
+    company_wide = True
 
     calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="days",
                                  verbose_name=_("calendar"))

@@ -20,8 +20,10 @@ class Action:
     target: str
     # The permission (from the roles file) a user needs to fire it.
     permission: str
-    # Only on the user's own records (a technician's assigned or team-pooled orders).
+    # Only on the user's own records (a technician's assigned or team-pooled orders)...
     own_records_only: bool = False
+    # ...unless the user holds this permission too (a supervisor: any record in their scope).
+    any_record_with: str = ""
     needs_comment: bool = False
 
 

@@ -53,6 +53,9 @@ class PlaybookStep(TimeStampedModel):
     """One step of the response playbook (应急预案) of a type of incident, in both languages.
     Loaded from fixtures/incident_playbooks.toml; copied into each new incident's checklist."""
 
+    # The same playbook for every community: changed only by staff who see every community.
+    company_wide = True
+
     incident_kind = models.CharField(_("incident type"), max_length=24, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(_("order"))
     text_zh = models.CharField(_("step (Chinese)"), max_length=300)

@@ -19,7 +19,6 @@ class InsurancePolicyAdmin(AgreementAdmin):
     add_fields = ["community", "kind", "insurer", "policy_number", "insured_assets", "cover",
                   "start_date", "end_date", "sum_insured", "premium", "currency", "responsible",
                   "notes"]
-    editable_in_force = ["insured_assets", "responsible", "notes"]
     number_field, amount_field = "policy_number", "premium"
 
 

@@ -29,7 +29,6 @@ class InsurancePolicySerializer(AgreementSerializer):
         fields = [*COMMON_FIELDS, "kind", "insurer", "policy_number", "insured_assets", "cover",
                   "sum_insured", "premium"]
         read_only_fields = COMMON_READ_ONLY
-        editable_in_force = ["insured_assets", "responsible", "notes"]
 
 
 class InsurancePolicyFilter(django_filters.FilterSet):

@@ -26,6 +26,7 @@ class PolicyKind(models.TextChoices):
 
 class InsurancePolicy(RenewableAgreement):
     owner_name = "policy"
+    editable_in_force = ("insured_assets", "responsible", "notes")
 
     kind = models.CharField(_("type"), max_length=24, choices=PolicyKind.choices)
     insurer = models.CharField(_("insurer"), max_length=200)
@@ -45,6 +46,7 @@ class InsurancePolicy(RenewableAgreement):
         permissions = [
             ("approve_insurancepolicy", _("Can approve insurance policies and put them in force")),
             ("renew_insurancepolicy", _("Can negotiate, renew and terminate insurance policies")),
+            ("export_insurancepolicy", _("Can export the insurance policy register")),
         ]
         indexes = [models.Index(fields=["state", "end_date"])]
 

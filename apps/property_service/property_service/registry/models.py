@@ -131,6 +131,7 @@ class Unit(TimeStampedModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["building__community__code", "building__name", "entrance", "number"]
+        permissions = [("export_unit", _("Can export the unit register"))]
         constraints = [
             models.UniqueConstraint(fields=["building", "entrance", "number"],
                                     name="unit_number_unique_in_building",
@@ -187,6 +188,7 @@ class Resident(TimeStampedModel):
         ordering = ["name", "id"]
         permissions = [
             ("view_personal_data", _("Can view residents' phone and ID numbers unmasked")),
+            ("export_resident", _("Can export the resident register")),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
+from ..core.intake import locked_fields
 from . import rules, services
 from .dashboard import dashboard_view
 from .models import AgreementDocument
@@ -61,9 +62,9 @@ STATE_COLOURS = {State.DRAFT: "", State.ACTIVE: "success", State.RENEWAL_DUE: "w
 
 
 class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
-    """Subclasses set ``add_fields`` (everything entered with a draft), ``editable_in_force``
-    (what may still be corrected once it is in force), ``amount_field`` (the figure a renewal
-    restates) and the list columns."""
+    """Subclasses set ``add_fields`` (everything entered with a draft), ``amount_field`` (the
+    figure a renewal restates) and the list columns; what stays correctable once in force is
+    the model's ``editable_in_force``."""
 
     action_form_class = ActionForm
     change_form_outer_before_template = "property_service/agreement_actions.html"
@@ -74,7 +75,6 @@ class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
     date_hierarchy = "end_date"
     inlines = [DocumentInline]
     add_fields: list[str] = []
-    editable_in_force: list[str] = []
     amount_field = ""
     number_field = ""
 
@@ -87,8 +87,11 @@ class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        editable = self.add_fields if obj.state == State.DRAFT else self.editable_in_force
-        return [f for f in self.get_fields(request, obj) if f not in editable]
+        fields = self.get_fields(request, obj)
+        if obj.state == State.DRAFT:
+            return [f for f in fields if f not in self.add_fields]
+        # Once in force: what the model declares still correctable (its ``editable_fields``).
+        return locked_fields(obj, fields)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -17,7 +17,7 @@ from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
 from ..registry.api import ScopedViewSet
 from . import services
-from .states import ACTIONS, State
+from .states import ACTIONS
 
 COMMON_FIELDS = ["id", "community", "state", "start_date", "end_date", "currency",
                  "responsible", "days_to_expiry", "renewal_step", "successor", "terminated_on",
@@ -32,19 +32,8 @@ class AgreementSerializer(ScopedModelSerializer):
     def get_days_to_expiry(self, agreement) -> int:
         return agreement.days_to_expiry(timezone.localdate())
 
-    def validate(self, attrs):
-        if self.instance is not None and self.instance.state != State.DRAFT:
-            locked = sorted(k for k in attrs if k not in self.Meta.editable_in_force)
-            if locked:
-                raise serializers.ValidationError({name: [
-                    _locked_message()] for name in locked})
-        return super().validate(attrs)
-
-
-def _locked_message() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("This can no longer be changed once in force: renew or terminate instead.")
+    # Once in force, only the model's ``editable_in_force`` may be sent in a PATCH (the base
+    # serializer refuses the rest).
 
 
 class AgreementTransitionSerializer(serializers.Serializer):

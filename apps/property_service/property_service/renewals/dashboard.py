@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..access.roles import may_export
 from ..access.scoping import scope
 from ..core.spreadsheets import xlsx_response
 from ..registry.models import Community
@@ -87,8 +88,12 @@ def dashboard_view(request, model_admin):
         community_id = None
     today = timezone.localdate()
     rows = dashboard_rows(request.user, today=today, community_id=community_id)
+    exportable = [str(m._meta.verbose_name) for m in renewable_models()
+                  if may_export(request.user, m)]
     if request.GET.get("format") == "xlsx":
-        return _xlsx_response(rows)
+        if not exportable:
+            raise PermissionDenied
+        return _xlsx_response([r for r in rows if r.kind in exportable])
     groups = [{"code": code, "label": label, "rows": [r for r in rows if r.bucket == code]}
               for code, label in buckets()]
     summary = [{"community": name, "counts": [
@@ -104,7 +109,7 @@ def dashboard_view(request, model_admin):
         "summary": summary,
         "communities": scope(Community.objects.order_by("name"), request.user),
         "selected_community": community_id,
-        "export_query": export_query.urlencode(),
+        "export_query": export_query.urlencode() if exportable else "",
     })
 
 

@@ -56,6 +56,14 @@ class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
     class Meta:
         abstract = True
 
+    # What may still be corrected once in force (each kind names its own); a draft is all open.
+    editable_in_force: tuple[str, ...] = ()
+    locked_message = _("This can no longer be changed once in force: renew or terminate "
+                       "instead.")
+
+    def editable_fields(self) -> tuple[str, ...] | None:
+        return None if self.state == State.DRAFT else self.editable_in_force
+
     def reference(self) -> str:
         """How a message names it ("Contract HT-001 with …"); concrete kinds say more."""
         return str(self)

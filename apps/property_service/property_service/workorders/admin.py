@@ -15,11 +15,13 @@ from ..core.admin import (
     WorkflowActionsMixin,
 )
 from ..core.filters import ScopedRelatedFilter
+from ..core.intake import locked_fields
 from ..core.models import CalendarDay, CalendarYear, WorkingCalendar
 from ..core.workcalendar import provisional_years_among, spec_from_calendar
 from . import services
 from .models import (
     FollowUp,
+    Priority,
     SlaPolicy,
     Team,
     TeamMember,
@@ -27,11 +29,11 @@ from .models import (
     WorkOrderCategory,
     WorkOrderPhoto,
 )
-from .permissions import available_actions
+from .permissions import available_actions, may_fire, may_use_clock
 from .resources import WorkOrderResource
 from .selectors import queue_conditions, queue_counts
 from .sla import SlaState, order_sla_state, policy_for
-from .states import OPEN_STATES, State
+from .states import IN_PLACE_ACTIONS, OPEN_STATES, State
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -71,6 +73,7 @@ class ActionForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
     appointment_at = forms.DateTimeField(required=False)
     parts_note = forms.CharField(required=False)
+    priority = forms.CharField(required=False)
     answered = forms.BooleanField(required=False)
     result = forms.CharField(required=False)
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
@@ -102,8 +105,6 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                      "responded_at", "complete_by", "completed_at", "first_completed_at",
                      "rework_started_at", "closed_at", "paused_at",
                      "satisfaction", "resident_comment", "cancel_reason", "is_repeat"]
-    editable_after_intake = ["location", "resident", "description", "appointment_at",
-                             "parts_note"]
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields
@@ -111,7 +112,7 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [f for f in self.change_fields if f not in self.editable_after_intake]
+        return locked_fields(obj, self.change_fields)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -122,7 +123,9 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            services.correct_work_order(order_id=obj.pk, user=request.user, changes={
+                name: form.cleaned_data[name] for name in form.changed_data})
+            return
         data = form.cleaned_data
         created = services.create_work_order(
             by=request.user, community=data["community"], unit=data.get("unit"),
@@ -163,6 +166,10 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
             return services.pause_clock(order_id=order.pk, user=user, reason=data["comment"])
         if action == "resume":
             return services.resume_clock(order_id=order.pk, user=user, note=data["comment"])
+        if action == "change_priority":
+            return services.change_priority(
+                order_id=order.pk, user=user, priority=data["priority"],
+                comment=data["comment"], expected_state=data["expected_state"] or None)
         if action == "follow_up":
             return services.record_follow_up(
                 order_id=order.pk, user=user, answered=data["answered"],
@@ -183,8 +190,10 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                 "wo_teams": scope(Team.objects.all(), user),
                 "wo_members": TeamMember.objects.filter(
                     team__in=scope(Team.objects.all(), user)).select_related("user", "team"),
-                "wo_can_pause": user.has_perm("property_service.pause_workorder")
+                "wo_can_pause": may_use_clock(obj, user),
+                "wo_can_prioritise": may_fire(obj, user, IN_PLACE_ACTIONS["change_priority"])
                 and obj.state in OPEN_STATES,
+                "wo_priorities": Priority.choices,
                 "wo_pending_follow_up": obj.follow_ups.filter(
                     status=FollowUp.Status.PENDING).last()
                 if user.has_perm("property_service.follow_up_workorder")

@@ -15,9 +15,9 @@ from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
 from ..registry.api import ScopedViewSet
 from . import services
-from .models import FollowUp, Team, WorkOrder, WorkOrderCategory
+from .models import FollowUp, Priority, Team, WorkOrder, WorkOrderCategory
 from .sla import SlaState, order_sla_state
-from .states import ACTIONS
+from .states import ACTIONS, IN_PLACE_ACTIONS
 
 
 class TeamSerializer(ScopedModelSerializer):
@@ -88,7 +88,7 @@ class WorkOrderSerializer(ScopedModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[*ACTIONS, "pause", "resume", "follow_up"])
+    action = serializers.ChoiceField(choices=[*ACTIONS, *IN_PLACE_ACTIONS, "follow_up"])
     expected_state = serializers.CharField(required=False, allow_blank=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -98,6 +98,8 @@ class TransitionSerializer(serializers.Serializer):
                                                   required=False, allow_null=True)
     appointment_at = serializers.DateTimeField(required=False, allow_null=True)
     parts_note = serializers.CharField(required=False, allow_blank=True, default="")
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False,
+                                       help_text="change_priority: the new priority")
     answered = serializers.BooleanField(required=False, default=True)
     result = serializers.ChoiceField(choices=FollowUp.Result.choices, required=False,
                                      allow_blank=True)
@@ -127,6 +129,11 @@ class WorkOrderViewSet(ScopedViewSet):
     search_fields = ["=number", "=unit__number"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def perform_update(self, serializer):
+        serializer.instance = services.correct_work_order(
+            order_id=serializer.instance.pk, user=self.request.user,
+            changes=dict(serializer.validated_data))
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.create_work_order(
@@ -148,6 +155,10 @@ class WorkOrderViewSet(ScopedViewSet):
             services.pause_clock(order_id=order.pk, user=request.user, reason=comment)
         elif name == "resume":
             services.resume_clock(order_id=order.pk, user=request.user, note=comment)
+        elif name == "change_priority":
+            services.change_priority(
+                order_id=order.pk, user=request.user, priority=data.get("priority") or "",
+                comment=comment, expected_state=data.get("expected_state") or None)
         elif name == "follow_up":
             services.record_follow_up(
                 order_id=order.pk, user=request.user, answered=data["answered"],

@@ -91,6 +91,9 @@ class TeamMember(models.Model):
 class WorkOrderCategory(TimeStampedModel):
     """What is broken (water, electrical, elevator...): routes intake to a team and priority."""
 
+    # One list for the whole company: changed only by staff who see every community.
+    company_wide = True
+
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50)
     default_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
@@ -177,6 +180,10 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
 
     community_path = "community"
     resident_path = "unit"
+    # What intake fixed (where, what, how urgent) stays; only these may be corrected by hand.
+    # The priority changes through its own action, which recomputes the deadlines.
+    editable_after_intake = ("location", "resident", "description", "appointment_at",
+                             "parts_note")
 
     number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
     community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
@@ -238,6 +245,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             ("cancel_workorder", _("Can cancel work orders")),
             ("pause_workorder", _("Can pause and resume the SLA clock")),
             ("view_all_workorders", _("Can see every work order of their communities")),
+            ("prioritise_workorder", _("Can change a work order's priority after intake")),
+            ("export_workorder", _("Can export the work order register")),
         ]
         indexes = [models.Index(fields=["unit", "category", "reported_at"])]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..access.scoping import resident_unit_ids
 from .models import TeamMember, WorkOrder
-from .states import Action, actions_from
+from .states import IN_PLACE_ACTIONS, Action, actions_from
 
 # What a resident may do on the orders of their own units, in the portal: accept the repair
 # or send it back (验收), and give the follow-up verdict that closes or reopens it.
@@ -29,10 +29,18 @@ def may_fire(order: WorkOrder, user, action: Action) -> bool:
         return False
     if not action.own_records_only:
         return True
+    if action.any_record_with and user.has_perm(f"property_service.{action.any_record_with}"):
+        return True
     if action.name == "take":
         # The pool: unassigned orders of the technician's team.
         return order.assignee_id is None and is_team_member(user, order.team_id)
     return order.assignee_id == user.pk
+
+
+def may_use_clock(order: WorkOrder, user) -> bool:
+    """Whether ``user`` may pause (or, when paused, resume) this order's SLA clock now."""
+    act = IN_PLACE_ACTIONS["resume" if order.paused_at else "pause"]
+    return order.state in act.sources and may_fire(order, user, act)
 
 
 def available_actions(order: WorkOrder, user) -> list[Action]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..access.scoping import scope
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.intake import apply_corrections, corrections_note
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
@@ -31,7 +32,7 @@ from .models import (
 )
 from .permissions import is_team_member, may_fire, may_record_follow_up
 from .rules import repeat_window, rule
-from .states import ACTIONS, OPEN_STATES, RESPONDED_STATES, State
+from .states import ACTIONS, IN_PLACE_ACTIONS, OPEN_STATES, RESPONDED_STATES, State
 
 NUMBER_PREFIX = "WO"
 
@@ -45,6 +46,26 @@ def _set_deadlines(order: WorkOrder) -> None:
     policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
     due = sla.deadlines(policy, order.reported_at)
     order.respond_by, order.complete_by = due.respond_by, due.complete_by
+
+
+def _deadlines_for_priority(order: WorkOrder) -> None:
+    """The deadlines of the order's (new) priority, counted from the report, each moved by the
+    pauses that stopped it, as ``resume_clock`` moved it."""
+    _set_deadlines(order)
+    policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
+    # A rework runs its own completion clock, from when the rework began.
+    completion_start = order.rework_started_at or order.reported_at
+    if order.rework_started_at:
+        order.complete_by = sla.completion_deadline(policy, order.rework_started_at)
+    for pause in order.pauses.filter(resumed_at__isnull=False).order_by("paused_at"):
+        if order.responded_at is None or order.responded_at > pause.paused_at:
+            order.respond_by = sla.resumed_deadline(policy, order.respond_by, pause.paused_at,
+                                                    pause.resumed_at, policy.respond_unit)
+        if pause.paused_at >= completion_start and (
+                order.completed_at is None or order.completed_at > pause.paused_at):
+            order.complete_by = sla.resumed_deadline(policy, order.complete_by,
+                                                     pause.paused_at, pause.resumed_at,
+                                                     policy.complete_unit)
 
 
 def _earlier_reports(order: WorkOrder):
@@ -187,6 +208,43 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
     return order
 
 
+@transaction.atomic
+def change_priority(*, order_id: int, user, priority: str, comment: str = "",
+                    expected_state: str | None = None) -> WorkOrder:
+    """Give an open order another priority: its SLA deadlines become that priority's (from the
+    report, the pauses still counted), and the change is on its timeline."""
+    act = IN_PLACE_ACTIONS["change_priority"]
+    order = _lock(order_id, user)
+    comment = check_fire(order, act, allowed=may_fire(order, user, act),
+                         expected_state=expected_state, comment=comment)
+    if priority not in Priority.values:
+        raise ActionError(_("Choose a priority."), field="priority")
+    if priority == order.priority:
+        raise ActionError(_("The order already has this priority."), field="priority")
+    before = order.get_priority_display()
+    order.priority = priority
+    _deadlines_for_priority(order)
+    order.save(update_fields=["priority", "respond_by", "complete_by", "updated_at"])
+    note = _("%(before)s → %(after)s") % {"before": before,
+                                           "after": order.get_priority_display()}
+    _event(order, action=act.name, by=user, comment="\n".join(filter(None, [note, comment])))
+    return order
+
+
+@transaction.atomic
+def correct_work_order(*, order_id: int, user, changes: dict) -> WorkOrder:
+    """Correct what intake left correctable (``WorkOrder.editable_after_intake``); anything
+    else is refused and nothing changes. The correction is on the order's timeline."""
+    if not user.has_perm("property_service.change_workorder"):
+        raise NotAllowed(_("You may not change work orders."))
+    order = _lock(order_id, user)
+    changed = apply_corrections(order, changes)
+    if changed:
+        order.save(update_fields=[*changed, "updated_at"])
+        _event(order, action="corrected", by=user, comment=corrections_note(order, changed))
+    return order
+
+
 def _open_follow_up(order: WorkOrder, *, now) -> FollowUp:
     policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
     due = sla.follow_up_deadlines(policy, order.completed_at or now)
@@ -266,6 +324,8 @@ def pause_clock(*, order_id: int, user, reason: str) -> WorkOrder:
     if not user.has_perm("property_service.pause_workorder"):
         raise NotAllowed(_("You may not pause the SLA clock."))
     order = _lock(order_id, user)
+    if not may_fire(order, user, IN_PLACE_ACTIONS["pause"]):
+        raise NotAllowed(_("You may pause the SLA clock only of orders assigned to you."))
     if order.state not in OPEN_STATES:
         raise ActionError(_("Only an open order's clock can be paused."))
     if order.paused_at is not None:
@@ -287,6 +347,8 @@ def resume_clock(*, order_id: int, user, note: str = "") -> WorkOrder:
     if not user.has_perm("property_service.pause_workorder"):
         raise NotAllowed(_("You may not resume the SLA clock."))
     order = _lock(order_id, user)
+    if not may_fire(order, user, IN_PLACE_ACTIONS["resume"]):
+        raise NotAllowed(_("You may resume the SLA clock only of orders assigned to you."))
     if order.paused_at is None:
         raise ConcurrentChange(_("The clock is not paused."))
     now = timezone.now()

@@ -53,6 +53,19 @@ ACTIONS: dict[str, Action] = index((
 ))
 
 
+# Actions that change no state. The SLA clocks stop while the order waits on the resident, and
+# start again: a technician stops the clock of their own orders; whoever sees all orders, any.
+# A new priority gives an open order the deadlines of that priority.
+IN_PLACE_ACTIONS: dict[str, Action] = index((
+    Action("pause", _("Pause the SLA clock"), OPEN_STATES, "", "pause_workorder",
+           own_records_only=True, any_record_with="view_all_workorders", needs_comment=True),
+    Action("resume", _("Resume the SLA clock"), tuple(State.values), "", "pause_workorder",
+           own_records_only=True, any_record_with="view_all_workorders"),
+    Action("change_priority", _("Change the priority"), OPEN_STATES, "",
+           "prioritise_workorder"),
+))
+
+
 def actions_from(state: str) -> list[Action]:
     return workflow.actions_from(ACTIONS, state)
 
@@ -64,6 +77,8 @@ EVENT_LABELS = {
     "pause": _("SLA clock paused"),
     "resume": _("SLA clock resumed"),
     "follow_up_no_answer": _("Follow-up call not answered"),
+    "change_priority": _("Priority changed"),
+    "corrected": _("Corrected"),
 }
 
 
