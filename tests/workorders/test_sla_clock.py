@@ -284,3 +284,14 @@ def test_a_follow_up_cannot_be_recorded_before_the_repair_is_completed(
     assert order.state == State.REWORK and order.follow_ups.get().status == "pending"
     chase_work_orders(now=at("2026-11-28 10:00"))
     assert not EscalationStep.objects.filter(clock="follow_up").exists()
+
+
+def test_a_new_priority_during_rework_counts_completion_from_the_rework(
+        clock, new_order, agent, technician):
+    order = completed(clock, new_order, agent, technician)
+    clock.set("2026-11-25 05:00")
+    order = fire(order, agent, "fail_acceptance", comment="还在漏")
+    changed = services.change_priority(order_id=order.pk, user=agent, priority="normal")
+    policy = sla.policy_for(community_id=order.community_id, priority="normal")
+    assert changed.complete_by == sla.completion_deadline(policy, at("2026-11-25 05:00"))
+    assert changed.complete_by != sla.deadlines(policy, at("2026-11-25 02:00")).complete_by
