@@ -13,6 +13,7 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
+from ..core.params import choice_param
 from . import rules, services
 from .dashboard import dashboard_view
 from .models import AgreementDocument
@@ -40,12 +41,14 @@ class ExpiryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        if self.value() == rules.EXPIRED:
+        value = choice_param(request.GET, self.parameter_name,
+                             [code for code, _label in self.lookup_choices])
+        if value is None:
+            return queryset
+        if value == rules.EXPIRED:
             return queryset.filter(end_date__lt=today)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(end_date__gte=today, end_date__lte=today + datetime.timedelta(
-                days=int(self.value())))
-        return queryset
+        return queryset.filter(end_date__gte=today, end_date__lte=today + datetime.timedelta(
+            days=int(value)))
 
 
 class DocumentInline(OwnedRowsInline):
