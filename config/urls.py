@@ -11,3 +11,6 @@ urlpatterns = [
 ]
 # Media (work-order photos) is never served as public files: the admin serves each photo to
 # users who may see its order.
+
+# A refused request (a bad id, year or filter in the address) says what was wrong.
+handler400 = "property_service.core.errorpages.bad_request"

@@ -147,7 +147,7 @@ def test_attachments_are_checked_by_content_and_served_to_who_may_see_them(
     client.force_login(make_staff("Security", communities=[place_b.community]))
     assert client.get(url).status_code == 404
     from django.core.exceptions import ValidationError
-    from property_service.workorders.validators import validate_attachment
+    from property_service.core.files import validate_attachment
 
     with pytest.raises(ValidationError):
         validate_attachment(SimpleUploadedFile("fake.png", b"MZ not a picture"))

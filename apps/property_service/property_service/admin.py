@@ -1,12 +1,18 @@
 """Django discovers the admin here; each domain registers its own pages."""
 
+from django.contrib import admin as _django_admin
+
 from .access import admin as access_admin  # noqa: F401
 from .complaints import admin as complaints_admin  # noqa: F401
 from .contracts import admin as contracts_admin  # noqa: F401
 from .core import notification_admin  # noqa: F401
+from .core.admin import check_every_list
 from .incidents import admin as incidents_admin  # noqa: F401
 from .insurance import admin as insurance_admin  # noqa: F401
 from .notices import admin as notices_admin  # noqa: F401
 from .portal import admin as portal_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .workorders import admin as workorders_admin  # noqa: F401
+
+# Last, once every app (tokens, axes, django-q included) has registered its pages.
+check_every_list(_django_admin.site)

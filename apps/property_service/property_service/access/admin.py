@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from ..core.admin import BaseStackedInline, ReadOnlyAdmin
+from ..core.admin import BaseStackedInline, CheckedListsMixin, ReadOnlyAdmin
 from ..core.models import PersonalDataAccess
 from .models import StaffProfile
 
@@ -23,7 +23,7 @@ class StaffProfileInline(BaseStackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, ModelAdmin):
+class UserAdmin(CheckedListsMixin, DjangoUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -42,7 +42,7 @@ class UserAdmin(DjangoUserAdmin, ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
+class GroupAdmin(CheckedListsMixin, DjangoGroupAdmin, ModelAdmin):
     pass
 
 

@@ -1,4 +1,7 @@
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+
+from ..core.params import parse_id
 
 
 class IdCursorPagination(CursorPagination):
@@ -8,3 +11,12 @@ class IdCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        # A cursor is only base64 the client can forge: its position must be an id (the
+        # ordering's key), or the query it reaches fails.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None \
+                and parse_id(cursor.position) is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor

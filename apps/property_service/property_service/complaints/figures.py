@@ -46,6 +46,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
+from ..core.params import id_param, year_param
 from ..core.spreadsheets import xlsx_response
 from ..core.targets import complaint_targets
 from ..registry.models import Community
@@ -184,13 +185,6 @@ def _met(value, target) -> bool | None:
     return value >= target
 
 
-def _int_param(request, name: str) -> int | None:
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
-
-
 def figures_view(request, model_admin):
     """The figures page (or, with ``?format=xlsx``, the same table as a workbook) for the
     complaints ``model_admin.get_queryset`` lets the user see, optionally one community/year."""
@@ -198,7 +192,7 @@ def figures_view(request, model_admin):
         raise PermissionDenied
     visible = model_admin.get_queryset(request)
     queryset = visible
-    community_id, year = _int_param(request, "community"), _int_param(request, "year")
+    community_id, year = id_param(request.GET, "community"), year_param(request.GET)
     if community_id is not None:
         queryset = queryset.filter(community_id=community_id)
     if year is not None:

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ..core.files import stored_name, validate_attachment
 from ..core.models import Event, TimeStampedModel
 from ..workorders.models import Channel
-from ..workorders.validators import validate_attachment
 from .states import ACTIONS, State, event_label
 
 
@@ -288,7 +288,8 @@ class ComplaintEvent(Event):
 
 
 def attachment_path(attachment, filename):
-    return f"complaints/{timezone.now():%Y/%m}/{attachment.complaint_id}/{filename}"
+    return (f"complaints/{timezone.now():%Y/%m}/{attachment.complaint_id}/"
+            f"{stored_name(attachment.file, filename)}")
 
 
 class ComplaintAttachment(models.Model):

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import connection
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -15,11 +25,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import display
+from unfold.views import ChangeList
 
 from ..access.roles import may_export
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
 from .errors import ActionError, ConcurrentChange
 from .files import file_response
+from .params import MAX_ID, BadParameter, parse_id, parse_int
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
 
@@ -63,7 +75,79 @@ class CompanyRuleForm:
             self.add_error(path if path in self.fields else None, COMPANY_RULE_REFUSED)
 
 
-class ScopedAdmin(ScopedFieldsMixin, ModelAdmin):
+# Lookups whose value is compared as a number with the field's own type.
+NUMERIC_LOOKUPS = {"exact", "in", "gt", "gte", "lt", "lte"}
+
+
+# Parts of a date a filter may compare (``reported_at__year=2026``), and their ranges.
+DATE_PARTS = {"year": (datetime.MINYEAR, datetime.MAXYEAR),
+              "iso_year": (datetime.MINYEAR, datetime.MAXYEAR), "quarter": (1, 4),
+              "month": (1, 12), "week": (1, 53), "day": (1, 31), "week_day": (1, 7),
+              "iso_week_day": (1, 7), "hour": (0, 23), "minute": (0, 59), "second": (0, 59)}
+
+
+def _field(model, parts):
+    try:
+        return get_fields_from_path(model, LOOKUP_SEP.join(parts))[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return None
+
+
+def integer_range(model, key: str) -> tuple[int, int] | None:
+    """The whole numbers a list filter ``key`` may compare with: those the integer column
+    holds (``unit``, ``unit__id__exact``, ``id__in``) or a part of a date holds
+    (``reported_at__year``); None if it compares something else."""
+    parts = key.split(LOOKUP_SEP)
+    if len(parts) > 1 and parts[-1] in NUMERIC_LOOKUPS:
+        parts = parts[:-1]
+    field = _field(model, parts)
+    if field is None:
+        if len(parts) > 1 and parts[-1] in DATE_PARTS and _field(model, parts[:-1]):
+            return DATE_PARTS[parts[-1]]
+        return None  # not a plain field (isnull, a custom filter...): the list checks it
+    if field.is_relation:
+        field = getattr(field, "target_field", None) or field.related_model._meta.pk
+    low, high = connection.ops.integer_field_ranges.get(field.get_internal_type(), (None, None))
+    if low is None and high is None:
+        return None
+    return (-MAX_ID if low is None else low, MAX_ID if high is None else high)
+
+
+class CheckedChangeList(ChangeList):
+    """A list (or its export) whose filters in the query string are checked before any query:
+    a number the column cannot hold, text for an id, or an unknown lookup is a 400 that says
+    so (instead of a 500, or Django's "database error" page)."""
+
+    def __init__(self, *args, **kwargs):
+        try:
+            super().__init__(*args, **kwargs)
+        except IncorrectLookupParameters:
+            raise BadParameter("", _("This list cannot be filtered that way: a filter in the "
+                                     "address is unknown or has a wrong value.")) from None
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        for key, values in lookup_params.items():
+            bounds = integer_range(self.model, key)
+            if bounds is None:
+                continue
+            for value in values:
+                for part in (value.split(",") if key.endswith("__in") else [value]):
+                    if parse_int(part, minimum=bounds[0], maximum=bounds[1]) is None:
+                        raise BadParameter(key, _("“%(value)s” is not a valid value for the "
+                                                  "filter “%(name)s”.")
+                                           % {"value": part[:30], "name": key})
+        return lookup_params
+
+
+class CheckedListsMixin:
+    """Mixed into every model admin: its lists use ``CheckedChangeList``."""
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
+
+
+class ScopedAdmin(CheckedListsMixin, ScopedFieldsMixin, ModelAdmin):
     """Lists, pages, search, autocomplete and exports limited by ``scope``; a change form saves
     only over the version it showed. Company rules (``may_write``) are read-only to users
     limited to some communities."""
@@ -181,6 +265,8 @@ class BaseAdmin(SimpleHistoryAdmin, ScopedAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._get_scoped_object_or_404(request, object_id)
+        if parse_id(version_id) is None:
+            raise Http404
         return super().history_form_view(request, object_id, version_id,
                                          extra_context=extra_context)
 
@@ -273,3 +359,11 @@ class OwnedRowsInline(BaseTabularInline):
 
 class BaseStackedInline(ParentReachMixin, ScopedFieldsMixin, StackedInline):
     extra = 0
+
+
+def check_every_list(site) -> None:
+    """Give every model admin of ``site`` (other apps' too) the checked lists."""
+    for model_admin in site._registry.values():
+        if not isinstance(model_admin, CheckedListsMixin):
+            model_admin.__class__ = type(model_admin.__class__.__name__,
+                                         (CheckedListsMixin, model_admin.__class__), {})

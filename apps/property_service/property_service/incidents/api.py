@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from ..api.permissions import ModelViewPermission
 from ..api.renderers import PDFRenderer
 from ..api.serializers import ScopedModelSerializer
+from ..core.params import IdFilter
 from ..registry.api import ScopedViewSet
 from ..registry.models import check_places_in_community
 from . import services
@@ -80,9 +81,15 @@ class IncidentSerializer(ScopedModelSerializer):
         community = attrs.get("community") or self.instance.community
         check_places_in_community(
             community.pk,
-            buildings=buildings if buildings is not None else self.instance.buildings.all(),
-            units=units if units is not None else self.instance.units.all())
+            buildings=self._current(buildings, "buildings"),
+            units=self._current(units, "units"))
         return attrs
+
+    def _current(self, given, name: str):
+        """The places given, else (on an update) those the incident has; none on a create."""
+        if given is not None:
+            return given
+        return getattr(self.instance, name).all() if self.instance is not None else []
 
 
 class IncidentDetailSerializer(IncidentSerializer):
@@ -123,8 +130,8 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class IncidentFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="units", distinct=True)
-    building = django_filters.NumberFilter(field_name="buildings", distinct=True)
+    unit = IdFilter(field_name="units", distinct=True)
+    building = IdFilter(field_name="buildings", distinct=True)
 
     class Meta:
         model = Incident

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ..core.files import stored_name, validate_attachment
 from ..core.models import Event, TimeStampedModel
-from ..workorders.validators import validate_attachment
 from .states import ACTIONS, State, event_label
 
 INJURIES_DAMAGE_REQUIRED = _("People were affected or damage was claimed: describe the people "
@@ -273,7 +273,8 @@ class IncidentChecklistItem(models.Model):
 
 
 def attachment_path(attachment, filename):
-    return f"incidents/{timezone.now():%Y/%m}/{attachment.incident_id}/{filename}"
+    return (f"incidents/{timezone.now():%Y/%m}/{attachment.incident_id}/"
+            f"{stored_name(attachment.file, filename)}")
 
 
 class IncidentAttachment(models.Model):

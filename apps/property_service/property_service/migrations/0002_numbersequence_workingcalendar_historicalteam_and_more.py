@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
 import property_service.workorders.models
-import property_service.workorders.validators
+import property_service.core.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -456,7 +456,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('before', 'Before'), ('after', 'After')], default='before', max_length=8, verbose_name='kind')),
-                ('image', models.FileField(upload_to=property_service.workorders.models.photo_path, validators=[property_service.workorders.validators.validate_photo], verbose_name='photo')),
+                ('image', models.FileField(upload_to=property_service.workorders.models.photo_path, validators=[property_service.core.files.validate_photo], verbose_name='photo')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('work_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='property_service.workorder', verbose_name='work order')),
             ],

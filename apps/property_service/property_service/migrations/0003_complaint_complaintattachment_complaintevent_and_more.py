@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
 import property_service.complaints.models
-import property_service.workorders.validators
+import property_service.core.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             name='ComplaintAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=property_service.complaints.models.attachment_path, validators=[property_service.workorders.validators.validate_attachment], verbose_name='file')),
+                ('file', models.FileField(upload_to=property_service.complaints.models.attachment_path, validators=[property_service.core.files.validate_attachment], verbose_name='file')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='property_service.complaint', verbose_name='complaint')),

@@ -7,7 +7,7 @@ import django_fsm
 import property_service.incidents.models
 import property_service.portal.models
 import property_service.renewals.models
-import property_service.workorders.validators
+import property_service.core.files
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -239,7 +239,7 @@ class Migration(migrations.Migration):
             name='IncidentAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=property_service.incidents.models.attachment_path, validators=[property_service.workorders.validators.validate_attachment], verbose_name='file')),
+                ('file', models.FileField(upload_to=property_service.incidents.models.attachment_path, validators=[property_service.core.files.validate_attachment], verbose_name='file')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='property_service.incident', verbose_name='incident')),
@@ -457,7 +457,7 @@ class Migration(migrations.Migration):
             name='AgreementDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=property_service.renewals.models.document_path, validators=[property_service.workorders.validators.validate_attachment], verbose_name='file')),
+                ('file', models.FileField(upload_to=property_service.renewals.models.document_path, validators=[property_service.core.files.validate_attachment], verbose_name='file')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='property_service.contract', verbose_name='contract')),

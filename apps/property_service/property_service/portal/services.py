@@ -16,10 +16,10 @@ from ..access.scoping import scope
 from ..complaints import services as complaint_services
 from ..complaints.models import Complaint, ComplaintAttachment
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
+from ..core.files import validate_attachment, validate_photo
 from ..registry.models import Occupancy, Resident, Unit, current_occupancy_q
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel, WorkOrder, WorkOrderPhoto
-from ..workorders.validators import validate_attachment, validate_photo
 from .models import Invitation, ResidentAccount
 
 INVITATION_DAYS = 14

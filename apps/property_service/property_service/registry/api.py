@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from ..access.scoping import scope, sees_all_communities
 from ..api.serializers import ScopedModelSerializer
 from ..core.models import PersonalDataAccess
+from ..core.params import IdFilter
 from ..core.personal_data import can_view_personal_data, masked_value, reveal_personal_data
 from ..core.versions import ensure_unchanged, version_token
 from .models import Building, Community, Occupancy, Resident, Unit
@@ -104,7 +105,7 @@ class UnitSerializer(ScopedModelSerializer):
 
 
 class UnitFilter(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="building__community")
+    community = IdFilter(field_name="building__community")
 
     class Meta:
         model = Unit
@@ -136,7 +137,7 @@ class ResidentSerializer(ScopedModelSerializer):
 
 
 class ResidentFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="occupancies__unit", distinct=True)
+    unit = IdFilter(field_name="occupancies__unit", distinct=True)
 
     class Meta:
         model = Resident

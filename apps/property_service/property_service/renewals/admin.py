@@ -14,6 +14,7 @@ from unfold.decorators import display
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
+from ..core.params import choice_param
 from . import rules, services
 from .dashboard import dashboard_view
 from .models import AgreementDocument
@@ -41,9 +42,13 @@ class ExpiryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        if self.value() == rules.EXPIRED:
+        value = choice_param(request.GET, self.parameter_name,
+                             [code for code, _label in self.lookup_choices])
+        if value is None:
+            return queryset
+        if value == rules.EXPIRED:
             return queryset.filter(end_date__lt=today)
-        chosen = next((t for t in rules.thresholds() if t.code == self.value()), None)
+        chosen = next((t for t in rules.thresholds() if t.code == value), None)
         if chosen is not None:
             return queryset.filter(end_date__gte=today,
                                    end_date__lte=rules.latest_end_within(today, chosen))

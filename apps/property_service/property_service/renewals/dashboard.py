@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..access.roles import may_export
 from ..access.scoping import scope
+from ..core.params import id_param
 from ..core.spreadsheets import xlsx_response
 from ..registry.models import Community
 from . import rules
@@ -82,10 +83,7 @@ def dashboard_view(request, model_admin):
     if not any(request.user.has_perm(f"{m._meta.app_label}.view_{m._meta.model_name}")
                for m in renewable_models()):
         raise PermissionDenied
-    try:
-        community_id = int(request.GET.get("community", ""))
-    except ValueError:
-        community_id = None
+    community_id = id_param(request.GET, "community")
     today = timezone.localdate()
     rows = dashboard_rows(request.user, today=today, community_id=community_id)
     exportable = [str(m._meta.verbose_name) for m in renewable_models()

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ..core.files import stored_name, validate_attachment
 from ..core.models import Event, TimeStampedModel
-from ..workorders.validators import validate_attachment
 from .states import ACTIONS, LIVE_STATES, State, event_label
 
 
@@ -183,7 +183,7 @@ class AgreementEvent(OwnedByAgreement, Event):
 def document_path(document, filename):
     owner = "contracts" if document.contract_id else "policies"
     return (f"{owner}/{timezone.now():%Y/%m}/{document.contract_id or document.policy_id}/"
-            f"{filename}")
+            f"{stored_name(document.file, filename)}")
 
 
 class AgreementDocument(OwnedByAgreement):

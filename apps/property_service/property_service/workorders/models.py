@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ..core.files import stored_name, validate_photo
 from ..core.models import Event, TimeStampedModel
 from .states import ACTIONS, State, event_label
-from .validators import validate_photo
 
 
 class Priority(models.TextChoices):
@@ -172,7 +172,8 @@ class SlaPolicy(TimeStampedModel):
 
 
 def photo_path(photo, filename):
-    return f"work_orders/{timezone.now():%Y/%m}/{photo.work_order_id}/{filename}"
+    return (f"work_orders/{timezone.now():%Y/%m}/{photo.work_order_id}/"
+            f"{stored_name(photo.image, filename)}")
 
 
 class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
