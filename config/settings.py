@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -161,7 +160,7 @@ SILENCED_SYSTEM_CHECKS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "property_service.api.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["property_service.api.permissions.ModelActionPermission"],
     "DEFAULT_PAGINATION_CLASS": "property_service.api.pagination.IdCursorPagination",
@@ -198,6 +197,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 PROPERTY_SERVICE = {
     "ROLES_FILE": BASE_DIR / "fixtures" / "roles.toml",
+    # An API token unused for this long ends (the caller logs in again).
+    "API_TOKEN_IDLE_MINUTES": env.int("API_TOKEN_IDLE_MINUTES", default=8 * 60),
 }
 
 UNFOLD = {
