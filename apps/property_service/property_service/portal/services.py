@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from ..access.scoping import scope
 from ..complaints import services as complaint_services
 from ..complaints.models import Complaint, ComplaintAttachment
+from ..core import throttle
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
-from ..registry.models import Occupancy, Resident, Unit, current_occupancy_q
+from ..registry.models import Occupancy, Resident, Unit
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel, WorkOrder, WorkOrderPhoto
 from ..workorders.validators import validate_attachment, validate_photo
@@ -24,6 +26,7 @@ from .models import Invitation, ResidentAccount
 
 INVITATION_DAYS = 14
 MAX_FILES = 5
+DEFAULT_REGISTER_ATTEMPTS_PER_HOUR = 10
 
 
 def _first_message(error: ValidationError) -> str:
@@ -66,13 +69,31 @@ def create_invitation(*, by, unit: Unit, relation: str = Occupancy.Relation.FAMI
         expires_at=timezone.now() + datetime.timedelta(days=valid_days))
 
 
+def register_attempts_per_hour() -> int:
+    return int(getattr(settings, "PROPERTY_SERVICE", {}).get(
+        "PORTAL_REGISTER_ATTEMPTS_PER_HOUR", DEFAULT_REGISTER_ATTEMPTS_PER_HOUR))
+
+
+def _count_register_attempt(*, code: str, client: str | None) -> None:
+    """Registration answers whether a username is taken: attempts are limited per address and
+    per code, so that usernames cannot be probed (a failed attempt leaves the code usable)."""
+    message = _("Too many registration attempts: try again in an hour.")
+    limit, window = register_attempts_per_hour(), datetime.timedelta(hours=1)
+    if client is not None:
+        throttle.check("portal-register", client, limit=limit, window=window, message=message)
+    throttle.check("portal-register-code", code, limit=limit, window=window, message=message)
+
+
 @transaction.atomic
 def register_with_code(*, code: str, name: str, phone: str, username: str,
-                       password: str) -> ResidentAccount:
+                       password: str, client: str | None = None) -> ResidentAccount:
     """Self-registration with an invitation code: the code is claimed once (a conditional
     update, so two people racing with one code cannot both succeed); any error undoes all,
-    the claim included."""
+    the claim included. A code for a named resident opens that resident's login; any other
+    code makes whoever registers a new resident of the code's unit (never someone else's
+    record found by their phone). Attempts are limited per ``client`` address and per code."""
     code = (code or "").strip().upper()
+    _count_register_attempt(code=code, client=client)
     now = timezone.now()
     if not Invitation.objects.filter(code=code, used_at__isnull=True,
                                      expires_at__gt=now).update(used_at=now):
@@ -80,11 +101,16 @@ def register_with_code(*, code: str, name: str, phone: str, username: str,
                             "expired. Ask the property office for a new one."), field="code")
     invitation = Invitation.objects.select_related("unit__building").get(code=code)
     name, phone = (name or "").strip(), (phone or "").strip()
-    resident = invitation.resident or _resident_for(invitation, name=name, phone=phone)
-    if ResidentAccount.objects.filter(resident=resident).exists():
-        raise ActionError(_("You already have a portal account: log in with it."),
-                          field="code")
-    _check_login(username, password)
+    if invitation.resident is not None:
+        resident = invitation.resident
+        if ResidentAccount.objects.filter(resident=resident).exists():
+            raise ActionError(_("You already have a portal account: log in with it."),
+                              field="code")
+        _check_login(username, password)
+    else:
+        # The login is checked before the new resident is created (all is undone anyway).
+        _check_login(username, password)
+        resident = _new_resident(invitation, name=name, phone=phone)
     user = get_user_model().objects.create_user(username=username.strip(), password=password,
                                                 is_staff=False)
     account = ResidentAccount.objects.create(user=user, resident=resident)
@@ -93,22 +119,17 @@ def register_with_code(*, code: str, name: str, phone: str, username: str,
     return account
 
 
-def _resident_for(invitation: Invitation, *, name: str, phone: str) -> Resident:
-    """The unit's current resident with this phone, or a new resident of the unit."""
+def _new_resident(invitation: Invitation, *, name: str, phone: str) -> Resident:
+    """A new resident of the invitation's unit, with the invitation's relation."""
     if not name:
         raise ActionError(_("Give your full name."), field="name")
     today = timezone.localdate()
-    candidate = Resident(community=invitation.unit.building.community, name=name, phone=phone)
-    full_clean_or_refuse(candidate, exclude=["id_number", "community"])
-    existing = Resident.objects.filter(
-        phone=candidate.phone, occupancies__in=Occupancy.objects.filter(
-            current_occupancy_q(today), unit=invitation.unit)).first()
-    if existing is not None:
-        return existing
-    candidate.save()
-    Occupancy.objects.create(unit=invitation.unit, resident=candidate,
+    resident = Resident(community=invitation.unit.building.community, name=name, phone=phone)
+    full_clean_or_refuse(resident, exclude=["id_number", "community"])
+    resident.save()
+    Occupancy.objects.create(unit=invitation.unit, resident=resident,
                              relation=invitation.relation, start_date=today)
-    return candidate
+    return resident
 
 
 def my_units(user):
