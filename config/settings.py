@@ -199,6 +199,11 @@ PROPERTY_SERVICE = {
     "ROLES_FILE": BASE_DIR / "fixtures" / "roles.toml",
     # An API token unused for this long ends (the caller logs in again).
     "API_TOKEN_IDLE_MINUTES": env.int("API_TOKEN_IDLE_MINUTES", default=8 * 60),
+    # Lookups by a full phone or ID number per user and hour, for users who see them masked.
+    "PERSONAL_DATA_LOOKUPS_PER_HOUR": env.int("PERSONAL_DATA_LOOKUPS_PER_HOUR", default=20),
+    # Portal registration attempts per address, and per invitation code, and hour.
+    "PORTAL_REGISTER_ATTEMPTS_PER_HOUR": env.int("PORTAL_REGISTER_ATTEMPTS_PER_HOUR",
+                                                 default=10),
 }
 
 UNFOLD = {
