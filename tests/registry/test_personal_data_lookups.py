@@ -173,3 +173,16 @@ def test_another_communitys_phone_is_not_found(client, make_staff, place_a, plac
     user = make_staff("Front Desk", communities=[place_a.community])
     client.force_login(user)
     assert client.get("/api/v1/residents/", {"phone": PHONE_B}).json()["results"] == []
+
+
+def test_an_update_to_another_communitys_id_number_is_refused_and_logged(client, make_staff,
+                                                                         place_a, place_b):
+    user = make_staff("CS Agent", communities=[place_a.community])
+    client.force_login(user)
+    response = client.patch(f"/api/v1/residents/{place_a.resident.pk}/", {"id_number": ID_B},
+                            content_type="application/json")
+    assert response.status_code == 400
+    assert "cannot be registered here" in response.json()["id_number"][0]
+    place_a.resident.refresh_from_db()
+    assert place_a.resident.id_number == ID_A
+    assert lookups(user).get().resident == place_b.resident

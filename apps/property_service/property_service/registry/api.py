@@ -13,7 +13,12 @@ from rest_framework.exceptions import PermissionDenied
 from ..access.scoping import scope, sees_all_communities
 from ..api.serializers import ScopedModelSerializer
 from ..core.models import PersonalDataAccess
-from ..core.personal_data import can_view_personal_data, masked_value, reveal_personal_data
+from ..core.personal_data import (
+    can_view_personal_data,
+    log_lookup,
+    masked_value,
+    reveal_personal_data,
+)
 from ..core.versions import ensure_unchanged, version_token
 from .lookups import find_by_number, full_number, id_number_refusal, search_residents
 from .models import Building, Community, Occupancy, Resident, Unit
@@ -136,7 +141,8 @@ class ResidentSerializer(ScopedModelSerializer):
             refusal = id_number_refusal(
                 user=request.user, id_number=attrs["id_number"],
                 exclude_pk=self.instance.pk if self.instance else None,
-                channel=PersonalDataAccess.Channel.API)
+                channel=PersonalDataAccess.Channel.API,
+                deferred_log=self.context.get("deferred_lookups"))
             if refusal:
                 raise serializers.ValidationError({"id_number": [refusal]})
         return super().validate(attrs)
@@ -193,7 +199,13 @@ class ResidentViewSet(ScopedViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["personal_data_revealed"] = can_view_personal_data(self.request.user)
+        # An update is refused inside a rolled-back transaction: its lookups are logged after.
+        context["deferred_lookups"] = self._deferred_lookups
         return context
+
+    def initial(self, request, *args, **kwargs):
+        self._deferred_lookups = []
+        super().initial(request, *args, **kwargs)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -211,6 +223,8 @@ class ResidentViewSet(ScopedViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        for entry in getattr(self, "_deferred_lookups", ()):
+            log_lookup(**entry)
         if self._served and response.status_code < 400 and request.method != "DELETE":
             reveal_personal_data(user=request.user,
                                  resident_ids=[r.pk for r in self._served],
