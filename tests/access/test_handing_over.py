@@ -138,3 +138,26 @@ def test_the_renewal_scan_does_not_tell_a_responsible_who_no_longer_sees_the_con
     run_renewal_scan(today=TODAY)
     assert not Notification.objects.filter(user=responsible).exists()
     assert Notification.objects.filter(user=manager, target_id=contract.pk).count() == 1
+
+
+def test_the_order_page_offers_only_technicians_of_the_orders_community(client, agent_a,
+                                                                        tech_b, make_staff,
+                                                                        place_a):
+    tech_a = make_staff("Maintenance", communities=[place_a.community], username="tech_of_a")
+    TeamMemberFactory(team=Team.objects.get(code="maintenance"), user=tech_a)
+    order = WorkOrderFactory(unit=place_a.unit)
+    client.force_login(agent_a)
+    page = client.get(f"/admin/property_service/workorder/{order.pk}/change/").content.decode()
+    assert "tech_of_a" in page and "tech_of_b" not in page
+
+
+def test_a_communitys_team_takes_only_members_who_work_for_it(make_staff, place_a, place_b):
+    from django.core.exceptions import ValidationError
+    from property_service.workorders.models import TeamMember
+
+    team = TeamFactory(community=place_a.community)
+    outsider = make_staff("Maintenance", communities=[place_b.community])
+    with pytest.raises(ValidationError, match="does not work for the team's community"):
+        TeamMember(team=team, user=outsider).full_clean()
+    TeamMember(team=team, user=make_staff("Maintenance",
+                                          communities=[place_a.community])).full_clean()
