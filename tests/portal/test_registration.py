@@ -52,3 +52,16 @@ def test_probing_usernames_on_registration_is_throttled(client, settings, place_
     assert response.status_code == 429
     invitation.refresh_from_db()
     assert invitation.is_usable
+
+
+def test_successful_registrations_from_one_address_are_not_limited(client, settings, place_a):
+    # Residents behind one proxy or office network register one after another.
+    settings.PROPERTY_SERVICE = {**settings.PROPERTY_SERVICE,
+                                 "PORTAL_REGISTER_ATTEMPTS_PER_HOUR": 2}
+    for n in range(4):
+        invitation = services.create_invitation(by=None, unit=place_a.unit)
+        response = client.post("/portal/register/", {
+            "code": invitation.code, "name": f"住户{n}", "phone": f"1380000{n:04d}",
+            "username": f"household{n}", "password": PASSWORD})
+        assert response.status_code == 302
+        client.logout()

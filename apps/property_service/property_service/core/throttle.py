@@ -17,18 +17,31 @@ class Throttled(ActionError):
     status_code = 429
 
 
-def allow(bucket: str, key, *, limit: int, window: datetime.timedelta) -> bool:
-    """Count one attempt of ``key`` in ``bucket``; whether it is within ``limit`` attempts per
-    ``window`` (counted from the window's first attempt)."""
-    name = f"throttle:{bucket}:{key}"
+def _name(bucket: str, key) -> str:
+    return f"throttle:{bucket}:{key}"
+
+
+def hit(bucket: str, key, *, window: datetime.timedelta) -> int:
+    """Count one attempt of ``key`` in ``bucket``; the attempts of its window so far (the
+    window starts at its first attempt)."""
+    name = _name(bucket, key)
     seconds = max(1, int(window.total_seconds()))
     cache.add(name, 0, timeout=seconds)
     try:
-        count = cache.incr(name)
+        return cache.incr(name)
     except ValueError:  # the window ended between add and incr
         cache.add(name, 1, timeout=seconds)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def exceeded(bucket: str, key, *, limit: int) -> bool:
+    """Whether ``key`` has used its ``limit`` attempts of the current window (counts nothing)."""
+    return cache.get(_name(bucket, key), 0) >= limit
+
+
+def allow(bucket: str, key, *, limit: int, window: datetime.timedelta) -> bool:
+    """Count one attempt; whether it is within ``limit`` attempts per ``window``."""
+    return hit(bucket, key, window=window) <= limit
 
 
 def check(bucket: str, key, *, limit: int, window: datetime.timedelta, message=None) -> None:

@@ -74,14 +74,14 @@ def register_attempts_per_hour() -> int:
         "PORTAL_REGISTER_ATTEMPTS_PER_HOUR", DEFAULT_REGISTER_ATTEMPTS_PER_HOUR))
 
 
-def _count_register_attempt(*, code: str, client: str | None) -> None:
-    """Registration answers whether a username is taken: attempts are limited per address and
-    per code, so that usernames cannot be probed (a failed attempt leaves the code usable)."""
-    message = _("Too many registration attempts: try again in an hour.")
-    limit, window = register_attempts_per_hour(), datetime.timedelta(hours=1)
+REGISTER_WINDOW = datetime.timedelta(hours=1)
+
+
+def _register_buckets(*, code: str, client: str | None) -> list[tuple[str, str]]:
+    buckets = [("portal-register-code", code)]
     if client is not None:
-        throttle.check("portal-register", client, limit=limit, window=window, message=message)
-    throttle.check("portal-register-code", code, limit=limit, window=window, message=message)
+        buckets.append(("portal-register", client))
+    return buckets
 
 
 @transaction.atomic
@@ -91,9 +91,28 @@ def register_with_code(*, code: str, name: str, phone: str, username: str,
     update, so two people racing with one code cannot both succeed); any error undoes all,
     the claim included. A code for a named resident opens that resident's login; any other
     code makes whoever registers a new resident of the code's unit (never someone else's
-    record found by their phone). Attempts are limited per ``client`` address and per code."""
+    record found by their phone).
+
+    A refusal tells whether a username is taken, and a failed attempt leaves the code usable:
+    failed attempts are counted per code and per ``client`` address, and past
+    ``PROPERTY_SERVICE["PORTAL_REGISTER_ATTEMPTS_PER_HOUR"]`` of either, registration is
+    refused for the hour, so usernames cannot be probed."""
     code = (code or "").strip().upper()
-    _count_register_attempt(code=code, client=client)
+    buckets = _register_buckets(code=code, client=client)
+    if any(throttle.exceeded(bucket, key, limit=register_attempts_per_hour())
+           for bucket, key in buckets):
+        raise throttle.Throttled(_("Too many registration attempts: try again in an hour."))
+    try:
+        return _register(code=code, name=name, phone=phone, username=username,
+                         password=password)
+    except ActionError:
+        for bucket, key in buckets:
+            throttle.hit(bucket, key, window=REGISTER_WINDOW)
+        raise
+
+
+def _register(*, code: str, name: str, phone: str, username: str,
+              password: str) -> ResidentAccount:
     now = timezone.now()
     if not Invitation.objects.filter(code=code, used_at__isnull=True,
                                      expires_at__gt=now).update(used_at=now):
