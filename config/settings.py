@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -162,7 +161,7 @@ SILENCED_SYSTEM_CHECKS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "property_service.api.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["property_service.api.permissions.ModelActionPermission"],
     "DEFAULT_PAGINATION_CLASS": "property_service.api.pagination.IdCursorPagination",
@@ -199,6 +198,13 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 PROPERTY_SERVICE = {
     "ROLES_FILE": BASE_DIR / "fixtures" / "roles.toml",
+    # An API token unused for this long ends (the caller logs in again).
+    "API_TOKEN_IDLE_MINUTES": env.int("API_TOKEN_IDLE_MINUTES", default=8 * 60),
+    # Lookups by a full phone or ID number per user and hour, for users who see them masked.
+    "PERSONAL_DATA_LOOKUPS_PER_HOUR": env.int("PERSONAL_DATA_LOOKUPS_PER_HOUR", default=20),
+    # Portal registration attempts per address, and per invitation code, and hour.
+    "PORTAL_REGISTER_ATTEMPTS_PER_HOUR": env.int("PORTAL_REGISTER_ATTEMPTS_PER_HOUR",
+                                                 default=10),
 }
 
 UNFOLD = {

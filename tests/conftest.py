@@ -90,3 +90,13 @@ def make_staff(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles count in the cache: each test starts with no attempts counted.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

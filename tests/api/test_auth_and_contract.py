@@ -1,7 +1,8 @@
 """The API's doorway: tokens, the caller's identity, the schema and the error format."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from property_service.api.models import ApiToken
+from property_service.api.tokens import issue_token, token_user
 
 from tests.factories.registry import UserFactory
 
@@ -11,7 +12,7 @@ def test_a_token_is_issued_for_a_username_and_password(client, make_staff):
     response = client.post("/api/v1/auth/token/",
                            {"username": "agent007", "password": "test-pass-2026"})
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    assert token_user(response.json()["token"])[0] == user
 
 
 def test_a_wrong_password_gets_no_token_and_a_message(client, make_staff):
@@ -20,13 +21,12 @@ def test_a_wrong_password_gets_no_token_and_a_message(client, make_staff):
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Unable to log in" in response.json()["non_field_errors"][0]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_me_tells_the_caller_who_they_are(client, make_staff, place_a, place_b):
     user = make_staff("CS Agent", communities=[place_a.community], username="agent007")
-    token = Token.objects.create(user=user)
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {issue_token(user=user)}")
     assert response.json() == {
         "id": user.pk, "username": "agent007", "roles": ["CS Agent"], "all_communities": False,
         "communities": [{"id": place_a.community.pk, "code": "AAA", "name": "Community AAA"}],
@@ -55,7 +55,7 @@ def test_the_schema_and_docs_are_served(client):
     for resource in ("work-orders", "complaints", "contracts", "insurance-policies",
                      "incidents", "claims", "notices"):
         assert f"/api/v1/{resource}/{{id}}/transition/" in paths
-    for path in ("/api/v1/auth/token/", "/api/v1/me/"):
+    for path in ("/api/v1/auth/token/", "/api/v1/auth/logout/", "/api/v1/me/"):
         assert path in paths
     # Every field of every resource is documented with its type.
     for name, component in schema.json()["components"]["schemas"].items():

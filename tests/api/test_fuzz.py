@@ -12,7 +12,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from property_service.api.tokens import issue_token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from tests.factories.renewals import ContractFactory, InsurancePolicyFactory
@@ -60,7 +60,7 @@ def tokens(place_a, place_b, make_staff):
                         description="水管爆裂", amount_claimed=1000)
     users = [make_staff(role, communities=None if role == "System Manager"
                         else [place_a.community]) for role in ROLES]
-    return itertools.cycle([Token.objects.create(user=user).key for user in users])
+    return itertools.cycle([issue_token(user=user) for user in users])
 
 
 @schema.parametrize()

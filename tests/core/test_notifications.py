@@ -269,7 +269,7 @@ def api(client):
 
 
 def test_the_api_lists_only_the_callers_notifications(api, make_staff, place_a):
-    me, other = make_staff(None), make_staff("Cleaning")
+    me, other = make_staff("Cleaning"), make_staff("Cleaning")
     notify(users=[me, other], kind=Notification.Kind.RENEWAL_DUE, message="Renew the lift contract",
            target=place_a.unit)
     client = api(me)

@@ -108,7 +108,7 @@ def test_a_manager_of_another_community_cannot_reach_it(place_a, finance, manage
 
 
 def test_the_responsible_must_work_for_the_community(place_a, place_b, manager_b):
-    with pytest.raises(ActionError, match="does not work for this community"):
+    with pytest.raises(ActionError, match="must be active staff of this community"):
         services.create_agreement(
             model=Contract, by=manager_b, community=place_a.community, kind="other",
             number="N-1", counterparty="x", start_date=days(0), end_date=days(10), value=1,

@@ -1,6 +1,7 @@
 """Django discovers models here; they live in their domain packages."""
 
 from .access.models import StaffProfile
+from .api.models import ApiToken
 from .complaints.models import (
     Complaint,
     ComplaintAttachment,
@@ -52,6 +53,7 @@ from .workorders.models import (
 )
 
 __all__ = [
+    "ApiToken",
     "AgreementDocument",
     "AgreementEvent",
     "Claim",

@@ -48,10 +48,11 @@ class GroupAdmin(CheckedListsMixin, DjangoGroupAdmin, ModelAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    """The log of unmasked views of personal data: read-only, for audits."""
+    """The log of unmasked views of personal data and of lookups by full numbers: read-only,
+    for audits."""
 
-    list_display = ["accessed_at", "user", "resident", "channel"]
-    list_filter = ["channel", "accessed_at"]
+    list_display = ["accessed_at", "user", "kind", "resident", "looked_up", "channel"]
+    list_filter = ["kind", "channel", "accessed_at"]
     list_select_related = ["user", "resident"]
     search_fields = ["^user__username", "^resident__name"]
     date_hierarchy = "accessed_at"

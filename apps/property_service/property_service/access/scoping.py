@@ -155,3 +155,36 @@ def may_write(user, record=None, *, model: type[Model] | None = None) -> bool:
     if record is None:
         return not getattr(model, "company_wide", False)
     return not governs_every_community(record)
+
+
+def works_for_community(user, community_id: int | None) -> bool:
+    """Whether ``user`` is active staff (not a resident's login) whose communities include
+    ``community_id`` (``None``: a company-wide record, for staff of every community). The rule
+    for everyone a record is handed to: assignee, supervisor, responsible person."""
+    if not (user and user.is_active) or resident_unit_ids(user) is not None:
+        return False
+    return may_access_community(user, community_id)
+
+
+def works_for_community_q(community_id: int | None, prefix: str = "") -> Q:
+    """``works_for_community`` as a condition on users (``prefix`` leads to the user, e.g.
+    ``"user__"``)."""
+    everywhere = Q(**{f"{prefix}is_superuser": True}) | Q(
+        **{f"{prefix}staff_profile__all_communities": True})
+    if community_id is not None:
+        everywhere |= Q(**{f"{prefix}staff_profile__communities": community_id})
+    return Q(**{f"{prefix}is_active": True}) & everywhere
+
+
+def can_open(user, obj) -> bool:
+    """Whether ``user`` may open ``obj``: the model's view permission and the row scope."""
+    return obj.pk in openable_ids(user, type(obj), [obj.pk])
+
+
+def openable_ids(user, model, ids) -> set:
+    """Of the ``ids`` of ``model``, those ``user`` may open (one query)."""
+    opts = model._meta
+    if not (user and user.is_active and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")):
+        return set()
+    return set(scope(model._default_manager.filter(pk__in=list(ids)), user)
+               .values_list("pk", flat=True))

@@ -11,7 +11,7 @@ from ..notices import api as notices_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
 from .notifications import NotificationViewSet
-from .views import MeView, TokenView
+from .views import LogoutView, MeView, TokenView
 
 router = DefaultRouter()
 router.register("communities", registry_api.CommunityViewSet, basename="community")
@@ -34,6 +34,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("v1/me/", MeView.as_view(), name="api-me"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

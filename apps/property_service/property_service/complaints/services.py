@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.scoping import may_access_community, resident_unit_ids, scope
+from ..access.scoping import resident_unit_ids, scope, works_for_community
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.intake import apply_corrections, corrections_note
@@ -103,10 +103,11 @@ def transition_complaint(*, complaint_id: int, user, action: str,
     now, from_state = timezone.now(), complaint.state
     if act.name == "assign":
         supervisor = supervisor or user
-        if not (supervisor.is_active and supervisor.has_perm("property_service.handle_complaint")
-                and may_access_community(supervisor, complaint.community_id)):
-            raise ActionError(_("%(user)s cannot handle complaints of this community.")
-                              % {"user": supervisor}, field="supervisor")
+        if not (supervisor.has_perm("property_service.handle_complaint")
+                and works_for_community(supervisor, complaint.community_id)):
+            # The person is not named: the caller may not know who this id is.
+            raise ActionError(_("The chosen person cannot handle complaints of this "
+                                "community."), field="supervisor")
         complaint.supervisor, complaint.assigned_at = supervisor, now
     elif act.name == "contact":
         complaint.contacted_at = complaint.contacted_at or now

@@ -35,7 +35,9 @@ class Event(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """One row each time a user was shown a resident's personal data unmasked."""
+    """One row each time a user was shown a resident's personal data unmasked, and each time a
+    user who may not see it looked residents up by a full phone or ID number (what was looked
+    up is kept masked; ``resident`` is empty when nobody matched)."""
 
     community_path = "resident__community"
 
@@ -43,6 +45,11 @@ class PersonalDataAccess(models.Model):
         ADMIN = "admin", _("Back office")
         API = "api", _("API")
         EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+
+    class Kind(models.TextChoices):
+        SHOWN = "shown", _("Shown unmasked")
+        LOOKUP = "lookup", _("Looked up by a full number")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("user"),
@@ -50,9 +57,11 @@ class PersonalDataAccess(models.Model):
     )
     resident = models.ForeignKey(
         "property_service.Resident", on_delete=models.CASCADE, verbose_name=_("resident"),
-        related_name="personal_data_accesses",
+        related_name="personal_data_accesses", null=True, blank=True,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SHOWN)
+    looked_up = models.CharField(_("looked up"), max_length=40, blank=True)
     accessed_at = models.DateTimeField(_("accessed at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -61,7 +70,7 @@ class PersonalDataAccess(models.Model):
         ordering = ["-accessed_at", "-id"]
 
     def __str__(self):
-        return f"{self.user} → {self.resident} ({self.get_channel_display()})"
+        return f"{self.user} → {self.resident or self.looked_up} ({self.get_channel_display()})"
 
 
 class WorkingCalendar(TimeStampedModel):

@@ -1,5 +1,8 @@
 """The one way to tell staff about something: an in-app notification (the bell) and an email.
 
+A notification about a record goes only to users who may open that record (its view permission
+and their row scope): a message never names a record its recipient cannot see.
+
 Messages are stored and emailed as given: the caller passes them already translated (users have
 no language of their own yet, so the caller's active language is the one that counts).
 """
@@ -7,6 +10,7 @@ no language of their own yet, so the caller's active language is the one that co
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -19,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from ..access.scoping import can_open, openable_ids
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -29,7 +34,8 @@ DEDUPE_KEY_LENGTH = Notification._meta.get_field("dedupe_key").max_length
 
 def notify(*, users: Iterable, kind: str, message: str, target: Model | None = None,
            dedupe_key: str | None = None) -> list[Notification]:
-    """Notify each distinct active user in ``users`` (``None`` entries are skipped).
+    """Notify each distinct active user in ``users`` (``None`` entries are skipped) who may
+    open ``target``.
 
     - ``target``: the record the notification is about (stored as content type and id).
     - ``dedupe_key``: a user is notified at most once per key, whatever the number of calls,
@@ -49,6 +55,8 @@ def notify(*, users: Iterable, kind: str, message: str, target: Model | None = N
         target_type, target_id = ContentType.objects.get_for_model(target), target.pk
 
     recipients = list({u.pk: u for u in users if u is not None and u.is_active}.values())
+    if target is not None:
+        recipients = [u for u in recipients if can_open(u, target)]
     if dedupe_key is not None and recipients:
         # Skip the known duplicates cheaply; the unique constraint settles concurrent calls.
         done = set(Notification.objects.filter(
@@ -73,14 +81,33 @@ def notify(*, users: Iterable, kind: str, message: str, target: Model | None = N
 
 def notify_many(notifications: list[Notification]) -> list[Notification]:
     """Store many prepared notifications in one insert (for set-based jobs), each emailed like
-    ``notify``'s. The caller guarantees they are new (it claimed the step they announce); a
-    duplicate ``dedupe_key`` for a user fails the whole call rather than being dropped."""
+    ``notify``'s; those about a record their user may not open are dropped. The caller
+    guarantees they are new (it claimed the step they announce); a duplicate ``dedupe_key`` for
+    a user fails the whole call rather than being dropped."""
     for notification in notifications:
         if notification.kind not in Notification.Kind.values:
             raise ValueError(f"Unknown notification kind: {notification.kind!r}")
+    notifications = _openable(notifications)
     created = Notification.objects.bulk_create(notifications)
     _email_on_commit(created)
     return created
+
+
+def _openable(notifications: list[Notification]) -> list[Notification]:
+    """Those of ``notifications`` whose user may open their target (one query per user and
+    kind of record)."""
+    wanted = defaultdict(set)
+    for n in notifications:
+        if n.target_type_id is not None:
+            wanted[(n.user.pk, n.target_type_id)].add(n.target_id)
+    users = {n.user.pk: n.user for n in notifications}
+    allowed = {
+        (user_pk, type_id): openable_ids(users[user_pk],
+                                         ContentType.objects.get_for_id(type_id).model_class(),
+                                         ids)
+        for (user_pk, type_id), ids in wanted.items()}
+    return [n for n in notifications if n.target_type_id is None
+            or n.target_id in allowed[(n.user.pk, n.target_type_id)]]
 
 
 def _email_on_commit(created: list[Notification]) -> None:

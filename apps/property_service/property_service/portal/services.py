@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,15 +16,17 @@ from django.utils.translation import gettext as _
 from ..access.scoping import scope
 from ..complaints import services as complaint_services
 from ..complaints.models import Complaint, ComplaintAttachment
+from ..core import throttle
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
 from ..core.files import validate_attachment, validate_photo
-from ..registry.models import Occupancy, Resident, Unit, current_occupancy_q
+from ..registry.models import Occupancy, Resident, Unit
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel, WorkOrder, WorkOrderPhoto
 from .models import Invitation, ResidentAccount
 
 INVITATION_DAYS = 14
 MAX_FILES = 5
+DEFAULT_REGISTER_ATTEMPTS_PER_HOUR = 10
 
 
 def _first_message(error: ValidationError) -> str:
@@ -66,13 +69,50 @@ def create_invitation(*, by, unit: Unit, relation: str = Occupancy.Relation.FAMI
         expires_at=timezone.now() + datetime.timedelta(days=valid_days))
 
 
+def register_attempts_per_hour() -> int:
+    return int(getattr(settings, "PROPERTY_SERVICE", {}).get(
+        "PORTAL_REGISTER_ATTEMPTS_PER_HOUR", DEFAULT_REGISTER_ATTEMPTS_PER_HOUR))
+
+
+REGISTER_WINDOW = datetime.timedelta(hours=1)
+
+
+def _register_buckets(*, code: str, client: str | None) -> list[tuple[str, str]]:
+    buckets = [("portal-register-code", code)]
+    if client is not None:
+        buckets.append(("portal-register", client))
+    return buckets
+
+
 @transaction.atomic
 def register_with_code(*, code: str, name: str, phone: str, username: str,
-                       password: str) -> ResidentAccount:
+                       password: str, client: str | None = None) -> ResidentAccount:
     """Self-registration with an invitation code: the code is claimed once (a conditional
     update, so two people racing with one code cannot both succeed); any error undoes all,
-    the claim included."""
+    the claim included. A code for a named resident opens that resident's login; any other
+    code makes whoever registers a new resident of the code's unit (never someone else's
+    record found by their phone).
+
+    A refusal tells whether a username is taken, and a failed attempt leaves the code usable:
+    failed attempts are counted per code and per ``client`` address, and past
+    ``PROPERTY_SERVICE["PORTAL_REGISTER_ATTEMPTS_PER_HOUR"]`` of either, registration is
+    refused for the hour, so usernames cannot be probed."""
     code = (code or "").strip().upper()
+    buckets = _register_buckets(code=code, client=client)
+    if any(throttle.exceeded(bucket, key, limit=register_attempts_per_hour())
+           for bucket, key in buckets):
+        raise throttle.Throttled(_("Too many registration attempts: try again in an hour."))
+    try:
+        return _register(code=code, name=name, phone=phone, username=username,
+                         password=password)
+    except ActionError:
+        for bucket, key in buckets:
+            throttle.hit(bucket, key, window=REGISTER_WINDOW)
+        raise
+
+
+def _register(*, code: str, name: str, phone: str, username: str,
+              password: str) -> ResidentAccount:
     now = timezone.now()
     if not Invitation.objects.filter(code=code, used_at__isnull=True,
                                      expires_at__gt=now).update(used_at=now):
@@ -80,11 +120,16 @@ def register_with_code(*, code: str, name: str, phone: str, username: str,
                             "expired. Ask the property office for a new one."), field="code")
     invitation = Invitation.objects.select_related("unit__building").get(code=code)
     name, phone = (name or "").strip(), (phone or "").strip()
-    resident = invitation.resident or _resident_for(invitation, name=name, phone=phone)
-    if ResidentAccount.objects.filter(resident=resident).exists():
-        raise ActionError(_("You already have a portal account: log in with it."),
-                          field="code")
-    _check_login(username, password)
+    if invitation.resident is not None:
+        resident = invitation.resident
+        if ResidentAccount.objects.filter(resident=resident).exists():
+            raise ActionError(_("You already have a portal account: log in with it."),
+                              field="code")
+        _check_login(username, password)
+    else:
+        # The login is checked before the new resident is created (all is undone anyway).
+        _check_login(username, password)
+        resident = _new_resident(invitation, name=name, phone=phone)
     user = get_user_model().objects.create_user(username=username.strip(), password=password,
                                                 is_staff=False)
     account = ResidentAccount.objects.create(user=user, resident=resident)
@@ -93,22 +138,17 @@ def register_with_code(*, code: str, name: str, phone: str, username: str,
     return account
 
 
-def _resident_for(invitation: Invitation, *, name: str, phone: str) -> Resident:
-    """The unit's current resident with this phone, or a new resident of the unit."""
+def _new_resident(invitation: Invitation, *, name: str, phone: str) -> Resident:
+    """A new resident of the invitation's unit, with the invitation's relation."""
     if not name:
         raise ActionError(_("Give your full name."), field="name")
     today = timezone.localdate()
-    candidate = Resident(community=invitation.unit.building.community, name=name, phone=phone)
-    full_clean_or_refuse(candidate, exclude=["id_number", "community"])
-    existing = Resident.objects.filter(
-        phone=candidate.phone, occupancies__in=Occupancy.objects.filter(
-            current_occupancy_q(today), unit=invitation.unit)).first()
-    if existing is not None:
-        return existing
-    candidate.save()
-    Occupancy.objects.create(unit=invitation.unit, resident=candidate,
+    resident = Resident(community=invitation.unit.building.community, name=name, phone=phone)
+    full_clean_or_refuse(resident, exclude=["id_number", "community"])
+    resident.save()
+    Occupancy.objects.create(unit=invitation.unit, resident=resident,
                              relation=invitation.relation, start_date=today)
-    return candidate
+    return resident
 
 
 def my_units(user):

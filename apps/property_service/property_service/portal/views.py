@@ -21,6 +21,7 @@ from ..complaints.models import ComplaintAttachment
 from ..complaints.states import State as ComplaintState
 from ..core.errors import ActionError
 from ..core.files import file_response
+from ..core.throttle import Throttled
 from ..notices.selectors import mark_read, notices_for_resident
 from ..workorders import services as work_order_services
 from ..workorders.models import FollowUp, WorkOrderPhoto
@@ -61,9 +62,12 @@ def register(request):
     form = RegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.register_with_code(**form.cleaned_data)
+            account = services.register_with_code(**form.cleaned_data,
+                                                  client=request.META.get("REMOTE_ADDR", ""))
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = error.status_code if isinstance(error, Throttled) else 200
+            return render(request, "portal/register.html", {"form": form}, status=status)
         else:
             login(request, account.user,
                   backend="django.contrib.auth.backends.ModelBackend")

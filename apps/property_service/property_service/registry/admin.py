@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,8 @@ from ..core.filters import ScopedRelatedFilter
 from ..core.masking import mask
 from ..core.models import PersonalDataAccess
 from ..core.personal_data import can_view_personal_data, reveal_personal_data
+from ..core.throttle import Throttled
+from .lookups import id_number_refusal, search_residents
 from .models import (
     Building,
     Community,
@@ -103,6 +106,24 @@ class ResidentOccupancyInline(BaseTabularInline):
     verbose_name_plural = _("units")
 
 
+class ResidentForm(forms.ModelForm):
+    """An ID number another resident has is answered as ``registry.lookups`` decides."""
+
+    user = None  # set per request by the admin
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        try:
+            refusal = id_number_refusal(user=self.user, id_number=value,
+                                        exclude_pk=self.instance.pk,
+                                        channel=PersonalDataAccess.Channel.ADMIN)
+        except Throttled as error:
+            raise forms.ValidationError(error.message) from None
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return value
+
+
 @admin.register(Resident)
 class ResidentAdmin(ImportExportAdmin):
     """Phone, ID number and email are masked everywhere for users without the personal-data
@@ -113,10 +134,12 @@ class ResidentAdmin(ImportExportAdmin):
     list_display = ["name", "community", "masked_phone", "current_units", "language"]
     list_filter = [("community", ScopedRelatedFilter), "language"]
     list_select_related = ["community"]
-    search_fields = ["^name", "=phone"]
-    search_help_text = _("Name from the start, or the exact phone number.")
+    search_fields = ["^name"]
+    search_help_text = _("Name from the start, the last four digits of the phone, or the full "
+                         "phone or ID number.")
     autocomplete_fields = ["community"]
     inlines = [ResidentOccupancyInline]
+    form = ResidentForm
     base_fields = ["community", "name", "phone", "id_number", "email", "language", "note"]
 
     def get_queryset(self, request):
@@ -136,11 +159,20 @@ class ResidentAdmin(ImportExportAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
-    def get_search_fields(self, request):
-        fields = list(super().get_search_fields(request))
-        if can_view_personal_data(request.user):
-            fields.append("=id_number")
-        return fields
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            found = search_residents(queryset, user=request.user, term=search_term,
+                                     channel=PersonalDataAccess.Channel.ADMIN)
+        except Throttled as error:
+            messages.error(request, error.message)
+            return queryset.none(), False
+        if found is not None:
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def _masked_form(self, request, obj) -> bool:
         return obj is not None and not can_view_personal_data(request.user)

@@ -5,16 +5,23 @@ from __future__ import annotations
 import django_filters
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import filters, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from ..access.scoping import scope, sees_all_communities
 from ..api.serializers import ScopedModelSerializer
 from ..core.models import PersonalDataAccess
 from ..core.params import IdFilter
-from ..core.personal_data import can_view_personal_data, masked_value, reveal_personal_data
+from ..core.personal_data import (
+    can_view_personal_data,
+    log_lookup,
+    masked_value,
+    reveal_personal_data,
+)
 from ..core.versions import ensure_unchanged, version_token
+from .lookups import find_by_number, full_number, id_number_refusal, search_residents
 from .models import Building, Community, Occupancy, Resident, Unit
 
 IF_MATCH = OpenApiParameter(
@@ -125,7 +132,21 @@ class ResidentSerializer(ScopedModelSerializer):
     class Meta:
         model = Resident
         fields = ["id", "community", "name", "phone", "id_number", "email", "language", "note"]
-        extra_kwargs = {"id_number": {"required": False, "allow_null": True}}
+        # Uniqueness of the ID number is answered by ``id_number_refusal``, not by a validator
+        # that would confirm another community's resident.
+        extra_kwargs = {"id_number": {"required": False, "allow_null": True, "validators": []}}
+
+    def validate(self, attrs):
+        if attrs.get("id_number"):
+            request = self.context["request"]
+            refusal = id_number_refusal(
+                user=request.user, id_number=attrs["id_number"],
+                exclude_pk=self.instance.pk if self.instance else None,
+                channel=PersonalDataAccess.Channel.API,
+                deferred_log=self.context.get("deferred_lookups"))
+            if refusal:
+                raise serializers.ValidationError({"id_number": [refusal]})
+        return super().validate(attrs)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -137,18 +158,41 @@ class ResidentSerializer(ScopedModelSerializer):
 
 
 class ResidentFilter(django_filters.FilterSet):
+    """``phone`` and ``id_number`` find residents by the full number (``registry.lookups``)."""
+
     unit = IdFilter(field_name="occupancies__unit", distinct=True)
+    phone = django_filters.CharFilter(method="by_number", label=_("Full phone number"))
+    id_number = django_filters.CharFilter(method="by_number", label=_("Full ID number"))
 
     class Meta:
         model = Resident
-        fields = ["community", "language", "unit", "phone"]
+        fields = ["community", "language", "unit", "phone", "id_number"]
+
+    def by_number(self, queryset, name, value):
+        number = full_number(value)
+        if number is None or number[0] != name:
+            return queryset.none()
+        return find_by_number(queryset, user=self.request.user, field=name, value=number[1],
+                              channel=PersonalDataAccess.Channel.API)
+
+
+class ResidentSearch(filters.SearchFilter):
+    """``search``: a name from the start, the last four digits of the phone, or a full phone
+    or ID number (``registry.lookups``)."""
+
+    def filter_queryset(self, request, queryset, view):
+        term = " ".join(self.get_search_terms(request))
+        found = search_residents(queryset, user=request.user, term=term,
+                                 channel=PersonalDataAccess.Channel.API)
+        return found if found is not None else super().filter_queryset(request, queryset, view)
 
 
 class ResidentViewSet(ScopedViewSet):
     base_queryset = Resident.objects.select_related("community")
     serializer_class = ResidentSerializer
     filterset_class = ResidentFilter
-    search_fields = ["^name", "=phone"]
+    filter_backends = [DjangoFilterBackend, ResidentSearch]
+    search_fields = ["^name"]
 
     # Rows whose personal data this response carries; logged once the response is final.
     _served: list = ()
@@ -156,7 +200,13 @@ class ResidentViewSet(ScopedViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["personal_data_revealed"] = can_view_personal_data(self.request.user)
+        # An update is refused inside a rolled-back transaction: its lookups are logged after.
+        context["deferred_lookups"] = self._deferred_lookups
         return context
+
+    def initial(self, request, *args, **kwargs):
+        self._deferred_lookups = []
+        super().initial(request, *args, **kwargs)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -174,6 +224,8 @@ class ResidentViewSet(ScopedViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        for entry in getattr(self, "_deferred_lookups", ()):
+            log_lookup(**entry)
         if self._served and response.status_code < 400 and request.method != "DELETE":
             reveal_personal_data(user=request.user,
                                  resident_ids=[r.pk for r in self._served],

@@ -7,11 +7,14 @@ no duplicates. Column headers are stable keys so an exported file can be importe
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from ..core.models import PersonalDataAccess
-from ..core.personal_data import masked_value, reveal_personal_data
+from ..core.personal_data import log_lookup, masked_value, reveal_personal_data
 from ..core.resources import ChoiceWidget, ScopedForeignKeyWidget, ScopedResource
+from ..core.throttle import Throttled
+from .lookups import id_number_refusal
 from .models import Building, Community, Resident, Unit
 
 
@@ -76,6 +79,29 @@ class ResidentResource(ScopedResource):
         import_id_fields = ("id_number",)
 
     revealed = False
+    _lookups: list = ()
+
+    def import_data(self, *args, **kwargs):
+        # A preview (and a failed import) is rolled back: the lookups it made are logged after.
+        self._lookups = []
+        try:
+            return super().import_data(*args, **kwargs)
+        finally:
+            for entry in self._lookups:
+                log_lookup(**entry)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if "id_number" not in errors:
+            try:
+                refusal = id_number_refusal(
+                    user=self.user, id_number=instance.id_number, exclude_pk=instance.pk,
+                    channel=PersonalDataAccess.Channel.IMPORT, deferred_log=self._lookups)
+            except Throttled as error:
+                refusal = error.message
+            if refusal:
+                errors["id_number"] = ValidationError(refusal)
+        super().validate_instance(instance, errors, validate_unique=validate_unique)
 
     def get_instance(self, instance_loader, row):
         id_number = str(row.get("id_number") or "").strip().upper()

@@ -78,14 +78,16 @@ class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             errors["end_date"] = _("The end date must be after the start date.")
         if self.responsible_id and self.community_id:
-            from ..access.scoping import may_access_community
+            from ..access.scoping import works_for_community
 
-            if not self.responsible.is_active:
-                errors["responsible"] = _("%(user)s is no longer active.") % {
-                    "user": self.responsible}
-            elif not may_access_community(self.responsible, self.community_id):
-                errors["responsible"] = _("%(user)s does not work for this community.") % {
-                    "user": self.responsible}
+            opts = self._meta
+            # The person is not named: whoever enters the id may not know who it is.
+            if not works_for_community(self.responsible, self.community_id):
+                errors["responsible"] = _("The responsible person must be active staff of "
+                                          "this community.")
+            elif not self.responsible.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                errors["responsible"] = _("The responsible person must be able to open this "
+                                          "record.")
         if errors:
             raise ValidationError(errors)
 

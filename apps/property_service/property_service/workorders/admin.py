@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..access.scoping import scope
+from ..access.scoping import scope, works_for_community_q
 from ..core.admin import (
     BaseAdmin,
     BaseTabularInline,
@@ -189,7 +189,9 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                 "wo_act_url": reverse("admin:property_service_workorder_act", args=[obj.pk]),
                 "wo_teams": scope(Team.objects.all(), user),
                 "wo_members": TeamMember.objects.filter(
-                    team__in=scope(Team.objects.all(), user)).select_related("user", "team"),
+                    works_for_community_q(obj.community_id, prefix="user__"),
+                    team__in=scope(Team.objects.all(), user)).select_related("user", "team")
+                .distinct(),
                 "wo_can_pause": may_use_clock(obj, user),
                 "wo_can_prioritise": may_fire(obj, user, IN_PLACE_ACTIONS["change_priority"])
                 and obj.state in OPEN_STATES,

@@ -87,6 +87,15 @@ class TeamMember(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.team}"
 
+    def clean(self):
+        from ..access.scoping import works_for_community
+
+        # A community's team takes that community's orders: its members must work for it.
+        if self.team_id and self.user_id and self.team.community_id is not None and \
+                not works_for_community(self.user, self.team.community_id):
+            raise ValidationError({"user": _("This person does not work for the team's "
+                                             "community.")})
+
 
 class WorkOrderCategory(TimeStampedModel):
     """What is broken (water, electrical, elevator...): routes intake to a team and priority."""

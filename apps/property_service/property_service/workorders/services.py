@@ -7,11 +7,12 @@ and sends notifications once the transaction commits.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.scoping import scope
+from ..access.scoping import scope, works_for_community, works_for_community_q
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.intake import apply_corrections, corrections_note
@@ -130,9 +131,12 @@ def _lock(order_id: int, user) -> WorkOrder:
         raise NotAllowed(_("This work order does not exist or is not yours to handle.")) from None
 
 
-def _round_robin_member(team: Team):
+def _round_robin_member(team: Team, community_id: int):
+    # Only members who work for the order's community (a company-wide team serves several).
     member = (TeamMember.objects.select_for_update().filter(team=team, on_duty=True,
                                                             user__is_active=True)
+              .filter(user__in=get_user_model().objects.filter(
+                  works_for_community_q(community_id)))
               .order_by("last_assigned_at", "id").first())
     if member is None:
         raise ActionError(_("Nobody in team %(team)s is on duty.") % {"team": team},
@@ -148,15 +152,17 @@ def _dispatch(order: WorkOrder, *, team, assignee):
         raise ActionError(_("Choose the team to send this order to."), field="team")
     if team.community_id not in (None, order.community_id):
         raise ActionError(_("This team works for another community."), field="team")
-    if assignee is not None and not is_team_member(assignee, team.pk):
-        raise ActionError(_("%(user)s is not a member of %(team)s.")
-                          % {"user": assignee, "team": team}, field="assignee")
+    if assignee is not None and not (is_team_member(assignee, team.pk)
+                                     and works_for_community(assignee, order.community_id)):
+        # The person is not named: the caller may not know who this id is.
+        raise ActionError(_("The chosen technician is not a member of %(team)s working for "
+                            "this community.") % {"team": team}, field="assignee")
     if assignee is None:
         if team.dispatch_mode == Team.DispatchMode.DIRECT:
             raise ActionError(_("Choose the technician: this team takes direct assignments."),
                               field="assignee")
         if team.dispatch_mode == Team.DispatchMode.ROUND_ROBIN:
-            assignee = _round_robin_member(team)
+            assignee = _round_robin_member(team, order.community_id)
     order.team, order.assignee = team, assignee
     order.dispatched_at = timezone.now()
 
