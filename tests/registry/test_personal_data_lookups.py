@@ -186,3 +186,24 @@ def test_an_update_to_another_communitys_id_number_is_refused_and_logged(client,
     place_a.resident.refresh_from_db()
     assert place_a.resident.id_number == ID_A
     assert lookups(user).get().resident == place_b.resident
+
+
+def test_searching_work_orders_by_phone_is_the_same_counted_lookup(client, make_staff, place_a):
+    user = make_staff("Security")
+    client.force_login(user)
+    for phone in candidates(PHONE_A, LIMIT):
+        assert client.get("/api/v1/work-orders/", {"search": phone}).status_code == 200
+    assert client.get("/api/v1/work-orders/", {"search": PHONE_A}).status_code == 429
+    response = client.get(admin_url("workorder", "changelist"), {"q": PHONE_A}, follow=True)
+    assert response.status_code == 200 and "Too many searches" in response.content.decode()
+    assert lookups(user).count() == LIMIT
+    assert set(lookups(user).values_list("channel", flat=True)) == {"api"}
+
+
+def test_searching_work_orders_by_unit_or_order_number_is_no_personal_data_lookup(
+        client, make_staff, place_a):
+    user = make_staff("Security")
+    client.force_login(user)
+    for term in ["301", "WO-202611-00001", place_a.unit.number] * LIMIT:
+        assert client.get("/api/v1/work-orders/", {"search": term}).status_code == 200
+    assert not lookups(user).exists()

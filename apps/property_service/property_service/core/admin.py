@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IncorrectLookupParameters, ShowFacets
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import (
     FieldDoesNotExist,
     ImproperlyConfigured,
@@ -31,6 +32,7 @@ from ..access.roles import may_export
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
 from .errors import ActionError, ConcurrentChange
 from .files import file_response
+from .lists import CappedPaginator, rows_by_ids_first
 from .params import MAX_ID, BadParameter, parse_id, parse_int
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
@@ -145,6 +147,40 @@ class CheckedListsMixin:
 
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+
+MAX_PAGE = 1_000_000
+
+
+class BigTableChangeList(CheckedChangeList):
+    """A list of a big table: even a list that fits on one page (or "show all") reads its rows
+    by their ids first, so that the big table drives the join."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        if not self.multi_page or self.show_all:
+            self.result_list = rows_by_ids_first(
+                self.queryset, 0, self.list_max_show_all if self.show_all else self.list_per_page)
+
+
+class BigTableListMixin:
+    """For the lists of tables that grow to millions of rows: the count stops at a cap
+    (``LIST_COUNT_CAP``, shown as "1,000+"), a page's ids come from an index first, no filter
+    counts its choices (facets), and the date drill-down probes indexed ranges
+    (``property_service/admin/big_change_list.html``)."""
+
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    change_list_template = "property_service/admin/big_change_list.html"
+
+    def get_changelist(self, request, **kwargs):
+        return BigTableChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0,
+                      allow_empty_first_page=True):
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page,
+                               page_hint=parse_int(request.GET.get(PAGE_VAR), minimum=1,
+                                                   maximum=MAX_PAGE) or 1)
 
 
 class ScopedAdmin(CheckedListsMixin, ScopedFieldsMixin, ModelAdmin):

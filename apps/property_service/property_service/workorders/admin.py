@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from django.utils import timezone
@@ -10,13 +10,16 @@ from ..access.scoping import scope, works_for_community_q
 from ..core.admin import (
     BaseAdmin,
     BaseTabularInline,
+    BigTableListMixin,
     ImportExportAdmin,
     OwnedRowsInline,
     WorkflowActionsMixin,
 )
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
-from ..core.models import CalendarDay, CalendarYear, WorkingCalendar
+from ..core.lists import count_cap, count_label
+from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
+from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years_among, spec_from_calendar
 from . import services
 from .models import (
@@ -31,7 +34,7 @@ from .models import (
 )
 from .permissions import available_actions, may_fire, may_use_clock
 from .resources import WorkOrderResource
-from .selectors import queue_conditions, queue_counts
+from .selectors import queue_conditions, queue_counts, search_work_orders
 from .sla import SlaState, order_sla_state, policy_for
 from .states import IN_PLACE_ACTIONS, OPEN_STATES, State
 
@@ -44,8 +47,9 @@ class QueueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         now = timezone.now()
-        counts = queue_counts(model_admin.get_queryset(request), request.user, now)
-        return [(name, f"{label} ({counts[name]})")
+        cap = count_cap()
+        counts = queue_counts(model_admin.get_queryset(request), request.user, now, cap)
+        return [(name, f"{label} ({count_label(counts[name], cap)})")
                 for name, (label, _cond) in queue_conditions(request.user, now).items()]
 
     def queryset(self, request, queryset):
@@ -80,7 +84,7 @@ class ActionForm(forms.Form):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
+class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin):
     resource_classes = [WorkOrderResource]
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
@@ -89,8 +93,10 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                    ("team", ScopedRelatedFilter), "category", "is_repeat", "channel"]
     list_select_related = ["community", "unit__building__community", "category", "team",
                            "assignee"]
-    search_fields = ["=number", "=unit__number"]
-    search_help_text = _("Exact order number (WO-202611-00042) or exact unit number.")
+    # The search itself is search_work_orders: each kind of number on its own index.
+    search_fields = ["=number", "=unit__number", "=resident__phone"]
+    search_help_text = _("Exact order number (WO-202611-00042), exact unit number or the "
+                         "resident's exact phone number.")
     autocomplete_fields = ["unit", "resident"]
     inlines = [PhotoInline]
     date_hierarchy = "reported_at"
@@ -105,6 +111,14 @@ class WorkOrderAdmin(WorkflowActionsMixin, ImportExportAdmin):
                      "responded_at", "complete_by", "completed_at", "first_completed_at",
                      "rework_started_at", "closed_at", "paused_at",
                      "satisfaction", "resident_comment", "cancel_reason", "is_repeat"]
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            return search_work_orders(queryset, search_term, user=request.user,
+                                      channel=PersonalDataAccess.Channel.ADMIN), False
+        except Throttled as error:
+            messages.error(request, error.message)
+            return queryset.none(), False
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields

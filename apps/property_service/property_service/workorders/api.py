@@ -5,17 +5,22 @@ from __future__ import annotations
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from ..access.scoping import scope
+from ..api.pagination import IdsFirstCursorPagination
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
+from ..core.models import PersonalDataAccess
 from ..registry.api import ScopedViewSet
 from . import services
 from .models import FollowUp, Priority, Team, WorkOrder, WorkOrderCategory
+from .selectors import search_work_orders
 from .sla import SlaState, order_sla_state
 from .states import ACTIONS, IN_PLACE_ACTIONS
 
@@ -120,13 +125,26 @@ class WorkOrderFilter(django_filters.FilterSet):
                   "is_repeat", "channel"]
 
 
+class WorkOrderSearchFilter(SearchFilter):
+    """``?search=``: exact order number, unit number or resident phone (search_work_orders)."""
+
+    def filter_queryset(self, request, queryset, view):
+        terms = self.get_search_terms(request)
+        if not terms:
+            return queryset
+        return search_work_orders(queryset, " ".join(terms), user=request.user,
+                                  channel=PersonalDataAccess.Channel.API)
+
+
 class WorkOrderViewSet(ScopedViewSet):
     base_queryset = WorkOrder.objects.select_related(
         "community", "unit__building__community", "resident", "category", "team", "assignee",
     ).prefetch_related("earlier_reports")
     serializer_class = WorkOrderSerializer
     filterset_class = WorkOrderFilter
-    search_fields = ["=number", "=unit__number"]
+    filter_backends = [DjangoFilterBackend, WorkOrderSearchFilter]
+    search_fields = ["=number", "=unit__number", "=resident__phone"]
+    pagination_class = IdsFirstCursorPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_update(self, serializer):

@@ -258,7 +258,15 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             ("prioritise_workorder", _("Can change a work order's priority after intake")),
             ("export_workorder", _("Can export the work order register")),
         ]
-        indexes = [models.Index(fields=["unit", "category", "reported_at"])]
+        indexes = [
+            models.Index(fields=["unit", "category", "reported_at"]),
+            # The lists' order (newest first), alone and after their usual filters: a page's
+            # ids are read off these indexes without sorting the table.
+            models.Index(fields=["reported_at", "id"], name="workorder_reported_idx"),
+            models.Index(fields=["community", "reported_at", "id"],
+                         name="workorder_community_rep_idx"),
+            models.Index(fields=["state", "reported_at", "id"], name="workorder_state_rep_idx"),
+        ]
 
     def __str__(self):
         return self.number or str(_("new work order"))

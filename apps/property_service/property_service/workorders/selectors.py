@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
+from ..core.lists import capped_count, count_cap
+from ..registry.lookups import find_by_number, full_number
+from ..registry.models import Resident, Unit
 from ..registry.selectors import TimelineEntry, register_timeline_source
 from .models import TeamMember, WorkOrder
 from .sla import due_soon_q, overdue_q
@@ -32,11 +35,35 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
     }
 
 
-def queue_counts(queryset, user, now) -> dict[str, int]:
-    """All queue sizes in one aggregate query."""
-    conditions = queue_conditions(user, now)
-    return queryset.aggregate(**{name: Count("pk", filter=cond)
-                                 for name, (_label, cond) in conditions.items()})
+def queue_counts(queryset, user, now, cap: int | None = None) -> dict[str, int]:
+    """Each queue's size, counted no further than ``cap + 1`` (see ``core.lists``): one
+    bounded query per queue, never a pass over the whole table."""
+    cap = count_cap() if cap is None else cap
+    return {name: capped_count(queryset.filter(cond), cap)
+            for name, (_label, cond) in queue_conditions(user, now).items()}
+
+
+def search_work_orders(queryset, search_term: str, *, user, channel: str):
+    """Orders matching every word of ``search_term``: a word is an exact order number, an exact
+    unit number or a resident's full phone number. Each is looked up on its own index (the unit
+    and resident tables first, for their ids), and the orders are then found by columns of their
+    own table; no ``OR`` across a join. A phone number is a personal-data lookup like any other
+    (``registry.lookups.find_by_number``: counted, throttled and logged for users who may not
+    search personal data freely)."""
+    for word in search_term.split():
+        matches = Q(number__iexact=word)
+        units = list(Unit.objects.filter(number__iexact=word).values_list("pk", flat=True))
+        if units:
+            matches |= Q(unit_id__in=units)
+        number = full_number(word)
+        if number is not None and number[0] == "phone":
+            residents = list(find_by_number(scope(Resident.objects.all(), user), user=user,
+                                            field="phone", value=number[1], channel=channel)
+                             .values_list("pk", flat=True))
+            if residents:
+                matches |= Q(resident_id__in=residents)
+        queryset = queryset.filter(matches)
+    return queryset
 
 
 @register_timeline_source(permission="property_service.view_workorder")

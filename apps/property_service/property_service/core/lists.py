@@ -1,0 +1,160 @@
+"""Lists of big tables (a million work orders): counts that stop at a cap, pages whose ids an
+index picks before the rows are read with their joins, and a date drill-down that probes date
+ranges instead of reading every row.
+
+MariaDB may start a ``select_related`` join from its smallest table and sort every row of the
+big one in a temporary table; choosing the page's ids first (one ordered query over the big
+table's index, ``LIMIT``/``OFFSET``) and reading only those rows keeps the big table driving.
+"""
+
+from __future__ import annotations
+
+import datetime
+from math import ceil
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+
+def count_cap() -> int:
+    """Beyond how many rows a list stops counting (``LIST_COUNT_CAP``, default 1000)."""
+    return getattr(settings, "LIST_COUNT_CAP", 1000)
+
+
+def capped_count(queryset, cap: int) -> int:
+    """The number of rows, counted no further than ``cap + 1`` (which means "more than cap"):
+    ``SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)``."""
+    return queryset.order_by().values("pk")[:cap + 1].count()
+
+
+def count_label(count: int, cap: int) -> str:
+    """1,234 — or 1,000+ once the count reached past the cap."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
+def rows_by_ids_first(queryset, start: int, stop: int):
+    """Rows ``start:stop`` of ``queryset`` in its order: their ids from one index-only ordered
+    query, then those rows alone, with the queryset's joins (still in its order)."""
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    return queryset.filter(pk__in=ids)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts only up to a cap past the requested page and reads a page by its
+    ids first. ``count`` is then at most ``cap + 1``: ``is_capped`` says the list goes on."""
+
+    template_name = "property_service/admin/capped_pagination.html"
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *,
+                 page_hint: int = 1, cap: int | None = None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        # Counted from the start of the requested page, so that deep pages stay reachable;
+        # never less than a page.
+        cap = max(count_cap() if cap is None else cap, self.per_page)
+        self.cap = (max(page_hint, 1) - 1) * self.per_page + cap
+
+    @cached_property
+    def count(self):
+        return capped_count(self.object_list, self.cap)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count, self.cap)
+
+    @cached_property
+    def num_pages(self):
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return max(1, ceil(self.count / self.per_page))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        return self._get_page(rows_by_ids_first(self.object_list, start, start + self.per_page),
+                              number, self)
+
+
+def _bounds(kind: str, year: int, month: int = 1, day: int = 1):
+    start = datetime.datetime(year, month, day)
+    if kind == "year":
+        stop = datetime.datetime(year + 1, 1, 1)
+    elif kind == "month":
+        stop = datetime.datetime(year + (month == 12), month % 12 + 1, 1)
+    else:
+        stop = start + datetime.timedelta(days=1)
+    if settings.USE_TZ:
+        zone = timezone.get_current_timezone()
+        start, stop = timezone.make_aware(start, zone), timezone.make_aware(stop, zone)
+    return start, stop
+
+
+class ProbedDates:
+    """Stands in for the changelist's queryset in Django's date drill-down: the years, months
+    or days that hold rows, found by one ``EXISTS`` over an indexed range per candidate (at
+    most 31 per level) instead of ``SELECT DISTINCT`` over every row."""
+
+    def __init__(self, queryset, field: str):
+        self.queryset, self.field = queryset, field
+
+    def aggregate(self, **kwargs):
+        # Min and max of the drill-down's field: read off the end of its index.
+        values = {}
+        for name, expression in kwargs.items():
+            descending = isinstance(expression, Max)
+            if not isinstance(expression, Min | Max):
+                return self.queryset.aggregate(**kwargs)
+            order = f"-{self.field}" if descending else self.field
+            values[name] = self.queryset.filter(**{f"{self.field}__isnull": False}).order_by(
+                order).values_list(self.field, flat=True).first()
+        return values
+
+    def filter(self, *args, **kwargs):
+        return ProbedDates(self.queryset.filter(*args, **kwargs), self.field)
+
+    def _holds(self, start, stop) -> bool:
+        return self.queryset.filter(**{f"{self.field}__gte": start,
+                                       f"{self.field}__lt": stop}).exists()
+
+    def datetimes(self, field_name, kind):
+        first, last = self.aggregate(first=Min(field_name), last=Max(field_name)).values()
+        if first is None:
+            return []
+        if settings.USE_TZ:
+            first, last = timezone.localtime(first), timezone.localtime(last)
+        found = []
+        if kind == "year":
+            candidates = [(year,) for year in range(first.year, last.year + 1)]
+        elif kind == "month":
+            until = last.month if last.year == first.year else 12
+            candidates = [(first.year, month) for month in range(first.month, until + 1)]
+        else:
+            days = (datetime.date(first.year, first.month % 12 + 1, 1)
+                    if first.month < 12 else datetime.date(first.year + 1, 1, 1)) \
+                - datetime.timedelta(days=1)
+            candidates = [(first.year, first.month, day) for day in range(1, days.day + 1)]
+        for candidate in candidates:
+            start, stop = _bounds(kind, *candidate)
+            if self._holds(start, stop):
+                found.append(start)
+        return found
+
+    dates = datetimes
+
+
+class ProbedDatesChangeList:
+    """A stand-in changelist for Django's ``date_hierarchy`` helper: the same list, with its
+    queryset answering through ``ProbedDates``."""
+
+    def __init__(self, cl):
+        self._cl = cl
+        self.queryset = ProbedDates(cl.queryset, cl.date_hierarchy)
+
+    def __getattr__(self, name):
+        return getattr(self._cl, name)

@@ -1,0 +1,20 @@
+"""Template tags of the lists of big tables."""
+
+from django import template
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+
+from ..core.lists import ProbedDatesChangeList
+
+register = template.Library()
+
+
+def probed_date_hierarchy(cl):
+    """Django's date drill-down, its years, months and days found by probing indexed ranges."""
+    return date_hierarchy(ProbedDatesChangeList(cl))
+
+
+@register.tag(name="probed_date_hierarchy")
+def probed_date_hierarchy_tag(parser, token):
+    return InclusionAdminNode(parser, token, func=probed_date_hierarchy,
+                              template_name="date_hierarchy.html", takes_context=False)
