@@ -224,7 +224,7 @@ def test_the_calendar_page_shows_which_years_are_provisional(admin_client, db):
     listing = admin_client.get(admin_url("workingcalendar", "changelist")).content.decode()
     assert "2031" in listing
     page = admin_client.get(admin_url("workingcalendar", "change", calendar().pk)).content.decode()
-    assert "holidays (estimate)" in page
+    assert "the official notice is not entered yet" in page
 
 
 def test_an_order_due_in_a_provisional_year_says_so_on_its_page(admin_client, db, place_a,

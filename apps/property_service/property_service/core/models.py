@@ -157,6 +157,16 @@ class CalendarYear(TimeStampedModel):
     def __str__(self):
         return f"{self.year}"
 
+    def source_label(self) -> str:
+        from .workcalendar import ESTIMATE_SOURCE
+
+        if self.source == ESTIMATE_SOURCE:
+            return _("Estimated from the statutory holidays; the official notice is not entered "
+                     "yet.")
+        return self.source
+
+    source_label.short_description = _("source")
+
 
 class Notification(models.Model):
     """One in-app message to one user (the bell), also sent by email. ``dedupe_key`` makes a

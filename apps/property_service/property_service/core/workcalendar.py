@@ -404,7 +404,7 @@ def seed_china_calendar(*, years: Iterable[int]) -> dict:
     }
 
 
-ESTIMATE_SOURCE = "holidays (estimate)"
+ESTIMATE_SOURCE = "estimate"  # shown translated (CalendarYear.source_label)
 
 
 def apply_notice(notice: Notice, *, calendar=None) -> dict:

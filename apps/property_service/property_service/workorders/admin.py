@@ -286,7 +286,7 @@ class CalendarYearInline(BaseTabularInline):
     written by the seeding and by entering a notice, never by hand."""
 
     model = CalendarYear
-    fields = ["year", "provisional", "source"]
+    fields = ["year", "provisional", "source_label"]
     readonly_fields = fields
     show_change_link = False
     extra = 0
