@@ -79,16 +79,21 @@ def test_the_pipeline_runs_through_transition(client, guard, manager, place_a):
     assert transition(client, incident_id, "fly").status_code == 400
 
 
-def test_the_type_and_community_are_not_changed_after_intake(client, guard, place_a, place_b):
+@pytest.mark.parametrize("field,value", [("kind", "fire"), ("state", "closed"),
+                                         ("community", None), ("reported_by", None)])
+def test_a_patch_of_what_intake_fixed_is_refused_naming_the_field(client, guard, place_a,
+                                                                  place_b, field, value):
     client.force_login(guard)
     incident_id = create(client, place_a).json()["id"]
-    response = client.patch(f"{URL}{incident_id}/", {"kind": "fire", "state": "closed",
-                                                     "people_affected": 5},
+    value = place_b.community.pk if field == "community" else value
+    response = client.patch(f"{URL}{incident_id}/", {field: value, "people_affected": 5},
                             content_type="application/json")
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["kind"], body["state"], body["people_affected"]) == (
-        "elevator_entrapment", "open", 5)
+    assert response.status_code == 400
+    assert response.json() == {field: ["This can no longer be changed after intake."]}
+    stored = Incident.objects.get(pk=incident_id)
+    assert (stored.kind, stored.state, stored.community_id, stored.reported_by_id,
+            stored.people_affected) == ("elevator_entrapment", "open", place_a.community.pk,
+                                        guard.pk, 2)
 
 
 def test_steps_are_ticked_and_timeline_entries_added(client, guard, place_a):

@@ -10,6 +10,7 @@ from unfold.decorators import display
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.errors import ActionError
 from ..core.filters import ScopedRelatedFilter
+from ..core.intake import locked_fields
 from ..registry.models import Unit, check_places_in_community
 from ..workorders.models import Priority, WorkOrderCategory
 from . import services
@@ -73,7 +74,6 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
                      "reported_at", "contained_at", "resolved_at", "people_affected",
                      "reported_by", "summary", "actions_taken", "injuries_damage", "cause",
                      "corrective_actions", "approved_by", "approved_at", "closed_at"]
-    editable_while_written = [*services.REPORT_FIELDS, "buildings", "units"]
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields
@@ -82,7 +82,8 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
         if obj is None:
             return []
         if obj.state in EDITABLE_STATES and request.user.has_perm(services.WORK):
-            return [f for f in self.change_fields if f not in self.editable_while_written]
+            # What the incident declares correctable (``Incident.editable_after_intake``).
+            return locked_fields(obj, self.change_fields)
         return self.change_fields
 
     def save_model(self, request, obj, form, change):
@@ -97,7 +98,7 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
             obj.pk, obj.number, obj._state.adding = created.pk, created.number, False
             return
         changed = set(form.changed_data)
-        fields = {f: data[f] for f in services.REPORT_FIELDS if f in changed}
+        fields = {f: data[f] for f in changed if f not in ("buildings", "units")}
         places = {f: data[f] for f in ("buildings", "units") if f in changed}
         if fields or places:
             services.update_incident(incident_id=obj.pk, user=request.user, **places, **fields)

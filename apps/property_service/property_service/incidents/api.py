@@ -104,11 +104,12 @@ class IncidentDetailSerializer(IncidentSerializer):
 
 
 class IncidentUpdateSerializer(IncidentDetailSerializer):
-    """While the report is written: its parts, the times and the places may be corrected."""
+    """While the report is written: its parts, the times and the places may be corrected
+    (``Incident.editable_after_intake``); a PATCH of anything else is refused, naming it."""
 
     class Meta(IncidentDetailSerializer.Meta):
         read_only_fields = [name for name in IncidentDetailSerializer.Meta.fields
-                            if name not in (*services.REPORT_FIELDS, "buildings", "units")]
+                            if name not in Incident.editable_after_intake]
 
 
 class IncidentTransitionSerializer(serializers.Serializer):

@@ -81,8 +81,16 @@ class PlaybookStep(TimeStampedModel):
         return in_language(self.text_zh, self.text_en)
 
 
+# The report's parts and times: what may be corrected while the report is written.
+REPORT_FIELDS = ("location", "people_affected", "contained_at", "resolved_at", "summary",
+                 "actions_taken", "injuries_damage", "cause", "corrective_actions")
+
+
 class Incident(ConcurrentTransitionMixin, TimeStampedModel):
     community_path = "community"
+    # The type and community stay as reported; the report and the places affected may be
+    # corrected (while it is written: ``states.EDITABLE_STATES``).
+    editable_after_intake = (*REPORT_FIELDS, "buildings", "units")
 
     number = models.CharField(_("incident number"), max_length=20, unique=True,
                               editable=False)

@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition
 from ..access.scoping import may_access_community, scope
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
+from ..core.intake import locked_fields, locked_message
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
@@ -29,6 +30,7 @@ from ..workorders import services as work_order_services
 from ..workorders.models import Channel
 from .models import (
     INJURIES_DAMAGE_REQUIRED,
+    REPORT_FIELDS,
     Incident,
     IncidentChecklistItem,
     IncidentEvent,
@@ -39,9 +41,6 @@ from .states import ACTIONS, CHECKLIST_STATES, EDITABLE_STATES, State
 
 NUMBER_PREFIX = "YJ"
 WORK = "property_service.work_incident"
-# What may be corrected while the report is written (the type and community stay as reported).
-REPORT_FIELDS = ("location", "people_affected", "contained_at", "resolved_at", "summary",
-                 "actions_taken", "injuries_damage", "cause", "corrective_actions")
 
 
 def _event(incident, *, action, by, comment="", from_state="", to_state=""):
@@ -157,11 +156,12 @@ def transition_incident(*, incident_id: int, user, action: str,
 def update_incident(*, incident_id: int, user, buildings=None, units=None,
                     **fields) -> Incident:
     """Correct the report while it is written (open or contained); afterwards it is frozen
-    unless the manager sends it back."""
-    unknown = set(fields) - set(REPORT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable after intake: {sorted(unknown)}")
+    unless the manager sends it back. Only ``Incident.editable_after_intake`` may change;
+    anything else is refused and nothing changes."""
     incident = _lock(incident_id, user)
+    locked = locked_fields(incident, fields)
+    if locked:
+        raise ActionError(locked_message(incident), field=locked[0])
     _check_work(incident, user, states=EDITABLE_STATES,
                 refusal=_("The report was submitted: it can only change once the manager "
                           "sends it back."))

@@ -6,8 +6,10 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
+from ..core.intake import locked_fields
 from ..renewals.admin import AgreementAdmin
 from . import claims
+from .claim_states import ENTERED_FIELDS
 from .models import Claim, InsurancePolicy
 
 
@@ -41,8 +43,7 @@ class ClaimAdmin(WorkflowActionsMixin, BaseAdmin):
     search_fields = ["=number", "insurer_reference", "policy__policy_number"]
     autocomplete_fields = ["policy", "incident"]
     date_hierarchy = "loss_date"
-    add_fields = ["policy", "incident", "loss_date", "description", "amount_claimed",
-                  "insurer_reference"]
+    add_fields = list(ENTERED_FIELDS)
     change_fields = ["number", "state", *add_fields, "submitted_on", "decided_on",
                      "amount_approved", "rejection_reason", "amount_paid", "paid_on"]
 
@@ -52,12 +53,14 @@ class ClaimAdmin(WorkflowActionsMixin, BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        editable = ["description", "insurer_reference"] if obj.state == "draft" else []
-        return [f for f in self.change_fields if f not in editable]
+        # What the claim's state still lets change (``Claim.editable_fields``).
+        return locked_fields(obj, self.change_fields)
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            claims.correct_claim(claim_id=obj.pk, user=request.user, changes={
+                name: form.cleaned_data[name] for name in form.changed_data})
+            return
         created = claims.create_claim(by=request.user, **{f: form.cleaned_data.get(f)
                                                           for f in self.add_fields})
         obj.pk, obj.number, obj._state.adding = created.pk, created.number, False

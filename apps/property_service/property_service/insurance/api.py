@@ -1,7 +1,6 @@
 """REST resources: insurance policies (物业保险) and claims (理赔)."""
 
 import django_filters
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -9,7 +8,6 @@ from rest_framework.response import Response
 
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
-from ..core.errors import ActionError
 from ..registry.api import ScopedViewSet
 from ..renewals.api import (
     COMMON_FIELDS,
@@ -84,9 +82,11 @@ class ClaimViewSet(ScopedViewSet):
                                                   **serializer.validated_data)
 
     def perform_update(self, serializer):
-        if serializer.instance.state != "draft":
-            raise ActionError(_("A claim can be corrected only while it is a draft."))
-        super().perform_update(serializer)
+        # What the claim's state leaves correctable (``Claim.editable_fields``); the
+        # serializer refuses a PATCH of anything else, naming the field.
+        serializer.instance = claims.correct_claim(
+            claim_id=serializer.instance.pk, user=self.request.user,
+            changes=dict(serializer.validated_data))
 
     @extend_schema(request=ClaimTransitionSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], serializer_class=ClaimTransitionSerializer,

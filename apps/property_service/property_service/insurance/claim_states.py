@@ -29,5 +29,18 @@ CLAIM_ACTIONS: dict[str, Action] = index((
 ))
 
 
+# A draft is still being prepared: all it was entered with may change. Once lodged with the
+# insurer, the policy, the loss and the amount claimed are what the insurer assesses and stay
+# as lodged; only the insurer's claim reference (often given later) may still be corrected.
+ENTERED_FIELDS = ("policy", "incident", "loss_date", "description", "amount_claimed",
+                  "insurer_reference")
+EDITABLE_ONCE_LODGED = ("insurer_reference",)
+
+
+def editable_in(state: str) -> tuple[str, ...]:
+    """The fields a claim in ``state`` still lets staff correct by hand."""
+    return ENTERED_FIELDS if state == ClaimState.DRAFT else EDITABLE_ONCE_LODGED
+
+
 def claim_actions_from(state: str) -> list[Action]:
     return workflow.actions_from(CLAIM_ACTIONS, state)

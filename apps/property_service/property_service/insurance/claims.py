@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
+from ..core.intake import apply_corrections, corrections_note
 from ..core.numbering import ensure_sequence, next_number
 from ..core.workflow import action_in, check_fire, fire
 from ..renewals.models import AgreementEvent
 from .claim_states import CLAIM_ACTIONS
-from .models import Claim
+from .models import Claim, InsurancePolicy
 
 NUMBER_PREFIX = "LP"
 
@@ -44,6 +45,41 @@ def _create(*, by, now, **fields) -> Claim:
     return claim
 
 
+def _lock(claim_id: int, user) -> Claim:
+    try:
+        return scope(Claim.objects.all(), user).select_for_update().get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise NotAllowed(_("This record does not exist or is not yours to handle.")) from None
+
+
+def _check_links_in_reach(user, changes: dict) -> None:
+    """A corrected claim may only point at a policy or incident the user may see."""
+    from ..incidents.models import Incident
+
+    for name, model in (("policy", InsurancePolicy), ("incident", Incident)):
+        linked = changes.get(name)
+        if linked is not None and not scope(model.objects.all(), user).filter(
+                pk=linked.pk).exists():
+            raise ActionError(_("This record does not exist or is not yours to handle."),
+                              field=name)
+
+
+@transaction.atomic
+def correct_claim(*, claim_id: int, user, changes: dict) -> Claim:
+    """Correct what the claim's state still lets change (``Claim.editable_fields``: a draft
+    all it was entered with, a lodged claim only the insurer's reference); anything else is
+    refused and nothing changes. The correction is on the policy's timeline."""
+    if not user.has_perm("property_service.change_claim"):
+        raise NotAllowed(_("You may not change insurance claims."))
+    claim = _lock(claim_id, user)
+    _check_links_in_reach(user, changes)
+    changed = apply_corrections(claim, changes)
+    if changed:
+        claim.save(update_fields=[*changed, "updated_at"])
+        _event(claim, action="corrected", by=user, comment=corrections_note(claim, changed))
+    return claim
+
+
 def may_fire(user, action) -> bool:
     return user.has_perm(f"property_service.{action.permission}")
 
@@ -68,10 +104,7 @@ def transition_claim(*, claim_id: int, user, action: str, expected_state: str | 
     """Fire ``action``: ``approve`` needs the approved amount (at most the amount claimed),
     ``pay`` the amount received (at most the amount approved), ``reject`` a reason."""
     act = action_in(CLAIM_ACTIONS, action)
-    try:
-        claim = scope(Claim.objects.all(), user).select_for_update().get(pk=claim_id)
-    except Claim.DoesNotExist:
-        raise NotAllowed(_("This record does not exist or is not yours to handle.")) from None
+    claim = _lock(claim_id, user)
     comment = check_fire(claim, act, allowed=may_fire(user, act),
                          expected_state=expected_state, comment=comment)
     today, from_state = timezone.localdate(), claim.state

@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.models import TimeStampedModel
 from ..renewals.models import RenewableAgreement
-from .claim_states import CLAIM_ACTIONS, ClaimState
+from .claim_states import CLAIM_ACTIONS, ClaimState, editable_in
 
 
 class PolicyKind(models.TextChoices):
@@ -62,6 +62,9 @@ class Claim(ConcurrentTransitionMixin, TimeStampedModel):
     """A claim (理赔) against a policy, usually for an incident."""
 
     community_path = "policy__community"
+    locked_message = _("A claim lodged with the insurer keeps its policy, loss and amount "
+                       "claimed; its state and the insurer's answer change only through its "
+                       "actions.")
 
     number = models.CharField(_("claim number"), max_length=20, unique=True, editable=False)
     policy = models.ForeignKey(InsurancePolicy, on_delete=models.PROTECT, related_name="claims",
@@ -94,6 +97,9 @@ class Claim(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self):
         return self.number or str(_("new claim"))
+
+    def editable_fields(self) -> tuple[str, ...]:
+        return editable_in(self.state)
 
     def clean(self):
         if self.policy_id and self.loss_date and not (

@@ -7,6 +7,7 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
+from ..core.intake import locked_fields
 from ..registry.models import check_places_in_community
 from . import services
 from .models import Notice
@@ -42,8 +43,7 @@ class NoticeAdmin(WorkflowActionsMixin, BaseAdmin):
     autocomplete_fields = ["community", "buildings"]
     date_hierarchy = "publish_at"
     change_form_outer_before_template = "property_service/notice_actions.html"
-    draft_fields = ["community", "buildings", "title", "body", "kind", "urgent", "publish_at",
-                    "expire_at"]
+    draft_fields = ["community", *Notice.editable_in_draft]
     record_fields = ["state", "source_incident", "created_by", "published_at", "published_by",
                      "withdrawn_at", "withdraw_reason"]
 
@@ -60,14 +60,14 @@ class NoticeAdmin(WorkflowActionsMixin, BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        # What residents were shown stays as it was: only drafts are edited.
-        if obj.state == State.DRAFT:
-            return self.record_fields
-        return [*self.draft_fields, *self.record_fields]
+        # What the notice still lets change (``Notice.editable_fields``).
+        return locked_fields(obj, self.get_fields(request, obj))
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            services.correct_notice(notice_id=obj.pk, user=request.user, changes={
+                name: form.cleaned_data[name] for name in form.changed_data})
+            return
         data = form.cleaned_data
         created = services.create_notice(
             by=request.user, community=data["community"], buildings=data.get("buildings") or (),
@@ -77,9 +77,7 @@ class NoticeAdmin(WorkflowActionsMixin, BaseAdmin):
         obj.pk, obj._state.adding = created.pk, False
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            return super().save_related(request, form, formsets, change)
-        # The service set the buildings of a new notice.
+        # The services set the buildings.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

@@ -4,7 +4,6 @@ many residents' accounts opened it in the portal."""
 from __future__ import annotations
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -12,14 +11,11 @@ from rest_framework.response import Response
 
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
-from ..core.errors import ActionError
 from ..registry.api import ScopedViewSet
 from ..registry.models import check_places_in_community
 from . import services
 from .models import Notice
-from .states import ACTIONS, State
-
-EDITABLE_DRAFT = ("buildings", "title", "body", "kind", "urgent", "publish_at", "expire_at")
+from .states import ACTIONS
 
 
 class NoticeSerializer(ScopedModelSerializer):
@@ -63,14 +59,12 @@ class NoticeViewSet(ScopedViewSet):
         serializer.instance = services.create_notice(by=self.request.user, **data)
 
     def perform_update(self, serializer):
-        if serializer.instance.state != State.DRAFT:
-            raise ActionError(_("Only a draft notice can be changed; withdraw it and draft a "
-                                "new one."))
-        locked = sorted(set(serializer.validated_data) - set(EDITABLE_DRAFT))
-        if locked:
-            raise ActionError(_("This cannot be changed: %(fields)s.") % {
-                "fields": ", ".join(locked)}, field=locked[0])
-        super().perform_update(serializer)
+        # What the notice still lets change (``Notice.editable_fields``: a draft's text, places
+        # and dates); the serializer refuses a PATCH of anything else, naming the field.
+        notice = services.correct_notice(notice_id=serializer.instance.pk,
+                                         user=self.request.user,
+                                         changes=dict(serializer.validated_data))
+        serializer.instance = self.get_queryset().get(pk=notice.pk)  # with its read count
 
     @extend_schema(request=NoticeTransitionSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"], serializer_class=NoticeTransitionSerializer,

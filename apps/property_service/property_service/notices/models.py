@@ -15,6 +15,12 @@ from .states import ACTIONS, State, event_label
 
 class Notice(ConcurrentTransitionMixin, TimeStampedModel):
     community_path = "community"
+    # What residents were shown stays as it was: a draft may still be rewritten (for the
+    # community it was drafted in); a published notice is withdrawn and replaced by a new one.
+    editable_in_draft = ("buildings", "title", "body", "kind", "urgent", "publish_at",
+                         "expire_at")
+    locked_message = _("Only a draft notice can be changed, and its community stays; withdraw "
+                       "a published notice and draft a new one.")
 
     class Kind(models.TextChoices):
         SERVICE = "service", _("Service notice")
@@ -60,6 +66,9 @@ class Notice(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def editable_fields(self) -> tuple[str, ...]:
+        return self.editable_in_draft if self.state == State.DRAFT else ()
 
     def clean(self):
         if self.publish_at and self.expire_at and self.expire_at <= self.publish_at:

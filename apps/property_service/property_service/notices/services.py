@@ -1,4 +1,4 @@
-"""Writes of notices. The admin and the incident services call these."""
+"""Writes of notices. The admin, the API and the incident services call these."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
 from ..core.errors import ActionError, NotAllowed
+from ..core.intake import apply_corrections, corrections_note, locked_fields, locked_message
 from ..core.workflow import action_in, check_fire, fire
 from ..registry.models import check_places_in_community
 from .models import Notice, NoticeEvent
@@ -42,6 +43,32 @@ def _lock(notice_id: int, user) -> Notice:
         return scope(Notice.objects.all(), user).select_for_update().get(pk=notice_id)
     except Notice.DoesNotExist:
         raise NotAllowed(_("This notice does not exist or is not yours to handle.")) from None
+
+
+@transaction.atomic
+def correct_notice(*, notice_id: int, user, changes: dict) -> Notice:
+    """Rewrite a draft: only ``Notice.editable_fields`` may change (nothing once published);
+    anything else is refused and nothing changes. The correction is in the notice's log."""
+    if not user.has_perm("property_service.change_notice"):
+        raise NotAllowed(_("You may not change notices."))
+    notice = _lock(notice_id, user)
+    locked = locked_fields(notice, changes)
+    if locked:
+        raise ActionError(locked_message(notice), field=locked[0])
+    changes = dict(changes)
+    buildings = changes.pop("buildings", None)
+    changed = apply_corrections(notice, changes)
+    if changed:
+        notice.save(update_fields=[*changed, "updated_at"])
+    if buildings is not None:
+        buildings = list(buildings)
+        check_places_in_community(notice.community_id, buildings=buildings)
+        if {b.pk for b in buildings} != set(notice.buildings.values_list("pk", flat=True)):
+            notice.buildings.set(buildings)
+            changed.append("buildings")
+    if changed:
+        _event(notice, action="corrected", by=user, comment=corrections_note(notice, changed))
+    return notice
 
 
 def may_fire(user, action) -> bool:

@@ -20,7 +20,7 @@ ACTIONS: dict[str, Action] = index((
            needs_comment=True),
 ))
 
-EVENT_LABELS = {"created": _("Drafted")}
+EVENT_LABELS = {"created": _("Drafted"), "corrected": _("Corrected")}
 
 
 def event_label(name: str) -> str:

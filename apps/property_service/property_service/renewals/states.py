@@ -55,6 +55,7 @@ def permission_for(action: Action, model) -> str:
 EVENT_LABELS = {
     "created": _("Entered"),
     "renewal_alert": _("Renewal reminder sent"),
+    "corrected": _("Corrected"),
 }
 
 
