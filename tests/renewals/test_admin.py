@@ -148,3 +148,22 @@ def test_finance_finds_the_incident_to_link_a_claim_to(client, finance, place_a)
         "term": incident.number})
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(incident.pk)]
+
+
+def test_saving_the_form_of_a_contract_in_force_corrects_it_through_the_service(
+        client, finance, ledger):
+    from property_service.renewals.models import AgreementEvent
+
+    contract = ledger[400]
+    client.force_login(finance)
+    page = client.get(admin_url("contract", "change", contract.pk))
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"notes": "续约条款待谈", "agreementdocuments-TOTAL_FORMS": "0",
+                 "agreementdocuments-INITIAL_FORMS": "0"})
+    response = client.post(admin_url("contract", "change", contract.pk), data)
+    assert response.status_code == 302, response.context["errors"]
+    contract.refresh_from_db()
+    assert contract.notes == "续约条款待谈"
+    event = AgreementEvent.objects.filter(contract=contract, action="corrected").get()
+    assert event.by == finance

@@ -88,3 +88,18 @@ def test_finance_sees_only_its_communities(client, finance, place_a, place_b, ma
     assert [row["id"] for row in body["results"]] == [mine.pk]
     other = Contract.objects.exclude(pk=mine.pk).get()
     assert client.get(f"/api/v1/contracts/{other.pk}/").status_code == 404
+
+
+def test_a_patch_corrects_a_contract_through_the_service_and_is_on_its_timeline(
+        client, finance, place_a):
+    from property_service.renewals.models import AgreementEvent
+
+    contract = ContractFactory(community=place_a.community, responsible=finance, state="draft",
+                               start_date=days(0), end_date=days(300))
+    client.force_login(finance)
+    response = client.patch(f"/api/v1/contracts/{contract.pk}/", {"counterparty": "新的供应商"},
+                            content_type="application/json")
+    assert response.status_code == 200, response.json()
+    event = AgreementEvent.objects.filter(contract=contract, action="corrected").get()
+    assert event.by == finance and "counterparty" in event.comment.lower()
+    assert Contract.objects.get(pk=contract.pk).counterparty == "新的供应商"

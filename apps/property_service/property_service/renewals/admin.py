@@ -100,7 +100,9 @@ class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            services.correct_agreement(model=self.model, pk=obj.pk, user=request.user, changes={
+                name: form.cleaned_data[name] for name in form.changed_data})
+            return
         created = services.create_agreement(model=self.model, by=request.user,
                                             **{f: form.cleaned_data.get(f)
                                                for f in self.add_fields})

@@ -63,6 +63,11 @@ class AgreementViewSet(ScopedViewSet):
         serializer.instance = services.create_agreement(model=self.base_queryset.model,
                                                         by=self.request.user, **data)
 
+    def perform_update(self, serializer):
+        serializer.instance = services.correct_agreement(
+            model=self.base_queryset.model, pk=serializer.instance.pk, user=self.request.user,
+            changes=dict(serializer.validated_data))
+
     @extend_schema(request=AgreementTransitionSerializer)
     @action(detail=True, methods=["post"], serializer_class=AgreementTransitionSerializer,
             permission_classes=[ModelViewPermission])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
+from ..core.intake import apply_corrections, corrections_note
 from ..core.workflow import action_in, check_fire, fire
 from .models import AgreementEvent
 from .scan import scan_agreements
@@ -38,6 +39,23 @@ def create_agreement(*, model, by, comment: str = "", **fields):
     _validated(agreement)
     agreement.save()
     _event(agreement, action="created", by=by, to_state=agreement.state, comment=comment)
+    return agreement
+
+
+@transaction.atomic
+def correct_agreement(*, model, pk: int, user, changes: dict):
+    """Correct a contract or policy: a draft in anything it was entered with, one in force
+    only in what it declares correctable (``editable_fields``); anything else is refused and
+    nothing changes. The correction is on its timeline."""
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        raise NotAllowed(_("You may not change this record."))
+    agreement = _lock(model, pk, user)
+    changed = apply_corrections(agreement, changes)
+    if changed:
+        agreement.save(update_fields=[*changed, "updated_at"])
+        _event(agreement, action="corrected", by=user,
+               comment=corrections_note(agreement, changed))
     return agreement
 
 
