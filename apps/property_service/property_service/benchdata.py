@@ -159,8 +159,9 @@ class Inserter:
     """Rows as dicts inserted in batches with plain multi-row INSERTs (no model instances,
     no signals, no history); fields left out take their default."""
 
-    def __init__(self, model: type[models.Model]):
-        self.model = model
+    def __init__(self, model: type[models.Model], *, after: tuple[Inserter, ...] = ()):
+        # The inserters of the rows these point to: flushed first.
+        self.model, self.after = model, after
         self.fields = [f for f in model._meta.concrete_fields]
         self.rows: list[tuple] = []
         self.count = 0
@@ -199,7 +200,10 @@ class Inserter:
     def flush(self) -> None:
         if not self.rows:
             return
-        with connection.cursor() as cursor:
+        for parent in self.after:
+            parent.flush()
+        # One transaction a batch (SQLite commits each row on its own otherwise).
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(self.sql, self.rows)
         self.count += len(self.rows)
         self.rows = []
@@ -283,7 +287,7 @@ class Generator:
         new_communities = [c for c in communities if c.code.startswith(CODE_PREFIX)]
         per_community = max(24, (self.scale.units - existing) // max(1, len(new_communities)))
         buildings = Inserter(Building)
-        units = Inserter(Unit)
+        units = Inserter(Unit, after=(buildings,))
         building_id, unit_id = _next_id(Building), _next_id(Unit)
         created = self.now
         unit_ids: dict[int, list[int]] = {}
@@ -321,10 +325,10 @@ class Generator:
         """One owner per new unit, then family members and tenants up to the scale's count.
         Returns unit id -> a resident living there (the one who reports)."""
         existing = Resident.objects.count()
-        
         new_units = [(c.pk, u) for c in communities if c.code.startswith(CODE_PREFIX)
                      for u in unit_ids.get(c.pk, [])]
-        residents, occupancies = Inserter(Resident), Inserter(Occupancy)
+        residents = Inserter(Resident)
+        occupancies = Inserter(Occupancy, after=(residents,))
         resident_id = _next_id(Resident)
         # Every new unit has its owner, then family members and tenants up to the count.
         target = max(len(new_units), self.scale.residents - existing)
@@ -436,8 +440,9 @@ class Generator:
         supervisor = User.objects.get(username="cs_supervisor").pk
         moments = self.moments(scale.work_orders, recent_share=0.04)
         numbers = self.numbering("WO", moments)
-        orders, events, follow_ups = (Inserter(WorkOrder), Inserter(WorkOrderEvent),
-                                      Inserter(FollowUp))
+        orders = Inserter(WorkOrder)
+        events = Inserter(WorkOrderEvent, after=(orders,))
+        follow_ups = Inserter(FollowUp, after=(orders,))
         order_id = _next_id(WorkOrder)
         community_ids = [c.pk for c in communities]
         del agents
@@ -605,7 +610,8 @@ class Generator:
                     community_id=community.pk, severity=severity)
         moments = self.moments(self.scale.complaints, recent_share=0.04)
         numbers = self.numbering("TS", moments)
-        rows, events = Inserter(Complaint), Inserter(ComplaintEvent)
+        rows = Inserter(Complaint)
+        events = Inserter(ComplaintEvent, after=(rows,))
         complaint_id = _next_id(Complaint)
         community_ids = [c.pk for c in communities]
         categories = ("noise", "cleaning", "parking", "staff_attitude", "fees", "security")
