@@ -113,20 +113,18 @@ def generated_scale() -> str | None:
 
 def check_database(*, force: bool) -> None:
     """Refuse a database holding data that is neither the demo's nor generated."""
-    if generated_scale():
-        raise RefusedDatabase("This database was generated already; generate into a fresh "
-                              "one (the bench site's database is dropped with --fresh).")
     demo_codes = {c.code for c in DEMO_COMMUNITIES}
     others = Community.objects.exclude(code__in=demo_codes).exclude(
         code__startswith=CODE_PREFIX)
-    if force:
-        return
-    if others.exists():
+    if others.exists() and not force:
         raise RefusedDatabase(
             "This database holds communities that are neither the demo's nor generated "
             f"({', '.join(others.values_list('code', flat=True)[:5])}); refusing to add "
             "generated data to it (use --force to do it anyway).")
-    if WorkOrder.objects.count() > 100:
+    if generated_scale():
+        raise RefusedDatabase("This database was generated already; generate into a fresh "
+                              "one (FRESH=1 make bench drops the bench database first).")
+    if WorkOrder.objects.count() > 100 and not force:
         raise RefusedDatabase("This database holds more work orders than the demo's; refusing "
                               "to add generated data to it (use --force to do it anyway).")
 
@@ -535,11 +533,11 @@ class Generator:
                 "completed": 4, "rework": 5, "follow_up": 5, "closed": 6}[state]
         rework = state == "rework" or (state == "closed" and self.rng.random() < 0.03)
         # Spread the steps over the time available (at most a few days each).
-        n = plan + (5 if rework and state == "closed" else 0) + 1
+        n = max(2, plan + (5 if rework and state == "closed" else 0)) + 1
         gap = max(1, min(int(room / n), 3 * 24 * 60))
 
         def step_at(previous):
-            return previous + datetime.timedelta(minutes=self.rng.randint(1, gap))
+            return min(self.now, previous + datetime.timedelta(minutes=self.rng.randint(1, gap)))
 
         if state == "cancelled":
             if self.rng.random() < 0.5:
@@ -636,7 +634,8 @@ class Generator:
             steps = [("created", "", "received", at, desk)]
 
             def later(previous, gap=gap):
-                return previous + datetime.timedelta(minutes=self.rng.randint(1, gap))
+                return min(self.now,
+                           previous + datetime.timedelta(minutes=self.rng.randint(1, gap)))
 
             state = "received"
             for level, (action, target) in enumerate((
