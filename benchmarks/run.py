@@ -14,11 +14,11 @@ result says so: at a million rows some pages take tens of seconds.
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
 import resource
+import signal
 import statistics
 import sys
 import time
@@ -45,6 +45,10 @@ RESULTS = Path(__file__).parent / "results"
 REPEAT = int(os.environ.get("REPEAT", "20"))
 SLOW_MS = float(os.environ.get("SLOW_MS", "5000"))
 SLOW_REPEAT = int(os.environ.get("SLOW_REPEAT", "3"))
+# Slower still at warm-up: the warm-up is the one timing.
+VERY_SLOW_MS = float(os.environ.get("VERY_SLOW_MS", "20000"))
+# A job still running after this long is stopped (its transaction rolls back) and so marked.
+JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "600"))
 # A table at least this large is "large" for the query-plan flags.
 LARGE_TABLE_ROWS = 10_000
 USERS = ("admin", "cs_agent")
@@ -160,6 +164,7 @@ def request(client, method: str, url: str, data=None):
 
 def measure(client, url: str, *, method: str = "get", data=None, table: str | None = None,
             sizes=None) -> dict:
+    connection.queries_log.clear()  # it keeps 9000 at most: room for this request's
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         response = request(client, method, url, data)
@@ -168,8 +173,8 @@ def measure(client, url: str, *, method: str = "get", data=None, table: str | No
     queries = list(captured.captured_queries)
     if response.status_code != 200:
         return {"status": response.status_code}
-    repeat = REPEAT if warm_ms < SLOW_MS else SLOW_REPEAT
-    timings = []
+    repeat = REPEAT if warm_ms < SLOW_MS else SLOW_REPEAT if warm_ms < VERY_SLOW_MS else 0
+    timings = [] if repeat else [warm_ms]
     for _ in range(repeat):
         started = time.perf_counter()
         response = request(client, method, url, data)
@@ -181,7 +186,7 @@ def measure(client, url: str, *, method: str = "get", data=None, table: str | No
         "url": url,
         "median_ms": round(statistics.median(timings), 1),
         "p95_ms": round(timings[max(0, int(round(len(timings) * 0.95)) - 1)], 1),
-        "repeat": repeat,
+        "repeat": repeat,  # 0: timed once, at the warm-up
         "queries": len(queries),
         "count_queries": [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:400]}
                           for q in counts],
@@ -194,7 +199,10 @@ def measure(client, url: str, *, method: str = "get", data=None, table: str | No
 
 
 def cursor_page(client, url: str, pages: int) -> str | None:
+    started = time.perf_counter()
     body = client.get(url).json()
+    if (time.perf_counter() - started) * 1000 > SLOW_MS:
+        return None  # too slow to walk that deep
     for _ in range(pages - 1):
         if not body.get("next"):
             return None
@@ -260,8 +268,7 @@ def pages_to_measure(user) -> list[tuple[str, str, dict]]:
     return pages
 
 
-def measure_pages(sizes) -> dict:
-    results = {}
+def measure_pages(sizes, save, results) -> dict:
     for username in USERS:
         client = Client()
         user = get_user_model().objects.get(username=username)
@@ -270,10 +277,12 @@ def measure_pages(sizes) -> dict:
             if url.startswith("cursor:"):
                 url = cursor_page(client, url.removeprefix("cursor:"), 50)
                 if url is None:
-                    results[f"{username}: {name}"] = {"status": "fewer than 50 pages"}
+                    results[f"{username}: {name}"] = {
+                        "status": f"fewer than 50 pages, or the first slower than {SLOW_MS:.0f} ms"}
                     continue
             say(f"  {username}: {name}")
             results[f"{username}: {name}"] = measure(client, url, sizes=sizes, **options)
+            save()  # what is measured so far, should a long run be stopped
     return results
 
 
@@ -282,15 +291,32 @@ def measure_jobs() -> dict:
     from property_service.schedules import SCHEDULES
 
     results = {}
+
+    def stop(signum, frame):
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, stop)
     for job in SCHEDULES:
         runs = []
         for _ in range(2):
+            executed = []
+
+            def count(execute, sql, params, many, context, executed=executed):
+                executed.append(1)
+                return execute(sql, params, many, context)
+
             started = time.perf_counter()
-            with CaptureQueriesContext(connection) as captured:
-                import_string(job.func)()
-            elapsed = time.perf_counter() - started
-            # The connection keeps the last 9000 queries: "9000" reads "at least 9000".
-            runs.append({"ms": round(elapsed * 1000, 1), "queries": len(captured)})
+            try:
+                signal.alarm(JOB_TIMEOUT)
+                with connection.execute_wrapper(count):
+                    import_string(job.func)()
+            except TimeoutError:
+                runs.append({"ms": f"> {JOB_TIMEOUT * 1000}", "queries": f"{len(executed)}+"})
+                continue
+            finally:
+                signal.alarm(0)
+            runs.append({"ms": round((time.perf_counter() - started) * 1000, 1),
+                         "queries": len(executed)})
         results[job.name] = {"first": runs[0], "second": runs[1]}
         say(f"  job {job.name}: {runs[0]['ms']} ms, then {runs[1]['ms']} ms")
     return results
@@ -303,7 +329,8 @@ def markdown(results: dict) -> str:
             f"{results['rows']['property_service_complaint']:,} complaints, "
             f"{results['rows']['property_service_resident']:,} residents, "
             f"{results['rows']['property_service_unit']:,} units), {results['date']}. "
-            f"Median and p95 of {REPEAT} requests after a warm-up (fewer where marked *); "
+            f"Median and p95 of {REPEAT} requests after a warm-up ({SLOW_REPEAT} where marked *, "
+            "the warm-up alone where marked **); "
             "queries of one request, of which COUNT; plan warnings of the list's main query.")
     lines = [head, "", "| page | user | median ms | p95 ms | queries | COUNT | plan warnings |",
              "|---|---|---:|---:|---:|---:|---|"]
@@ -312,7 +339,7 @@ def markdown(results: dict) -> str:
         if "median_ms" not in row:
             lines.append(f"| {name} | {user} | – | – | – | – | status {row['status']} |")
             continue
-        star = "*" if row["repeat"] < REPEAT else ""
+        star = "*" if 0 < row["repeat"] < REPEAT else "**" if row["repeat"] == 0 else ""
         flags = "; ".join(row.get("flags", [])) or ""
         lines.append(f"| {name} | {user} | {row['median_ms']}{star} | {row['p95_ms']} | "
                      f"{row['queries']} | {len(row['count_queries'])} | {flags} |")
@@ -328,19 +355,25 @@ def main():
     setup_test_environment()
     data = prepare_data()
     sizes = table_sizes()
-    results = {"scale": SCALE, "database": connection.vendor, "date": str(datetime.date.today()),
+    results = {"scale": SCALE, "database": connection.vendor, "date": str(timezone.localdate()),
                "repeat": REPEAT, **data,
                "rows": {k: v for k, v in sizes.items() if v}}
-    say("pages")
-    results["pages"] = measure_pages(sizes)
-    say("periodic jobs")
-    results["jobs"] = measure_jobs()
-    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if connection.vendor == "mysql" else f"-{connection.vendor}"
-    (RESULTS / f"{SCALE}{suffix}.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    (RESULTS / f"{SCALE}{suffix}.md").write_text(markdown(results), encoding="utf-8")
+    results["pages"], results["jobs"] = {}, {}
+
+    def save():
+        results["peak_rss_mb"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        (RESULTS / f"{SCALE}{suffix}.json").write_text(
+            json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        (RESULTS / f"{SCALE}{suffix}.md").write_text(markdown(results), encoding="utf-8")
+
+    say("pages")
+    measure_pages(sizes, save, results["pages"])
+    say("periodic jobs")
+    results["jobs"] = measure_jobs()
+    save()
     print(markdown(results))
     say(f"written to {RESULTS / f'{SCALE}{suffix}.json'} and .md")
 
