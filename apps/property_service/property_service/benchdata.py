@@ -26,7 +26,7 @@ import datetime
 import random
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -227,17 +227,14 @@ def _fast_inserts():
 
 
 class Progress:
-    def __init__(self, out, total_steps: int):
+    """Progress lines with the time since the start."""
+
+    def __init__(self, out):
         self.out, self.started = out, time.perf_counter()
 
     def __call__(self, message: str) -> None:
         self.out.write(f"[{time.perf_counter() - self.started:7.1f}s] {message}\n")
         self.out.flush()
-
-
-def _batches(total: int, size: int = 50_000) -> Iterator[tuple[int, int]]:
-    for start in range(0, total, size):
-        yield start, min(total, start + size)
 
 
 # What each category's reports say (the demo's words, and more of them).
@@ -254,7 +251,7 @@ class Generator:
                  out=None):
         self.scale, self.now = scale, now.replace(second=0, microsecond=0)
         self.rng = random.Random(seed)
-        self.say = Progress(out or sys.stdout, 0)
+        self.say = Progress(out or sys.stdout)
         self.start = self.now - datetime.timedelta(days=365 * scale.years)
         self.tz = timezone.get_default_timezone()
 
@@ -433,7 +430,6 @@ class Generator:
                 policies[(community.pk, priority)] = sla.policy_for(
                     community_id=community.pk, priority=priority)
         User = get_user_model()
-        agents = {c.pk: None for c in communities}
         agent = User.objects.get(username="cs_agent").pk
         supervisor = User.objects.get(username="cs_supervisor").pk
         moments = self.moments(scale.work_orders, recent_share=0.04)
@@ -443,7 +439,6 @@ class Generator:
         follow_ups = Inserter(FollowUp, after=(orders,))
         order_id = _next_id(WorkOrder)
         community_ids = [c.pk for c in communities]
-        del agents
         counts: dict[str, int] = {}
         for i, (at, number) in enumerate(zip(moments, numbers, strict=True)):
             community_id = community_ids[i % len(community_ids)]
