@@ -190,6 +190,9 @@ def measure(client, url: str, *, method: str = "get", data=None, table: str | No
         "queries": len(queries),
         "count_queries": [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:400]}
                           for q in counts],
+        # Where the time of a slow page goes.
+        "slowest_queries": [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:400]}
+                            for q in sorted(queries, key=lambda q: -float(q["time"]))[:3]],
     }
     if table:
         sql = main_query(queries, table)
