@@ -109,15 +109,20 @@ def table_sizes() -> dict[str, int]:
 
 
 def main_query(queries: list[dict], table: str) -> str | None:
-    """The list's page query: the first SELECT of rows from ``table`` with a LIMIT."""
+    """The list's page query: the first SELECT of rows from ``table`` with a LIMIT, else (a
+    list of a single page is read without one) the first with an ORDER BY."""
     quoted = (f"`{table}`", f'"{table}"')
+    candidates = []
     for query in queries:
         sql = query["sql"]
         head = sql[: sql.find(" FROM ")] if " FROM " in sql else sql
-        if (sql.startswith("SELECT") and "LIMIT" in sql and "COUNT(" not in head.upper()
+        if (sql.startswith("SELECT") and "COUNT(" not in head.upper()
                 and any(f"FROM {q}" in sql for q in quoted)):
+            candidates.append(sql)
+    for sql in candidates:
+        if "LIMIT" in sql:
             return sql
-    return None
+    return next((sql for sql in candidates if "ORDER BY" in sql), None)
 
 
 def explain(sql: str, sizes: dict[str, int]) -> dict:
