@@ -20,6 +20,7 @@ help:
 	@echo "make test   run the whole test suite (DATABASE_URL / REDIS_URL if set, else SQLite)"
 	@echo "make lint   ruff;  make check-migrations;  make messages (compile translations)"
 	@echo "make test-clock CLOCK='@2027-06-16 10:00:00'   the suite with the clock moved (libfaketime)"
+	@echo "make bench SCALE=small|large   page, API and job timings on generated data (benchmarks/results/)"
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -87,6 +88,9 @@ check-migrations: install
 messages: install
 	cd apps/property_service/property_service && $(UV) run --no-sync python ../../../manage.py compilemessages
 
+# Timings of the main pages, API lists, an export and the periodic jobs on generated data
+# (SCALE=small: 10,000 work orders; SCALE=large: 1,000,000), on DATABASE_URL when set.
 bench: export SITE = bench
+bench: export SCALE ?= small
 bench: install
 	$(UV) run --no-sync python -m benchmarks.run
