@@ -16,8 +16,8 @@ from property_service.core.workcalendar import (
     china_calendar_days,
     due_at,
     extend_calendars,
-    is_provisional,
     parse_notice,
+    provisional_years,
     provisional_years_among,
     seed_china_calendar,
     shipped_notices,
@@ -26,7 +26,7 @@ from property_service.core.workcalendar import (
 )
 from property_service.schedules import SCHEDULES
 
-from tests.core.test_workcalendar import SHANGHAI, at, make_spec
+from tests.core.test_workcalendar import SHANGHAI, at
 from tests.helpers import admin_url
 from tests.workorders.conftest import category
 
@@ -109,13 +109,13 @@ def test_the_shipped_notices_agree_with_the_transcription_in_the_holidays_packag
     assert shipped == package
 
 
-def test_a_moment_in_a_provisional_year_is_flagged_and_others_are_not():
-    spec = make_spec(provisional_years=frozenset({2027}))
-    assert is_provisional(at(2027, 3, 1, 10), spec)
-    # 2027-01-01 00:30 in Shanghai is still 2026-12-31 in UTC: the local year counts.
-    assert is_provisional(datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC), spec)
-    assert not is_provisional(at(2026, 12, 31, 23), spec) and not is_provisional(None, spec)
-    assert provisional_years_among([at(2026, 5, 1), at(2027, 5, 1), None], spec) == [2027]
+def test_the_provisional_years_among_moments_are_their_local_years():
+    moments = [at(2026, 5, 1), at(2027, 5, 1), None, at(2028, 1, 1)]
+    assert provisional_years_among(moments, {2027}, SHANGHAI) == [2027]
+    # 2026-12-31 16:30 UTC is already 2027-01-01 in Shanghai: the local year counts.
+    new_year = datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC)
+    assert provisional_years_among([new_year], {2027}, SHANGHAI) == [2027]
+    assert provisional_years_among([at(2026, 12, 31, 23)], {2027}, SHANGHAI) == []
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_a_scheduled_order_before_national_day_2025_is_due_after_it(db):
     start = at(2025, 9, 26, 10)
     assert add_working_days(start, 1, spec) == at(2025, 9, 28, 10)
     assert due_at(start, 4, WORKING_DAYS, spec) == at(2025, 10, 9, 10)
-    assert 2025 not in spec.provisional_years
+    assert 2025 not in provisional_years(calendar())
 
 
 def test_a_year_without_a_notice_is_estimated_and_held_as_provisional(db):
@@ -152,8 +152,7 @@ def test_a_year_without_a_notice_is_estimated_and_held_as_provisional(db):
     rows = {row.year: row for row in CalendarYear.objects.filter(calendar=calendar())}
     assert rows[2031].provisional and "estimate" in rows[2031].source
     assert not rows[2026].provisional and "2026" in rows[2026].source
-    spec = spec_from_calendar(calendar())
-    assert 2031 in spec.provisional_years and 2026 not in spec.provisional_years
+    assert 2031 in provisional_years(calendar()) and 2026 not in provisional_years(calendar())
     assert CalendarDay.objects.filter(calendar=calendar(), date=datetime.date(2031, 10, 1),
                                       is_workday=False).exists()
 
@@ -179,8 +178,8 @@ def test_entering_the_notice_replaces_the_estimate_and_ends_the_provisional_year
     assert "2027 official" in out.getvalue()
     year = CalendarYear.objects.get(calendar=cal, year=2027)
     assert not year.provisional and "测试" in year.source
+    assert 2027 not in provisional_years(cal)
     spec = spec_from_calendar(cal)
-    assert 2027 not in spec.provisional_years
     assert spec.overrides[datetime.date(2027, 2, 20)] is True
     assert spec.overrides[datetime.date(2027, 2, 12)] is False
     assert datetime.date(2027, 6, 9) not in spec.overrides

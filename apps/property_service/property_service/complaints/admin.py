@@ -9,7 +9,7 @@ from unfold.decorators import display
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
-from ..core.workcalendar import provisional_years_among, spec_from_calendar
+from ..core.workcalendar import provisional_years, provisional_years_among
 from . import services
 from .deadlines import DEADLINES, deadline_rows, standard_for
 from .figures import figures_view
@@ -146,8 +146,9 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
                 "c_deadlines": deadline_rows(obj, timezone.now()),
                 "provisional_years": provisional_years_among(
                     [getattr(obj, d.due_field) for d in DEADLINES],
-                    spec_from_calendar(standard_for(community_id=obj.community_id,
-                                                    severity=obj.severity).calendar)),
+                    provisional_years(standard_for(community_id=obj.community_id,
+                                                    severity=obj.severity).calendar),
+                    timezone.get_default_timezone()),
                 "c_rounds": obj.reopen_count > 0,
                 "c_events": obj.events.select_related("by"),
                 "c_work_orders": obj.work_orders.all(),

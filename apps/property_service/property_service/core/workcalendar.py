@@ -2,11 +2,11 @@
 "5 working days".
 
 Everything here is a pure function of a ``CalendarSpec`` (working hours, working weekdays, the
-dates that differ from the weekdays, the local time zone, the years still estimated), except the
-functions under "the database" (``spec_from_calendar``, ``seed_china_calendar``, ``apply_notice``,
-``extend_calendars``), which read and write it. A year's days come from the State Council's
-notice (``fixtures/calendars/cn/<year>.toml``, read by ``parse_notice``) or, until it is
-entered, from an estimate; such a year is *provisional*.
+dates that differ from the weekdays, the local time zone), except the functions under "the
+database" (``spec_from_calendar``, ``provisional_years``, ``seed_china_calendar``,
+``apply_notice``, ``extend_calendars``), which read and write it. A year's days come from the
+State Council's notice (``fixtures/calendars/cn/<year>.toml``, read by ``parse_notice``) or,
+until it is entered, from an estimate; such a year is *provisional*.
 
 Semantics, shared by every function:
 
@@ -35,7 +35,7 @@ import dataclasses
 import datetime
 import re
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 MINUTES = "minutes"
 WORKING_MINUTES = "working_minutes"
@@ -62,8 +62,6 @@ class CalendarSpec:
     weekdays: frozenset[int]  # ISO weekdays that are working days (1 = Monday)
     overrides: Mapping[datetime.date, bool] = dataclasses.field(hash=False)  # date -> working
     tz: zoneinfo.ZoneInfo
-    # Years whose days are an estimate, not yet the State Council's notice.
-    provisional_years: frozenset[int] = frozenset()
 
     def __post_init__(self):
         object.__setattr__(self, "weekdays", frozenset(int(d) for d in self.weekdays))
@@ -182,9 +180,13 @@ def spec_from_calendar(calendar, *, tz: zoneinfo.ZoneInfo | None = None) -> Cale
         weekdays=frozenset(int(c) for c in calendar.weekdays if c.isdigit()),
         overrides=overrides,
         tz=tz,
-        provisional_years=frozenset(calendar.years.filter(provisional=True)
-                                    .values_list("year", flat=True)),
     )
+
+
+def provisional_years(calendar) -> frozenset[int]:
+    """The years ``calendar`` holds as an estimate, not yet the State Council's notice. Apart
+    from the spec, so that computing a deadline costs no query for it."""
+    return frozenset(calendar.years.filter(provisional=True).values_list("year", flat=True))
 
 
 def china_calendar_days(years: Iterable[int]) -> list[tuple[datetime.date, bool, str]]:
@@ -319,15 +321,12 @@ def shipped_notices() -> dict[int, Notice]:
     return notices
 
 
-def is_provisional(moment: datetime.datetime | None, spec: CalendarSpec) -> bool:
-    """Whether ``moment`` falls in a year whose calendar is an estimate, not the notice."""
-    return moment is not None and _local(moment, spec).year in spec.provisional_years
-
-
 def provisional_years_among(moments: Iterable[datetime.datetime | None],
-                            spec: CalendarSpec) -> list[int]:
-    """The provisional years in which any of ``moments`` falls, sorted."""
-    return sorted({_local(m, spec).year for m in moments if is_provisional(m, spec)})
+                            provisional: Collection[int], tz: zoneinfo.ZoneInfo) -> list[int]:
+    """The years of ``provisional`` in which any of ``moments`` falls (local years in ``tz``),
+    sorted."""
+    return sorted({year for m in moments if m is not None
+                   if (year := m.astimezone(tz).year) in provisional})
 
 
 # --- the database: the calendars' years --------------------------------------------------------

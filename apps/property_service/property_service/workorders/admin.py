@@ -20,7 +20,7 @@ from ..core.intake import locked_fields
 from ..core.lists import count_cap, count_label
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
 from ..core.throttle import Throttled
-from ..core.workcalendar import provisional_years_among, spec_from_calendar
+from ..core.workcalendar import provisional_years, provisional_years_among
 from . import services
 from .models import (
     FollowUp,
@@ -220,8 +220,9 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
                 "wo_sla": SlaState.LABELS[order_sla_state(obj, timezone.now())],
                 "provisional_years": provisional_years_among(
                     [obj.respond_by, obj.complete_by],
-                    spec_from_calendar(policy_for(community_id=obj.community_id,
-                                                  priority=obj.priority).calendar)),
+                    provisional_years(policy_for(community_id=obj.community_id,
+                                                  priority=obj.priority).calendar),
+                    timezone.get_default_timezone()),
                 "wo_satisfaction_choices": range(1, 6),
                 "wo_follow_up_results": FollowUp.Result.choices,
             })
