@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ..access.scoping import resident_unit_ids, scope, works_for_community
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
-from ..core.intake import apply_corrections, corrections_note
+from ..core.intake import corrections_note, save_corrections
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
@@ -223,9 +223,7 @@ def correct_complaint(*, complaint_id: int, user, changes: dict) -> Complaint:
     if not user.has_perm("property_service.change_complaint"):
         raise NotAllowed(_("You may not change complaints."))
     complaint = _lock(complaint_id, user)
-    changed = apply_corrections(complaint, changes)
-    if changed:
-        complaint.save(update_fields=[*changed, "updated_at"])
+    if changed := save_corrections(complaint, changes):
         _event(complaint, action="corrected", by=user,
                comment=corrections_note(complaint, changed))
     return complaint

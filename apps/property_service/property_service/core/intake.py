@@ -57,6 +57,15 @@ def apply_corrections(record: Model, changes: dict) -> list[str]:
     return changed
 
 
+def save_corrections(record: Model, changes: dict) -> list[str]:
+    """``apply_corrections``, then save the fields that changed (the caller writes the timeline
+    row from ``corrections_note``); returns their names."""
+    changed = apply_corrections(record, changes)
+    if changed:
+        record.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
 def corrections_note(record: Model, changed: list[str]) -> str:
     """The timeline's line for a correction: which fields, by their labels."""
     labels = [str(record._meta.get_field(name).verbose_name) for name in changed]

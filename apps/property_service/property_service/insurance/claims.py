@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
-from ..core.intake import apply_corrections, corrections_note
+from ..core.intake import corrections_note, save_corrections
 from ..core.numbering import ensure_sequence, next_number
 from ..core.workflow import action_in, check_fire, fire
 from ..renewals.models import AgreementEvent
@@ -73,9 +73,7 @@ def correct_claim(*, claim_id: int, user, changes: dict) -> Claim:
         raise NotAllowed(_("You may not change insurance claims."))
     claim = _lock(claim_id, user)
     _check_links_in_reach(user, changes)
-    changed = apply_corrections(claim, changes)
-    if changed:
-        claim.save(update_fields=[*changed, "updated_at"])
+    if changed := save_corrections(claim, changes):
         _event(claim, action="corrected", by=user, comment=corrections_note(claim, changed))
     return claim
 

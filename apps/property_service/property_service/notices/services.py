@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
 from ..core.errors import ActionError, NotAllowed
-from ..core.intake import apply_corrections, corrections_note, locked_fields, locked_message
+from ..core.intake import corrections_note, locked_fields, locked_message, save_corrections
 from ..core.workflow import action_in, check_fire, fire
 from ..registry.models import check_places_in_community
 from .models import Notice, NoticeEvent
@@ -57,9 +57,7 @@ def correct_notice(*, notice_id: int, user, changes: dict) -> Notice:
         raise ActionError(locked_message(notice), field=locked[0])
     changes = dict(changes)
     buildings = changes.pop("buildings", None)
-    changed = apply_corrections(notice, changes)
-    if changed:
-        notice.save(update_fields=[*changed, "updated_at"])
+    changed = save_corrections(notice, changes)
     if buildings is not None:
         buildings = list(buildings)
         check_places_in_community(notice.community_id, buildings=buildings)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
-from ..core.intake import apply_corrections, corrections_note
+from ..core.intake import corrections_note, save_corrections
 from ..core.workflow import action_in, check_fire, fire
 from .models import AgreementEvent
 from .scan import scan_agreements
@@ -51,9 +51,7 @@ def correct_agreement(*, model, pk: int, user, changes: dict):
     if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
         raise NotAllowed(_("You may not change this record."))
     agreement = _lock(model, pk, user)
-    changed = apply_corrections(agreement, changes)
-    if changed:
-        agreement.save(update_fields=[*changed, "updated_at"])
+    if changed := save_corrections(agreement, changes):
         _event(agreement, action="corrected", by=user,
                comment=corrections_note(agreement, changed))
     return agreement

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ..access.scoping import scope, works_for_community, works_for_community_q
 from ..access.selectors import users_with_role
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
-from ..core.intake import apply_corrections, corrections_note
+from ..core.intake import corrections_note, save_corrections
 from ..core.models import Notification
 from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
@@ -244,9 +244,7 @@ def correct_work_order(*, order_id: int, user, changes: dict) -> WorkOrder:
     if not user.has_perm("property_service.change_workorder"):
         raise NotAllowed(_("You may not change work orders."))
     order = _lock(order_id, user)
-    changed = apply_corrections(order, changes)
-    if changed:
-        order.save(update_fields=[*changed, "updated_at"])
+    if changed := save_corrections(order, changes):
         _event(order, action="corrected", by=user, comment=corrections_note(order, changed))
     return order
 
