@@ -34,6 +34,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The time every service reads (``timezone.now``): ``clock.set("2026-11-25 10:00")``
+    (Asia/Shanghai) or an aware datetime; 2026-11-25 10:00 until set."""
+    import datetime
+
+    from django.utils import timezone
+
+    class Clock:
+        now = None
+
+        def set(self, moment):
+            if isinstance(moment, str):
+                moment = timezone.make_aware(
+                    datetime.datetime.strptime(moment, "%Y-%m-%d %H:%M"))
+            self.now = moment
+            return moment
+
+    fixed = Clock()
+    fixed.set("2026-11-25 10:00")
+    monkeypatch.setattr(timezone, "now", lambda: fixed.now)
+    return fixed
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     # Tests read messages in English unless they ask for Chinese explicitly.

@@ -1,8 +1,6 @@
 """A reopened complaint is handled again in a new round: the earlier round stays on record as it
 ended, the new one has its own deadlines, and the figures count every round."""
 
-import pytest
-from django.utils import timezone
 from property_service.complaints import services
 from property_service.complaints.deadlines import deadline_rows
 from property_service.complaints.figures import monthly_figures
@@ -12,21 +10,6 @@ from property_service.core.models import EscalationStep, Notification
 
 from tests.complaints.conftest import act
 from tests.workorders.conftest import at
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """``clock.set("2026-11-25 10:00")`` moves the time every service reads."""
-
-    class Clock:
-        now = at("2026-11-25 10:00")
-
-        def set(self, text):
-            self.now = at(text)
-
-    c = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: c.now)
-    return c
 
 
 def handle(complaint, clock, supervisor, front_desk, *, contact, resolve, assign=None,

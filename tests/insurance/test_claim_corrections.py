@@ -29,11 +29,8 @@ def days(n: int) -> datetime.date:
 
 
 @pytest.fixture(autouse=True)
-def _clock_on_today(monkeypatch):
-    from django.utils import timezone
-
-    moment = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(10)))
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+def _clock_on_today(clock):
+    clock.set("2026-11-25 10:00")
 
 
 @pytest.fixture

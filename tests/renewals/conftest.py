@@ -12,12 +12,9 @@ def days(n: int) -> datetime.date:
 
 
 @pytest.fixture(autouse=True)
-def _clock_on_today(monkeypatch):
+def _clock_on_today(clock):
     # Services that read the clock (putting in force, terminating) see the tests' TODAY.
-    from django.utils import timezone
-
-    moment = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(10)))
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    clock.set(f"{TODAY.isoformat()} 10:00")
 
 
 @pytest.fixture

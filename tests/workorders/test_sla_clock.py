@@ -26,19 +26,10 @@ SPEC = CalendarSpec(workday_start=datetime.time(9), workday_end=datetime.time(18
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """``clock.set("YYYY-MM-DD HH:MM")``: what timezone.now() answers from then on."""
-
-    class Clock:
-        now = at("2026-11-25 00:00")
-
-        def set(self, text):
-            self.now = at(text)
-            return self.now
-
-    fixed = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: fixed.now)
-    return fixed
+def clock(clock):
+    """The shared clock, from midnight of 2026-11-25."""
+    clock.set("2026-11-25 00:00")
+    return clock
 
 
 def kinds(user):
