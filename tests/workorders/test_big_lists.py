@@ -199,3 +199,23 @@ def test_the_date_drill_down_lists_the_years_months_and_days_holding_orders(
     assert choices({"reported_at__year": "2025"}) == ["July 2025", "September 2025"]
     assert choices({"reported_at__year": "2025", "reported_at__month": "9"}) == [
         "September 2", "September 30"]
+
+
+def test_a_list_builds_its_column_headers_once_not_once_per_row(client, superuser, orders,
+                                                                monkeypatch):
+    from property_service.core import unfold_lists
+
+    built = []
+    original = unfold_lists._build_headers
+
+    def counting(cl):
+        built.append(cl)
+        return original(cl)
+
+    monkeypatch.setattr(unfold_lists, "_build_headers", counting)
+    client.force_login(superuser)
+    response, ids = shown(client)
+    assert len(ids) == len(orders)
+    assert len(built) == 1
+    # Each cell still carries its column's name for the narrow (card) layout.
+    assert text_of(response).lower().count('data-label="state"') == len(orders)

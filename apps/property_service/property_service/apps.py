@@ -6,3 +6,8 @@ class PropertyServiceConfig(AppConfig):
     name = "property_service"
     verbose_name = _("Property service")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .core import unfold_lists
+
+        unfold_lists.install()
