@@ -45,17 +45,20 @@ class QueueFilter(admin.SimpleListFilter):
     title = _("queue")
     parameter_name = "queue"
 
+    def __init__(self, request, params, model, model_admin):
+        # One clock and one reading of the user's teams for the counts and the filter.
+        self.conditions = queue_conditions(request.user, timezone.now())
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
-        now = timezone.now()
         cap = count_cap()
-        counts = queue_counts(model_admin.get_queryset(request), request.user, now, cap)
+        counts = queue_counts(model_admin.get_queryset(request), self.conditions, cap)
         return [(name, f"{label} ({count_label(counts[name], cap)})")
-                for name, (label, _cond) in queue_conditions(request.user, now).items()]
+                for name, (label, _cond) in self.conditions.items()]
 
     def queryset(self, request, queryset):
-        conditions = queue_conditions(request.user, timezone.now())
-        if self.value() in conditions:
-            return queryset.filter(conditions[self.value()][1])
+        if self.value() in self.conditions:
+            return queryset.filter(self.conditions[self.value()][1])
         return queryset
 
 

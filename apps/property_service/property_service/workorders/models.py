@@ -266,6 +266,15 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["community", "reported_at", "id"],
                          name="workorder_community_rep_idx"),
             models.Index(fields=["state", "reported_at", "id"], name="workorder_state_rep_idx"),
+            models.Index(fields=["community", "state", "reported_at"],
+                         name="workorder_community_state_idx"),
+            # "My and my teams' open orders": a person's or a team's open orders are found
+            # among their own, not among every order they ever had.
+            models.Index(fields=["assignee", "state", "reported_at"],
+                         name="workorder_assignee_state_idx"),
+            models.Index(fields=["team", "state", "reported_at"], name="workorder_team_state_idx"),
+            # The few orders whose clock is paused, without walking the rest.
+            models.Index(fields=["paused_at"], name="workorder_paused_idx"),
         ]
 
     def __str__(self):
