@@ -219,3 +219,18 @@ def test_a_list_builds_its_column_headers_once_not_once_per_row(client, superuse
     assert len(built) == 1
     # Each cell still carries its column's name for the narrow (card) layout.
     assert text_of(response).lower().count('data-label="state"') == len(orders)
+
+
+@pytest.mark.parametrize("params", [{}, {"reported_at__year": "2025"},
+                                    {"reported_at__year": "2025", "reported_at__month": "9"}])
+def test_each_level_of_the_date_drill_down_costs_three_queries(client, superuser, place_a,
+                                                               params):
+    for moment in ["2024-03-09 10:00", "2025-07-01 10:00", "2025-09-30 23:30",
+                   "2025-09-02 08:00"]:
+        WorkOrderFactory(unit=place_a.unit, reported_at=at(moment))
+    client.force_login(superuser)
+    cl = client.get(LIST, params).context["cl"]
+    with CaptureQueriesContext(connection) as queries:
+        assert probed_date_hierarchy(cl)["choices"]
+    # The first and the last date, then one query probing every candidate range.
+    assert len(queries.captured_queries) == 3
