@@ -234,3 +234,24 @@ def test_each_level_of_the_date_drill_down_costs_three_queries(client, superuser
         assert probed_date_hierarchy(cl)["choices"]
     # The first and the last date, then one query probing every candidate range.
     assert len(queries.captured_queries) == 3
+
+
+def test_labels_and_row_checkboxes_are_drawn_as_unfold_draws_them(client, superuser, orders):
+    from django.contrib.admin import helpers
+    from property_service.core import unfold_lists
+    from unfold import admin as unfold_admin
+    from unfold.utils import display_for_label
+
+    label = {"new": "info", "closed": "success"}
+    for value in [("new", "新建"), ("closed", "Closed"), ("rework", "Rework"), "plain"]:
+        assert unfold_lists.label_once(value, "-", label) == display_for_label(value, "-", label)
+        # Drawn from the memo the second time, still the same.
+        assert unfold_lists.label_once(value, "-", label) == display_for_label(value, "-", label)
+    for pk in [1, 42, "a&b"]:
+        assert unfold_lists.row_checkbox(pk) == unfold_admin.checkbox.render(
+            helpers.ACTION_CHECKBOX_NAME, str(pk))
+    client.force_login(superuser)
+    response, ids = shown(client)
+    html = response.content.decode()
+    for pk in ids:
+        assert unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(pk)) in html

@@ -34,6 +34,7 @@ from .errors import ActionError, ConcurrentChange
 from .files import file_response
 from .lists import CappedPaginator, rows_by_ids_first
 from .params import MAX_ID, BadParameter, parse_id, parse_int
+from .unfold_lists import row_checkbox
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
 
@@ -187,6 +188,11 @@ class ScopedAdmin(CheckedListsMixin, ScopedFieldsMixin, ModelAdmin):
     """Lists, pages, search, autocomplete and exports limited by ``scope``; a change form saves
     only over the version it showed. Company rules (``may_write``) are read-only to users
     limited to some communities."""
+
+    def action_checkbox(self, obj):
+        return row_checkbox(obj.pk)
+
+    action_checkbox.short_description = ModelAdmin.action_checkbox.short_description
 
     list_per_page = 50
     # Counting a whole table on every list page is the first thing that gets slow.
