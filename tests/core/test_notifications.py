@@ -164,6 +164,23 @@ def test_the_unread_badge_shows_the_callers_count_or_nothing(alice, bob):
     assert unread_badge(request) == 2
 
 
+def test_a_pile_of_unread_notifications_is_counted_only_up_to_the_cap(alice, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(notifications, "UNREAD_CAP", 3)
+    request = RequestFactory().get("/admin/")
+    request.user = alice
+    for n in range(3):
+        notify(users=[alice], kind=ASSIGNED, message=f"message {n}")
+    assert unread_badge(request) == 3
+    notify(users=[alice], kind=ASSIGNED, message="one more")
+    with CaptureQueriesContext(connection) as queries:
+        assert unread_badge(request) == "3+"
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert "LIMIT 4" in sql
+
+
 def test_the_user_menu_links_to_the_notifications_with_the_unread_count(client, alice):
     notify(users=[alice], kind=ASSIGNED, message="one")
     request = RequestFactory().get("/admin/")
