@@ -124,3 +124,24 @@ def test_the_labels_are_derived_from_the_data(settings):
     with translation.override("zh-hans"):
         assert rules.step_label("4m") == "到期前 4 个月"
         assert rules.thresholds()[1].within() == "45 天内到期"
+
+
+@pytest.mark.parametrize("today,expected", [
+    (on(400), datetime.date(2026, 11, 30)), (datetime.date(2026, 11, 30), on(90)),
+    (on(90), on(30)), (on(8), on(7)), (on(7), on(-1)), (on(0), on(-1)), (on(-1), None)])
+def test_the_scan_looks_again_on_the_day_of_the_next_step(today, expected):
+    assert rules.next_check(END, today, STEPS) == expected
+
+
+@given(st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2040, 1, 1)),
+       st.integers(min_value=-400, max_value=400), st.integers(min_value=0, max_value=400))
+def test_no_step_falls_due_before_the_next_check(end, days_left, later):
+    # Between two looks nothing new becomes due: the steps on any day before the next check
+    # are those already due on the day of the last look.
+    today = end - datetime.timedelta(days=days_left)
+    check = rules.next_check(end, today, STEPS)
+    day = today + datetime.timedelta(days=later)
+    if check is None or day < check:
+        assert rules.due_steps(end, day, STEPS) == rules.due_steps(end, today, STEPS)
+    else:
+        assert len(rules.due_steps(end, check, STEPS)) > len(rules.due_steps(end, today, STEPS))

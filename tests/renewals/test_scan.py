@@ -221,3 +221,24 @@ def test_a_record_put_in_force_a_day_before_its_end_sends_one_message_per_person
     for user in (finance, manager):
         [note] = notes_for(user)
         assert "in 1 days" in note.message or "in 1 day" in note.message
+
+
+def test_the_scan_reads_only_agreements_with_a_step_due_and_keeps_each_ones_next_day(
+        make_agreement):
+    flagged, waiting = make_agreement(150), make_agreement(300)
+    run_renewal_scan(today=TODAY)
+    flagged.refresh_from_db(), waiting.refresh_from_db()
+    # Next: 90 days before its end; and six months before the other's end.
+    assert flagged.renewal_check_on == days(60)
+    assert waiting.renewal_check_on == rules.threshold_date(days(300), rules.thresholds()[0])
+    version = waiting.updated_at
+    # Moved on a day with nothing due: the scan does not look at them.
+    type(flagged).objects.filter(pk=flagged.pk).update(renewal_check_on=days(61))
+    result = run_renewal_scan(today=days(60))
+    assert result[flagged._meta.model_name]["steps"] == 0
+    assert steps_of(flagged) == ["6m"]
+    # On its day it does, and takes the step.
+    result = run_renewal_scan(today=days(61))
+    assert steps_of(flagged) == ["6m", "90d"]
+    waiting.refresh_from_db()
+    assert waiting.updated_at == version  # the bookkeeping is not an edit of the record

@@ -43,7 +43,10 @@ class Contract(RenewableAgreement):
             ("renew_contract", _("Can negotiate, renew and terminate contracts")),
             ("export_contract", _("Can export the contract register")),
         ]
-        indexes = [models.Index(fields=["state", "end_date"])]
+        indexes = [models.Index(fields=["state", "end_date"]),
+                   # The renewal scan's reading: in force, next step due by today (or never
+                   # looked at: NULL sorts first, so both are one range).
+                   models.Index(fields=["state", "renewal_check_on"])]
 
     def __str__(self):
         return f"{self.number} {self.counterparty}"

@@ -48,7 +48,10 @@ class InsurancePolicy(RenewableAgreement):
             ("renew_insurancepolicy", _("Can negotiate, renew and terminate insurance policies")),
             ("export_insurancepolicy", _("Can export the insurance policy register")),
         ]
-        indexes = [models.Index(fields=["state", "end_date"])]
+        indexes = [models.Index(fields=["state", "end_date"]),
+                   # The renewal scan's reading: in force, next step due by today (or never
+                   # looked at: NULL sorts first, so both are one range).
+                   models.Index(fields=["state", "renewal_check_on"])]
 
     def __str__(self):
         return f"{self.policy_number} {self.insurer}"

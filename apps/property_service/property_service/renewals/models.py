@@ -46,6 +46,10 @@ class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
     renewal_step = models.PositiveSmallIntegerField(
         _("renewal step (days)"), null=True, blank=True, editable=False,
         help_text=_("The last renewal threshold reached, in days before the end."))
+    # The next day the renewal scan has something to do for it (``rules.next_check``); a new
+    # agreement has none until the scan first looks at it.
+    renewal_check_on = models.DateField(_("next renewal check"), null=True, blank=True,
+                                        editable=False)
     successor = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="predecessor", editable=False,
                                      verbose_name=_("renewed by"))

@@ -161,6 +161,18 @@ def due_steps(end_date: datetime.date, today: datetime.date,
     return codes
 
 
+def next_check(end_date: datetime.date, today: datetime.date,
+               steps: tuple[Threshold, ...] | None = None) -> datetime.date | None:
+    """The first day after ``today`` on which a step of an agreement ending on ``end_date``
+    falls due (a threshold not reached yet, or the day after the end, when it expires); None
+    once it has expired. The scan looks at the agreement again on that day, not before."""
+    steps = thresholds() if steps is None else steps
+    days = [threshold_date(end_date, t) for t in steps]
+    days.append(end_date + datetime.timedelta(days=1))
+    later = [day for day in days if day > today]
+    return min(later) if later else None
+
+
 def most_urgent(codes, steps: tuple[Threshold, ...] | None = None) -> str:
     """Of steps taken together (a run after missed days, or a record put in force late), the
     one to tell people about: "expired", else the latest threshold."""

@@ -6,7 +6,9 @@ date). The scan inserts the due steps it does not find, skipping any another run
 and notifies only about the rows its own run inserted. A run after days of downtime takes every
 step that became due meanwhile. The work is set-based: a fixed number of queries per kind of
 agreement, whatever their number (inserts are batched only where the database limits the size
-of one statement).
+of one statement). Each agreement keeps the day its next step falls due
+(``renewal_check_on``), and a run reads only those due by today: the work of a day is that
+day's steps, not every agreement in force.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,8 +60,10 @@ def _deadline(end_date: datetime.date) -> datetime.datetime:
 def scan_agreements(model, *, today: datetime.date, only_pk: int | None = None) -> dict[str, int]:
     """One kind of agreement (or one record of it, right after it was put in force)."""
     thresholds = rules.thresholds()
-    candidates = model.objects.filter(state__in=LIVE_STATES,
-                                      end_date__lte=rules.horizon(today, thresholds))
+    # Only the agreements with a step due by today: each keeps the day of its next step.
+    candidates = model.objects.filter(
+        Q(renewal_check_on__isnull=True) | Q(renewal_check_on__lte=today),
+        state__in=LIVE_STATES)
     if only_pk is not None:
         candidates = candidates.filter(pk=only_pk)
     # Locked: a concurrent run waits here and then finds the steps this one took; a user's
@@ -67,6 +72,11 @@ def scan_agreements(model, *, today: datetime.date, only_pk: int | None = None) 
     outcome = {"steps": 0, "flagged": 0, "expired": 0, "notified": 0}
     if not agreements:
         return outcome
+    # Bookkeeping of the scan, not a change to the record (its version stays): one statement
+    # per thousand agreements.
+    for agreement in agreements.values():
+        agreement.renewal_check_on = rules.next_check(agreement.end_date, today, thresholds)
+    model.objects.bulk_update(agreements.values(), ["renewal_check_on"], batch_size=1000)
 
     target_type = ContentType.objects.get_for_model(model)
     due = {(pk, step, _deadline(a.end_date))
