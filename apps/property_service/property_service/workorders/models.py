@@ -238,6 +238,9 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
         help_text=_("The completion clock of the rework counts from here."))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    # When the chasing job looks at the order next (jobs.update_chase_at): its earliest
+    # escalation step not yet taken; empty when none is left.
+    chase_at = models.DateTimeField(_("chased next at"), null=True, blank=True, editable=False)
 
     is_repeat = models.BooleanField(_("repeated report"), default=False, db_index=True)
     earlier_reports = models.ManyToManyField("self", symmetrical=False, blank=True,
@@ -266,6 +269,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["community", "reported_at", "id"],
                          name="workorder_community_rep_idx"),
             models.Index(fields=["state", "reported_at", "id"], name="workorder_state_rep_idx"),
+            # The chasing job reads the orders due now off this index, and nothing else.
+            models.Index(fields=["chase_at"], name="workorder_chase_at_idx"),
         ]
 
     def __str__(self):
