@@ -167,3 +167,24 @@ def test_a_run_never_tries_a_step_taken_before(leak, clock, agent, technician):
     assert step_inserts("2026-11-25 12:31") == 2  # its breach, then the manager
     assert step_inserts("2026-11-25 12:31") == 0
     assert chase_at(leak) is None  # every step taken: nothing left to chase
+
+
+def test_a_changed_sla_policy_makes_every_open_order_due_again(leak, clock, client, make_staff,
+                                                               technician):
+    from django.forms.models import model_to_dict
+    from property_service.workorders.models import SlaPolicy
+
+    from tests.helpers import admin_url
+
+    policy = SlaPolicy.objects.get(community=None, priority="urgent")
+    client.force_login(make_staff(None, is_superuser=True, is_staff=True))
+    clock.set("2026-11-25 10:05")
+    form = {k: v for k, v in model_to_dict(policy).items() if v is not None}
+    response = client.post(admin_url("slapolicy", "change", policy.pk),
+                           {**form, "warn_at_percent": 50})
+    assert response.status_code == 302
+    assert chase_at(leak) == at("2026-11-25 10:05")
+    # Warned at half the 30 minutes to respond now, not at 80 %.
+    chase_work_orders(now=at("2026-11-25 10:16"))
+    assert chase_at(leak) == at("2026-11-25 10:30")
+    assert Notification.objects.filter(kind="sla_warning").exists()

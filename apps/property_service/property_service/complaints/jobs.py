@@ -125,6 +125,15 @@ def update_chase_at(complaint: Complaint) -> None:
     Complaint.objects.filter(pk=complaint.pk).update(chase_at=complaint.chase_at)
 
 
+def chase_every_complaint_again() -> int:
+    """Make every complaint the chaser follows due at its next run, which recomputes when to
+    look at each: for a change of the rules its ladders come from (a complaint standard, a
+    working calendar). Returns how many complaints it touched."""
+    now = timezone.now()
+    return Complaint.objects.filter(state__in=CHASED_STATES).exclude(
+        chase_at__lte=now).update(chase_at=now)
+
+
 def chase_complaints(now: datetime.datetime | None = None) -> dict[str, int]:
     """Take every escalation step that is due, reading only the complaints whose ``chase_at``
     has come. Idempotent; a late run catches up; parallel runs share the work."""

@@ -151,6 +151,16 @@ def update_chase_at(order: WorkOrder) -> None:
     WorkOrder.objects.filter(pk=order.pk).update(chase_at=order.chase_at)
 
 
+def chase_every_order_again() -> int:
+    """Make every order the chaser follows due at its next run, which recomputes when to look
+    at each: for a change of the rules its ladders come from (an SLA policy, a team's pool, a
+    working calendar). Returns how many orders it touched."""
+    now = timezone.now()
+    running = WorkOrder.objects.filter(state__in=CHASED_STATES).exclude(
+        state__in=OPEN_STATES, paused_at__isnull=False)
+    return running.exclude(chase_at__lte=now).update(chase_at=now)
+
+
 def chase_work_orders(now: datetime.datetime | None = None) -> dict[str, int]:
     """Take every escalation step that is due, reading only the orders whose ``chase_at`` has
     come. Idempotent; parallel runs share the work (each locks the orders it looks at)."""
