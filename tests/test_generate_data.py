@@ -11,12 +11,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import Max
 from django.utils import timezone
 from property_service.access.scoping import may_access_community, scope
+from property_service.complaints.jobs import CHASED_STATES as CHASED_COMPLAINT_STATES
+from property_service.complaints.jobs import chase_complaints
 from property_service.complaints.models import Complaint
 from property_service.core.models import CalendarDay, CalendarYear
 from property_service.demo import COMMUNITIES as DEMO_COMMUNITIES
 from property_service.demo import _create_demo_users
 from property_service.registry.models import Community
 from property_service.workorders import services, sla
+from property_service.workorders.jobs import CHASED_STATES as CHASED_ORDER_STATES
+from property_service.workorders.jobs import chase_work_orders
 from property_service.workorders.models import FollowUp, WorkOrder, WorkOrderCategory
 
 from tests.test_demo import delete_demo
@@ -111,6 +115,21 @@ def test_deadlines_are_those_of_the_sla_rules(generated):
                                           pk__gte=generated)[:20]:
         policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
         assert order.complete_by == sla.completion_deadline(policy, order.rework_started_at)
+
+
+def test_every_open_record_is_due_for_its_chaser_which_then_sets_when_to_look_again(generated):
+    for model, chased_states, chase in (
+            (WorkOrder, CHASED_ORDER_STATES, chase_work_orders),
+            (Complaint, CHASED_COMPLAINT_STATES, chase_complaints)):
+        chased = model.objects.filter(state__in=chased_states)
+        assert chased.exists(), model
+        assert set(chased.values_list("chase_at", flat=True)) == {NOW}, model
+        assert not model.objects.exclude(state__in=chased_states).filter(
+            chase_at__isnull=False).exists(), model
+        # The first run looks at each once; afterwards none is due before its next step.
+        assert chase(now=NOW)["checked"] == chased.count(), model
+        assert not model.objects.filter(chase_at__lte=NOW).exists(), model
+        assert chase(now=NOW) == {"checked": 0, "notified": 0}, model
 
 
 def test_every_order_lies_in_its_community_and_a_community_bound_agent_sees_only_hers(

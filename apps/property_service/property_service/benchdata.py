@@ -15,6 +15,9 @@ notifications are bulk-inserted in batches, with explicit ids:
   ``sla.completion_deadline``, ``sla.follow_up_deadlines``, ``deadlines.intake_deadlines``,
   ``deadlines.follow_up_deadline``): the calendar spec they read is loaded once per calendar
   while generating, which makes each call pure arithmetic (a few microseconds);
+- every order and complaint the chasing jobs look at (open, or awaiting its follow-up) is due
+  for them at ``now`` (``chase_at``), as after the migration that introduced it: their first
+  run looks at each once and sets when to look again;
 - contracts and policies are entered in force and the real renewal scan then flags, reminds
   and expires them as the nightly job would.
 """
@@ -39,6 +42,7 @@ from django.utils import timezone
 
 from .access.models import StaffProfile
 from .complaints import deadlines as complaint_deadlines
+from .complaints.jobs import CHASED_STATES as CHASED_COMPLAINT_STATES
 from .complaints.models import Complaint, ComplaintEvent
 from .contracts.models import Contract
 from .core import workcalendar
@@ -48,6 +52,7 @@ from .demo import DEMO_REPORTS, GIVEN, SURNAMES, load_demo
 from .insurance.models import InsurancePolicy
 from .registry.models import Building, Community, Occupancy, Resident, Unit
 from .workorders import sla
+from .workorders.jobs import CHASED_STATES as CHASED_ORDER_STATES
 from .workorders.models import (
     FollowUp,
     Team,
@@ -127,30 +132,6 @@ def check_database(*, force: bool) -> None:
     if WorkOrder.objects.count() > 100 and not force:
         raise RefusedDatabase("This database holds more work orders than the demo's; refusing "
                               "to add generated data to it (use --force to do it anyway).")
-
-
-@contextlib.contextmanager
-def calendar_specs_read_once():
-    """While generating, the deadline rules read each calendar's spec once, not per call."""
-    cache: dict[int, workcalendar.CalendarSpec] = {}
-    real = workcalendar.spec_from_calendar
-
-    def cached(calendar, *, tz=None):
-        if tz is not None:
-            return real(calendar, tz=tz)
-        if calendar.pk not in cache:
-            cache[calendar.pk] = real(calendar)
-        return cache[calendar.pk]
-
-    modules = (sla, complaint_deadlines)
-    saved = [m.spec_from_calendar for m in modules]
-    for m in modules:
-        m.spec_from_calendar = cached
-    try:
-        yield
-    finally:
-        for m, original in zip(modules, saved, strict=True):
-            m.spec_from_calendar = original
 
 
 class Inserter:
@@ -467,6 +448,8 @@ class Generator:
             steps = [("created", "", "new", at, agent)]
             self._order_steps(row, steps, state, policy, team, worker, agent, supervisor)
             row["updated_at"] = steps[-1][3]
+            if state in CHASED_ORDER_STATES:
+                row["chase_at"] = self.now
             orders.add(**row)
             for action, from_state, to_state, when, by in steps:
                 events.add(work_order_id=order_id, action=action, from_state=from_state,
@@ -666,6 +649,8 @@ class Generator:
                 steps.append(("withdraw", state, "withdrawn", t, desk))
                 state = "withdrawn"
             row.update(state=state, updated_at=t)
+            if state in CHASED_COMPLAINT_STATES:
+                row["chase_at"] = self.now
             rows.add(**row)
             for action, source, target, when, by in steps:
                 events.add(complaint_id=complaint_id, action=action, from_state=source,
@@ -749,7 +734,7 @@ def generate(*, scale: Scale, scale_name: str, now: datetime.datetime | None = N
         load_demo(today=timezone.localtime(now).date())
     workcalendar.seed_china_calendar(years=range(gen.start.year, now.year + 2))
     counts = {}
-    with calendar_specs_read_once(), _fast_inserts():
+    with workcalendar.specs_read_once(), _fast_inserts():
         with transaction.atomic():
             communities = gen.communities()
             counts["communities"] = len(communities)

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
+from ..core.admin import BaseAdmin, OwnedRowsInline, RulesAdminMixin, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
 from . import services
 from .deadlines import DEADLINES, deadline_rows, standard_for
 from .figures import figures_view
+from .jobs import chase_every_complaint_again
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
 from .services import supervisors_for
@@ -157,7 +158,8 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
 
 
 @admin.register(ComplaintStandard)
-class ComplaintStandardAdmin(BaseAdmin):
+class ComplaintStandardAdmin(RulesAdminMixin, BaseAdmin):
+    after_change = (chase_every_complaint_again,)
     list_display = ["__str__", "handover_minutes", "contact_minutes", "plan_minutes",
                     "answer_minutes", "resolve_working_days", "follow_up_minutes"]
     list_filter = ["severity"]

@@ -10,6 +10,7 @@ side by side (``on_time`` and ``on_time_q``); the figures count with the SQL one
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Q
@@ -46,8 +47,29 @@ EVERY_ROUND = tuple(d for d in DEADLINES if d.every_round)
 
 
 def standard_for(*, community_id: int, severity: str) -> ComplaintStandard:
-    standards = ComplaintStandard.objects.select_related("calendar").filter(
-        Q(community_id=community_id) | Q(community__isnull=True), severity=severity)
+    """The community's own standard for ``severity``, else the company's."""
+    return _preferred(ComplaintStandard.objects.select_related("calendar").filter(
+        Q(community_id=community_id) | Q(community__isnull=True), severity=severity), severity)
+
+
+def standard_table() -> Callable[[int, str], ComplaintStandard]:
+    """``standard_for`` of any community and severity, from one read of every standard (for a
+    job that looks at many complaints)."""
+    standards = list(ComplaintStandard.objects.select_related("calendar"))
+    found: dict[tuple[int, str], ComplaintStandard] = {}
+
+    def lookup(community_id: int, severity: str) -> ComplaintStandard:
+        key = (community_id, severity)
+        if key not in found:
+            found[key] = _preferred([s for s in standards if s.severity == severity
+                                     and s.community_id in (community_id, None)], severity)
+        return found[key]
+
+    return lookup
+
+
+def _preferred(standards: Iterable[ComplaintStandard], severity: str) -> ComplaintStandard:
+    # A community's own standard wins over the company's.
     found = sorted(standards, key=lambda s: s.community_id is None)
     if not found:
         raise ComplaintStandard.DoesNotExist(f"No complaint standard for {severity!r}")

@@ -144,6 +144,9 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When the chasing job looks at the complaint next (jobs.update_chase_at): its earliest
+    # escalation step not yet taken; empty when none is left.
+    chase_at = models.DateTimeField(_("chased next at"), null=True, blank=True, editable=False)
 
     work_orders = models.ManyToManyField("property_service.WorkOrder", blank=True,
                                          related_name="complaints",
@@ -164,7 +167,9 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
             ("withdraw_complaint", _("Can record a complaint's withdrawal")),
             ("raise_complaint", _("Can raise complaints to major")),
         ]
-        indexes = [models.Index(fields=["community", "received_at"])]
+        indexes = [models.Index(fields=["community", "received_at"]),
+                   # The chasing job reads the complaints due now off this index only.
+                   models.Index(fields=["chase_at"], name="complaint_chase_at_idx")]
 
     def __str__(self):
         return self.number or str(_("new complaint"))

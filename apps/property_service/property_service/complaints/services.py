@@ -16,6 +16,7 @@ from ..core.numbering import ensure_sequence, next_number
 from ..core.targets import is_unhappy
 from ..core.workflow import action_in, check_fire, fire
 from . import deadlines
+from .jobs import update_chase_at
 from .models import Complaint, ComplaintEvent, ComplaintRound, Severity
 from .states import ACTIONS, OPEN_STATES, State
 
@@ -50,6 +51,7 @@ def _create(*, by, received_at, **fields) -> Complaint:
     for field, due in deadlines.intake_deadlines(standard, received_at).items():
         setattr(complaint, field, due)
     complaint.save()
+    update_chase_at(complaint)
     if complaint.unit_id:
         earlier = Complaint.objects.filter(unit_id=complaint.unit_id,
                                            category=complaint.category).exclude(pk=complaint.pk)
@@ -135,6 +137,7 @@ def transition_complaint(*, complaint_id: int, user, action: str,
     elif act.name == "withdraw":
         complaint.withdraw_reason, complaint.withdrawn_at = comment, now
     fire(complaint, act.name)
+    update_chase_at(complaint)
     _event(complaint, action=act.name, by=user, comment=comment, from_state=from_state,
            to_state=complaint.state)
     if act.name == "assign":
@@ -203,6 +206,7 @@ def raise_to_major(*, complaint_id: int, user, reason: str) -> Complaint:
             setattr(complaint, d.due_field, due[d.due_field])
             changed.append(d.due_field)
     complaint.save(update_fields=changed)
+    update_chase_at(complaint)
     _event(complaint, action="raise_major", by=user, comment=reason)
     _tell_managers_major(complaint, _("%(number)s was raised to a major complaint: "
                                       "%(reason)s") % {"number": complaint.number,
@@ -244,6 +248,7 @@ def acknowledge_major(*, complaint_id: int, user) -> Complaint:
     complaint.manager_acknowledged_at, complaint.manager_acknowledged_by = timezone.now(), user
     complaint.save(update_fields=["manager_acknowledged_at", "manager_acknowledged_by",
                                   "updated_at"])
+    update_chase_at(complaint)
     _event(complaint, action="acknowledge", by=user)
     return complaint
 
@@ -261,6 +266,7 @@ def record_answer(*, complaint_id: int, user, answer: str) -> Complaint:
         raise ActionError(_("Answer a complaint once its supervisor has it."))
     complaint.answer, complaint.answered_at = answer, complaint.answered_at or timezone.now()
     complaint.save(update_fields=["answer", "answered_at", "updated_at"])
+    update_chase_at(complaint)
     _event(complaint, action="answer", by=user, comment=answer)
     return complaint
 

@@ -313,6 +313,30 @@ class BaseAdmin(SimpleHistoryAdmin, ScopedAdmin):
                                          extra_context=extra_context)
 
 
+class RulesAdminMixin:
+    """The admin of rules that deadlines are chased by (policies, standards, teams, calendars):
+    once a record is saved (with its inlines) or deleted, each of ``after_change`` is called,
+    so that the chasers look again at every record those rules apply to."""
+
+    after_change: tuple = ()
+
+    def _changed(self):
+        for call in self.after_change:
+            call()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._changed()
+
+
 class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
     """A model admin with Excel/CSV import and export through the same scope."""
 

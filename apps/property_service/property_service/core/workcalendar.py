@@ -31,6 +31,8 @@ Semantics, shared by every function:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 import re
@@ -167,8 +169,33 @@ def shift_after_pause(deadline: datetime.datetime, paused_at: datetime.datetime,
     return _aware(max(shifted, local_deadline), spec)
 
 
+# Inside ``specs_read_once``: calendar id → its spec, read at the first need.
+_read_once: contextvars.ContextVar[dict | None] = contextvars.ContextVar("calendar_specs",
+                                                                        default=None)
+
+
+@contextlib.contextmanager
+def specs_read_once():
+    """Within the block each calendar's spec is read from the database once (for a job run or
+    a data load that computes many deadlines); changes to its days meanwhile are not seen."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def spec_from_calendar(calendar, *, tz: zoneinfo.ZoneInfo | None = None) -> CalendarSpec:
     """The spec of a ``WorkingCalendar`` with its calendar days; tz defaults to Django's."""
+    cache = _read_once.get()
+    if cache is not None and tz is None:
+        if calendar.pk not in cache:
+            cache[calendar.pk] = _read_spec(calendar, None)
+        return cache[calendar.pk]
+    return _read_spec(calendar, tz)
+
+
+def _read_spec(calendar, tz: zoneinfo.ZoneInfo | None) -> CalendarSpec:
     if tz is None:
         from django.utils import timezone
 

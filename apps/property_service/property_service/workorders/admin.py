@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..access.scoping import scope, works_for_community_q
+from ..complaints.jobs import chase_every_complaint_again
 from ..core.admin import (
     BaseAdmin,
     BaseTabularInline,
     BigTableListMixin,
     ImportExportAdmin,
     OwnedRowsInline,
+    RulesAdminMixin,
     WorkflowActionsMixin,
 )
 from ..core.filters import ScopedRelatedFilter
@@ -22,6 +24,7 @@ from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, Working
 from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years, provisional_years_among
 from . import services
+from .jobs import chase_every_order_again
 from .models import (
     FollowUp,
     Priority,
@@ -255,7 +258,9 @@ class TeamMemberInline(BaseTabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(BaseAdmin):
+class TeamAdmin(RulesAdminMixin, BaseAdmin):
+    # A pool's taking time is chased.
+    after_change = (chase_every_order_again,)
     list_display = ["code", "name", "kind", "community", "dispatch_mode", "take_within_minutes"]
     list_filter = ["kind", "dispatch_mode"]
     search_fields = ["^code", "^name"]
@@ -271,7 +276,8 @@ class WorkOrderCategoryAdmin(BaseAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(BaseAdmin):
+class SlaPolicyAdmin(RulesAdminMixin, BaseAdmin):
+    after_change = (chase_every_order_again,)
     list_display = ["__str__", "respond_within", "respond_unit", "complete_within",
                     "complete_unit", "warn_at_percent", "manager_after_minutes",
                     "follow_up_due_hours", "follow_up_overdue_hours"]
@@ -303,7 +309,8 @@ class CalendarYearInline(BaseTabularInline):
 
 
 @admin.register(WorkingCalendar)
-class WorkingCalendarAdmin(BaseAdmin):
+class WorkingCalendarAdmin(RulesAdminMixin, BaseAdmin):
+    after_change = (chase_every_order_again, chase_every_complaint_again)
     list_display = ["code", "name", "workday_start", "workday_end", "weekdays", "is_default",
                     "provisional_years"]
     inlines = [CalendarYearInline, CalendarDayInline]

@@ -7,19 +7,27 @@ is ``manager_after_minutes`` old, its property managers. A pooled order nobody t
 team's time goes to the supervisors too. The follow-up call (回访) climbs the same ladder: the
 CS agents are reminded when it is due, the supervisors told when it is overdue, the managers
 once that is ``manager_after_minutes`` old.
+
+When to look: each order keeps ``chase_at``, the moment its earliest step not yet taken falls
+due (empty when nothing is left to chase: the order is finished, its clock paused, or every
+step taken). A run reads only the orders whose ``chase_at`` has come, through its index, takes
+their due steps and moves ``chase_at`` on to the next one. Whatever changes an order's ladders
+(its services) calls ``update_chase_at``, so the order is looked at when they say.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access.selectors import users_with_role
-from ..core.escalation import Step, climb, take_step
+from ..core.escalation import Rung, Step, ladder, next_due, take_due, taken_steps
 from ..core.models import Notification
+from ..core.workcalendar import specs_read_once
 from . import sla
 from .models import FollowUp, Team, TeamMember, WorkOrder
 from .states import OPEN_STATES, State
@@ -27,18 +35,48 @@ from .states import OPEN_STATES, State
 RESPOND, COMPLETE, TAKE, FOLLOW_UP = "respond", "complete", "take", "follow_up"
 KINDS = {Step.WARNING: Notification.Kind.SLA_WARNING, Step.BREACH: Notification.Kind.SLA_BREACH,
          Step.MANAGER: Notification.Kind.SLA_ESCALATED}
+# The states in which an order climbs a ladder: its open deadlines (while its clock runs) and
+# the follow-up call.
+CHASED_STATES = (*OPEN_STATES, State.FOLLOW_UP)
+# Orders looked at per transaction (each batch's rows stay locked until it commits).
+BATCH = 200
 
 
-def _recipients(order: WorkOrder, step: str, clock: str = COMPLETE):
-    if step == Step.WARNING and clock == FOLLOW_UP:
-        return list(users_with_role("CS Agent", order.community_id))
-    if step == Step.WARNING:
+class _Reading:
+    """What one run reads once for all its orders: the SLA policies, the people of each role
+    in each community and the members of each team."""
+
+    def __init__(self):
+        self._policies = None
+        self._roles: dict[tuple[str, int], list] = {}
+        self._teams: dict[int, list] = {}
+
+    def policy(self, order: WorkOrder):
+        if self._policies is None:
+            self._policies = sla.policy_table()
+        return self._policies(order.community_id, order.priority)
+
+    def role(self, role: str, community_id: int) -> list:
+        if (role, community_id) not in self._roles:
+            self._roles[(role, community_id)] = list(users_with_role(role, community_id))
+        return self._roles[(role, community_id)]
+
+    def team(self, team_id: int) -> list:
+        if team_id not in self._teams:
+            self._teams[team_id] = [m.user for m in TeamMember.objects.filter(team_id=team_id)
+                                    .select_related("user")]
+        return self._teams[team_id]
+
+
+def _recipients(order: WorkOrder, rung: Rung, people: _Reading) -> list:
+    if rung.step == Step.WARNING and rung.clock == FOLLOW_UP:
+        return people.role("CS Agent", order.community_id)
+    if rung.step == Step.WARNING:
         if order.assignee_id:
             return [order.assignee]
-        return [m.user for m in TeamMember.objects.filter(team_id=order.team_id)
-                .select_related("user")] if order.team_id else []
-    role = "CS Supervisor" if step == Step.BREACH else "Property Manager"
-    return list(users_with_role(role, order.community_id))
+        return people.team(order.team_id) if order.team_id else []
+    role = "CS Supervisor" if rung.step == Step.BREACH else "Property Manager"
+    return people.role(role, order.community_id)
 
 
 def _message(order, clock: str, step: str, deadline) -> str:
@@ -52,62 +90,124 @@ def _message(order, clock: str, step: str, deadline) -> str:
     return text % {"number": order.number, "what": what, "when": when}
 
 
-def _climb(order, policy, clock: str, deadline, unit: str, now, *, warn_at=None) -> int:
-    if warn_at is None:
-        # The completion clock of a rework starts at the rework, not at intake.
-        start = order.reported_at if clock == RESPOND else (
-            order.rework_started_at or order.reported_at)
-        pauses = [(p.paused_at, p.resumed_at) for p in order.pauses.all()]
-        warn_at = sla.warning_time(policy, start, deadline, unit, pauses)
-        if warn_at is None:  # the clock stands still before the warning is due
-            warn_at = deadline
-    return climb(
-        target=order, clock=clock, deadline=deadline, warn_at=warn_at,
-        manager_after=datetime.timedelta(minutes=policy.manager_after_minutes), now=now,
-        recipients=lambda step: _recipients(order, step, clock), kinds=KINDS,
-        message=lambda step: _message(order, clock, step, deadline))
+def _warn_at(order: WorkOrder, policy, clock: str, deadline, unit: str):
+    # The completion clock of a rework starts at the rework, not at intake.
+    start = order.reported_at if clock == RESPOND else (
+        order.rework_started_at or order.reported_at)
+    pauses = [(p.paused_at, p.resumed_at) for p in order.pauses.all()]
+    warn_at = sla.warning_time(policy, start, deadline, unit, pauses)
+    # None: the clock stands still before the warning is due.
+    return deadline if warn_at is None else warn_at
 
 
-def chase_work_orders(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Take every escalation step that is due. Idempotent; safe to run in parallel."""
-    now = now or timezone.now()
-    orders = (WorkOrder.objects.filter(state__in=OPEN_STATES, paused_at__isnull=True)
-              .filter(Q(responded_at__isnull=True) | Q(completed_at__isnull=True))
-              .select_related("assignee", "team").prefetch_related("pauses"))
-    policies: dict[tuple[int, str], object] = {}
-    checked = notified = 0
-    for order in orders.iterator(chunk_size=500):
-        key = (order.community_id, order.priority)
-        if key not in policies:
-            policies[key] = sla.policy_for(community_id=order.community_id,
-                                           priority=order.priority)
-        policy = policies[key]
-        checked += 1
+def _rungs(order: WorkOrder, policy, follow_ups) -> list[Rung]:
+    """Every step of every ladder the order climbs now, taken or not: its open deadlines while
+    its clock runs, the pool's taking time, and the pending follow-up call."""
+    manager_after = datetime.timedelta(minutes=policy.manager_after_minutes)
+    rungs: list[Rung] = []
+    if order.state in OPEN_STATES and order.paused_at is None:
         if order.responded_at is None and order.respond_by:
-            notified += _climb(order, policy, RESPOND, order.respond_by, policy.respond_unit, now)
+            rungs += ladder(clock=RESPOND, deadline=order.respond_by, manager_after=manager_after,
+                            warn_at=_warn_at(order, policy, RESPOND, order.respond_by,
+                                             policy.respond_unit))
         if order.completed_at is None and order.complete_by:
-            notified += _climb(order, policy, COMPLETE, order.complete_by, policy.complete_unit,
-                               now)
+            rungs += ladder(clock=COMPLETE, deadline=order.complete_by,
+                            manager_after=manager_after,
+                            warn_at=_warn_at(order, policy, COMPLETE, order.complete_by,
+                                             policy.complete_unit))
         if (order.state == State.DISPATCHED and order.assignee_id is None and order.team_id
                 and order.team.dispatch_mode == Team.DispatchMode.POOL and order.dispatched_at):
             take_by = order.dispatched_at + datetime.timedelta(
                 minutes=order.team.take_within_minutes)
-            if now >= take_by:
-                notified += take_step(
-                    target=order, clock=TAKE, step=Step.BREACH, deadline=take_by,
-                    users=lambda order=order: _recipients(order, Step.BREACH),
-                    kind=KINDS[Step.BREACH], message=_message(order, TAKE, Step.BREACH, take_by))
-    follow_ups = (FollowUp.objects.filter(status=FollowUp.Status.PENDING,
-                                          work_order__state=State.FOLLOW_UP,
-                                          overdue_at__isnull=False, due_at__lte=now)
-                  .select_related("work_order"))
-    for follow_up in follow_ups.iterator(chunk_size=500):
-        order = follow_up.work_order
-        key = (order.community_id, order.priority)
-        if key not in policies:
-            policies[key] = sla.policy_for(community_id=order.community_id,
-                                           priority=order.priority)
-        checked += 1
-        notified += _climb(order, policies[key], FOLLOW_UP, follow_up.overdue_at, sla.MINUTES,
-                           now, warn_at=follow_up.due_at)
+            rungs.append(Rung(TAKE, Step.BREACH, take_by, take_by))
+    if order.state == State.FOLLOW_UP:
+        for follow_up in follow_ups:
+            if follow_up.status == FollowUp.Status.PENDING and follow_up.overdue_at is not None:
+                rungs += ladder(clock=FOLLOW_UP, deadline=follow_up.overdue_at,
+                                warn_at=follow_up.due_at, manager_after=manager_after)
+    return rungs
+
+
+def _chased(order: WorkOrder) -> bool:
+    """Whether the order climbs any ladder at all (else its ``chase_at`` is empty)."""
+    return order.state in CHASED_STATES and (order.paused_at is None
+                                             or order.state not in OPEN_STATES)
+
+
+def update_chase_at(order: WorkOrder) -> None:
+    """Set when the chaser looks at ``order`` next: the earliest step of its ladders not yet
+    taken (maybe already past: the next run takes it), or nothing when none is left. Every
+    service that changes what the ladders are (the state, a deadline, the pause, the team or
+    assignee of a pooled order, the follow-up call) calls this after its change, in its
+    transaction."""
+    order.chase_at = None
+    if _chased(order):
+        follow_ups = (list(order.follow_ups.filter(status=FollowUp.Status.PENDING))
+                      if order.state == State.FOLLOW_UP else [])
+        policy = sla.policy_for(community_id=order.community_id, priority=order.priority)
+        order.chase_at = next_due(_rungs(order, policy, follow_ups),
+                                  taken_steps(WorkOrder, [order.pk])[order.pk])
+    # Not a change of the order's own (no new version): the chaser's bookkeeping.
+    WorkOrder.objects.filter(pk=order.pk).update(chase_at=order.chase_at)
+
+
+def chase_every_order_again() -> int:
+    """Make every order the chaser follows due at its next run, which recomputes when to look
+    at each: for a change of the rules its ladders come from (an SLA policy, a team's pool, a
+    working calendar). Returns how many orders it touched."""
+    now = timezone.now()
+    running = WorkOrder.objects.filter(state__in=CHASED_STATES).exclude(
+        state__in=OPEN_STATES, paused_at__isnull=False)
+    return running.exclude(chase_at__lte=now).update(chase_at=now)
+
+
+def chase_work_orders(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Take every escalation step that is due, reading only the orders whose ``chase_at`` has
+    come. Idempotent; parallel runs share the work (each locks the orders it looks at)."""
+    now = now or timezone.now()
+    people = _Reading()
+    checked = notified = 0
+    seen: set[int] = set()
+    with specs_read_once():
+        while True:
+            found, looked, sent = _chase_batch(now, people, seen)
+            checked, notified = checked + looked, notified + sent
+            # Every order looked at moved past ``now``: a batch not full was the last.
+            if found < BATCH or not looked:
+                break
     return {"checked": checked, "notified": notified}
+
+
+@transaction.atomic
+def _chase_batch(now, people: _Reading, seen: set[int]) -> tuple[int, int, int]:
+    """One batch of due orders: (orders found due, looked at, notifications sent)."""
+    # Locked until the batch commits: a service changing one of them waits, then recomputes
+    # its chase_at from the steps taken here; a parallel run skips them.
+    ids = list(WorkOrder.objects.filter(chase_at__lte=now).order_by("chase_at")
+               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH])
+    found, ids = len(ids), [pk for pk in ids if pk not in seen]
+    if not ids:
+        return found, 0, 0
+    seen.update(ids)
+    orders = list(WorkOrder.objects.filter(pk__in=ids).select_related("assignee", "team")
+                  .prefetch_related("pauses"))
+    follow_ups = defaultdict(list)
+    waiting = [o.pk for o in orders if o.state == State.FOLLOW_UP]
+    if waiting:
+        for follow_up in FollowUp.objects.filter(work_order_id__in=waiting,
+                                                 status=FollowUp.Status.PENDING):
+            follow_ups[follow_up.work_order_id].append(follow_up)
+    taken = taken_steps(WorkOrder, ids)
+    sent = 0
+    for order in orders:
+        rungs = _rungs(order, people.policy(order), follow_ups[order.pk]) if _chased(order) \
+            else []
+        sent += take_due(
+            target=order, rungs=rungs, now=now, taken=taken[order.pk],
+            recipients=lambda rung, order=order: _recipients(order, rung, people),
+            kinds=KINDS,
+            message=lambda rung, order=order: _message(order, rung.clock, rung.step,
+                                                       rung.deadline))
+        order.chase_at = next_due(rungs, taken[order.pk])
+    WorkOrder.objects.bulk_update(orders, ["chase_at"])
+    return found, len(orders), sent

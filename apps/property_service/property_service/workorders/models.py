@@ -238,6 +238,9 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
         help_text=_("The completion clock of the rework counts from here."))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    # When the chasing job looks at the order next (jobs.update_chase_at): its earliest
+    # escalation step not yet taken; empty when none is left.
+    chase_at = models.DateTimeField(_("chased next at"), null=True, blank=True, editable=False)
 
     is_repeat = models.BooleanField(_("repeated report"), default=False, db_index=True)
     earlier_reports = models.ManyToManyField("self", symmetrical=False, blank=True,
@@ -275,6 +278,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["team", "state", "reported_at"], name="workorder_team_state_idx"),
             # The few orders whose clock is paused, without walking the rest.
             models.Index(fields=["paused_at"], name="workorder_paused_idx"),
+            # The chasing job reads the orders due now off this index, and nothing else.
+            models.Index(fields=["chase_at"], name="workorder_chase_at_idx"),
         ]
 
     def __str__(self):

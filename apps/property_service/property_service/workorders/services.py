@@ -22,6 +22,7 @@ from ..core.numbering import ensure_sequence, next_number
 from ..core.targets import is_unhappy
 from ..core.workflow import action_in, check_fire, fire
 from . import sla
+from .jobs import update_chase_at
 from .models import (
     FollowUp,
     Priority,
@@ -106,6 +107,7 @@ def _create_work_order(*, by, community, category, channel, description, unit, l
         order.priority = Priority.URGENT
     _set_deadlines(order)
     order.save()
+    update_chase_at(order)
     _event(order, action="created", by=by, to_state=order.state,
            comment=_("Reported by %(channel)s") % {"channel": order.get_channel_display()})
     if order.is_repeat:
@@ -205,6 +207,7 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
            to_state=order.state)
     if act.name == "pass_acceptance":
         _open_follow_up(order, now=now)
+    update_chase_at(order)
     if act.name == "dispatch" and order.assignee_id is not None:
         notify(users=[order.assignee], kind=Notification.Kind.ASSIGNED, target=order,
                message=_("%(number)s assigned to you: %(category)s at %(where)s.") % {
@@ -231,6 +234,7 @@ def change_priority(*, order_id: int, user, priority: str, comment: str = "",
     order.priority = priority
     _deadlines_for_priority(order)
     order.save(update_fields=["priority", "respond_by", "complete_by", "updated_at"])
+    update_chase_at(order)
     note = _("%(before)s → %(after)s") % {"before": before,
                                            "after": order.get_priority_display()}
     _event(order, action=act.name, by=user, comment="\n".join(filter(None, [note, comment])))
@@ -318,6 +322,7 @@ def _system_close(order: WorkOrder, *, user, comment: str) -> None:
     from_state = order.state
     order.closed_at = timezone.now()
     fire(order, "close")
+    update_chase_at(order)
     _event(order, action="close", by=user, comment=comment, from_state=from_state,
            to_state=order.state)
 
@@ -341,6 +346,7 @@ def pause_clock(*, order_id: int, user, reason: str) -> WorkOrder:
     order.save(update_fields=["paused_at", "updated_at"])
     SlaPause.objects.create(work_order=order, paused_at=order.paused_at, paused_by=user,
                             reason=reason)
+    update_chase_at(order)
     _event(order, action="pause", by=user, comment=reason)
     return order
 
@@ -369,5 +375,6 @@ def resume_clock(*, order_id: int, user, note: str = "") -> WorkOrder:
     if pause:
         pause.resumed_at, pause.resumed_by, pause.resume_note = now, user, note
         pause.save(update_fields=["resumed_at", "resumed_by", "resume_note"])
+    update_chase_at(order)
     _event(order, action="resume", by=user, comment=note)
     return order

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ...complaints.jobs import chase_every_complaint_again
 from ...core.workcalendar import apply_notice, read_notice
+from ...workorders.jobs import chase_every_order_again
 
 
 class Command(BaseCommand):
@@ -16,6 +18,9 @@ class Command(BaseCommand):
             result = apply_notice(read_notice(options["file"]))
         except ValueError as error:
             raise CommandError(str(error)) from error
+        # Deadlines counted in working time may warn at other moments now.
+        chase_every_order_again()
+        chase_every_complaint_again()
         self.stdout.write(f"calendar {result['calendar']}: {result['year']} official")
         self.stdout.write(f"days created: {result['created']}, changed: {result['changed']}, "
                           f"removed: {result['removed']}")
