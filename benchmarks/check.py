@@ -1,0 +1,142 @@
+"""The benchmark as a check (CI): the small data set generated afresh at a fixed moment, every
+page of `make bench` requested once as each user (no timings), and two verdicts:
+
+- a page running more queries than benchmarks/baseline.json allows it fails the check (a page
+  that ran fewer passes, and is named: `make bench-baseline` locks the gain in);
+- a list whose main query scans or sorts a large table (``checks.plan_flags``) fails it, unless
+  the baseline lists that warning for that page (a known one, named at every run).
+
+    make bench-check       # DATABASE_URL: a database of its own, whose name contains "bench"
+    make bench-baseline    # the same run, written to benchmarks/baseline.json
+
+Nothing depends on when the check runs: the data are generated at NOW and every page is
+requested with the clock (``timezone.now``) held at NOW, with the cache in memory. The
+generator is seeded, so the same code gives the same rows, the same sample rows and the same
+queries. What a page's count legitimately depends on is the data, fixed here: the date
+drill-down probes one EXISTS per year, month or day in range, a search looks the unit and the
+resident up first, a list's prefetches run only when the page has rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ["SCALE"] = "small"
+os.environ.setdefault("SITE", "bench")
+# The cache in this process's memory: nothing carried over from an earlier run.
+os.environ["REDIS_URL"] = ""
+
+from benchmarks import checks, run  # noqa: E402  (sets Django up)
+
+BASELINE = Path(__file__).parent / "baseline.json"
+# The moment the data are generated at and the pages requested at (Asia/Shanghai): a
+# Wednesday morning, working hours, so that every queue holds orders.
+NOW = datetime.datetime(2026, 11, 25, 10, 0)
+
+
+def hold_clock(moment: datetime.datetime) -> datetime.datetime:
+    """Every ``timezone.now()`` of this process answers ``moment`` from now on."""
+    from django.utils import timezone
+
+    fixed = timezone.make_aware(moment, timezone.get_default_timezone())
+    timezone.now = lambda: fixed
+    return fixed
+
+
+def measure(*, reuse: bool) -> tuple[dict, float]:
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    # The pages refused to a user (403) are part of the check; their tracebacks are not.
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    logging.getLogger("django.security").setLevel(logging.CRITICAL)
+    fixed = hold_clock(NOW)
+    started = time.perf_counter()
+    run.prepare_data(scale="small", fresh=not reuse, now=fixed)
+    sizes = run.table_sizes()
+    pages: dict = {}
+    run.measure_pages(sizes, lambda: None, pages, timed=False)
+    return pages, time.perf_counter() - started
+
+
+def counts_of(pages: dict) -> dict[str, int | str]:
+    return {key: row["queries"] if "queries" in row else f"status {row['status']}"
+            for key, row in pages.items()}
+
+
+def flags_of(pages: dict) -> dict[str, list[str]]:
+    return {key: row["flags"] for key, row in pages.items() if row.get("flags")}
+
+
+def write_baseline(pages: dict) -> None:
+    baseline = {
+        "about": "Queries of one request of each page of `make bench` on the small data set "
+                 f"generated at {NOW.isoformat()} (benchmarks/check.py), and the plan warnings "
+                 "of lists' main queries known at the time. Written by `make bench-baseline`.",
+        "database": run.database_label(),
+        "queries": counts_of(pages),
+        "known_plan_flags": {key: sorted({checks.flag_kind(f) for f in flags})
+                             for key, flags in flags_of(pages).items()},
+    }
+    BASELINE.write_text(json.dumps(baseline, ensure_ascii=False, indent=1) + "\n",
+                        encoding="utf-8")
+
+
+def verdict(pages: dict, baseline: dict) -> tuple[list[str], list[str]]:
+    """The problems (the check fails) and the notes (it passes, saying so)."""
+    counts, expected = counts_of(pages), baseline["queries"]
+    problems = checks.count_regressions(counts, expected)
+    notes = [f"{key}: {count} queries, fewer than the baseline's {expected[key]}"
+             for key, count in counts.items()
+             if isinstance(count, int) and isinstance(expected.get(key), int)
+             and count < expected[key]]
+    known = baseline.get("known_plan_flags", {})
+    if baseline.get("database", "").split(" ")[0] == run.database_label().split(" ")[0]:
+        problems += checks.flag_regressions(flags_of(pages), known)
+        notes += [f"{key}: known plan warning: {flag}"
+                  for key, flags in flags_of(pages).items() for flag in flags
+                  if checks.flag_kind(flag) in known.get(key, [])]
+    else:
+        notes.append(f"plan warnings not compared: the baseline was taken on "
+                     f"{baseline.get('database')}, this is {run.database_label()}")
+    return problems, notes
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write-baseline", action="store_true",
+                        help="write benchmarks/baseline.json from this run")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the data set already in the database (generated by an "
+                             "earlier check) instead of generating it afresh")
+    args = parser.parse_args(argv)
+    pages, seconds = measure(reuse=args.reuse)
+    if args.write_baseline:
+        write_baseline(pages)
+        print(f"bench baseline: {len(pages)} pages written to {BASELINE} ({seconds:.0f} s)")
+        return 0
+    problems, notes = verdict(pages, json.loads(BASELINE.read_text(encoding="utf-8")))
+    for note in notes:
+        print(f"  note: {note}")
+    if problems:
+        print(f"bench check FAILED ({len(problems)} of {len(pages)} pages):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        print("A page runs more queries than before, or a list's main query scans or sorts a "
+              "large table. If that is intended, `make bench-baseline` and commit "
+              "benchmarks/baseline.json.", file=sys.stderr)
+        return 1
+    print(f"bench check passed: {len(pages)} pages within their query counts, no new plan "
+          f"warning ({seconds:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
