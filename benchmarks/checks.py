@@ -21,6 +21,9 @@ BARE_MARGIN_MS = 50.0
 LARGE_OVER_SMALL = 1.5
 DEEP_OVER_FIRST = 1.2
 RESTRICTED_OVER_SUPERUSER = 1.5
+# For orientation on a 2-core machine: list pages and API pages, p95.
+LIST_MS = 300.0
+API_MS = 150.0
 
 _ALIAS = re.compile(r'[`"](\w+)[`"]\s+(?:AS\s+)?[`"]?(T\d+)[`"]?(?=[\s,)])')
 
@@ -69,14 +72,18 @@ def plan_flags(rows: list[dict], sizes: dict[str, int], *, aliases: dict[str, st
 
 def sqlite_plan_flags(details: list[str], sizes: dict[str, int], *,
                       large_rows: int = LARGE_TABLE_ROWS) -> list[str]:
-    """The same warnings from SQLite's ``EXPLAIN QUERY PLAN`` (its detail column)."""
-    flags = []
+    """The same warnings from SQLite's ``EXPLAIN QUERY PLAN`` (its detail column), which gives
+    no row estimates: a scan of a large table without an index, a sort in a temporary b-tree
+    in a plan that reads a large table."""
+    flags, large_in_plan = [], False
     for detail in details:
-        match = re.match(r"SCAN (\S+)", detail)
-        if match and sizes.get(match.group(1), 0) >= large_rows and "USING" not in detail:
-            flags.append(f"full scan of {match.group(1)}")
-        if "TEMP B-TREE FOR ORDER BY" in detail:
-            flags.append("sort in a temporary b-tree (filesort)")
+        match = re.match(r"(SCAN|SEARCH) (\S+)", detail)
+        if match and sizes.get(match.group(2), 0) >= large_rows:
+            large_in_plan = True
+            if match.group(1) == "SCAN" and "USING" not in detail:
+                flags.append(f"full scan of {match.group(2)}")
+    if large_in_plan and any("TEMP B-TREE FOR ORDER BY" in d for d in details):
+        flags.append("sort in a temporary b-tree (filesort)")
     return flags
 
 

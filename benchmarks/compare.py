@@ -104,17 +104,31 @@ def bare_targets(results: dict) -> str:
     flagged = [key for key, row in results["pages"].items() if row.get("flags")]
     text = (f"Page p95 ≤ {checks.BARE_FACTOR:g}× bare SQL p95 (or ≤ +{checks.BARE_MARGIN_MS:g} "
             f"ms): {sum(known)} of {len(known)} pages"
-            + (f"; not: {', '.join(missed)}" if missed else "") + ". "
+            + (f"; not: {', '.join(missed)}" if 0 < len(missed) <= 10 else "") + ". "
             f"Lists whose main query scans or sorts a large table: {len(flagged)}"
             + (f" ({', '.join(flagged)})" if flagged else "") + ".")
     return text
+
+
+def orientation(results: dict) -> str:
+    """The pages over the orientation figures for this machine: lists 300 ms, API 150 ms."""
+    over = []
+    for key, row in _timed(results["pages"]).items():
+        name = key.split(": ", 1)[1]
+        if "main_query" not in row:
+            continue  # not a list
+        limit = checks.API_MS if name.startswith("api ") else checks.LIST_MS
+        if row["p95_ms"] > limit:
+            over.append(f"{key} ({row['p95_ms']:g} ms)")
+    return (f"Lists over {checks.LIST_MS:g} ms p95 or API lists over {checks.API_MS:g} ms: "
+            f"{len(over)}" + (f": {', '.join(over)}" if over else "") + ".")
 
 
 def summary(by_scale: dict[str, dict]) -> str:
     lines = ["# Benchmark summary: the scale targets", ""]
     for scale, results in by_scale.items():
         lines += [f"Scale **{scale}** ({results['database']}, {results['date']}): "
-                  + bare_targets(results), ""]
+                  + bare_targets(results) + " " + orientation(results), ""]
     if "small" in by_scale and "large" in by_scale:
         lines += ["## Large ÷ small", ""] + across_scales(by_scale["small"], by_scale["large"])
         lines.append("")

@@ -24,6 +24,8 @@ requested SLOW_REPEAT times only (default 3), and the result says so.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -445,9 +447,17 @@ def api_pages(spec: ApiList, sample) -> list[Page]:
 
 # -- measuring --------------------------------------------------------------------------------
 def request(client, page: Page):
+    """The response to ``page``, its body read to the end (a streamed export included: its
+    time and its queries are the reading's)."""
     if page.method == "post":
-        return client.post(page.url, page.data or {})
-    return client.get(page.url)
+        response = client.post(page.url, page.data or {})
+    else:
+        response = client.get(page.url)
+    if getattr(response, "streaming", False):
+        response.body = b"".join(response.streaming_content)
+    else:
+        response.body = response.content
+    return response
 
 
 def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
@@ -525,19 +535,22 @@ def warm_caches() -> None:
     ContentType.objects.get_for_models(*apps.get_models(include_auto_created=True))
 
 
-def measure_pages(sizes, save, results, *, timed: bool = True) -> dict:
+def measure_pages(sizes, save, results, *, timed: bool = True,
+                  cursor_depth: int = CURSOR_DEPTH) -> dict:
     """Every page as every user (``timed``: with timings and bare SQL; else queries only, and
-    nothing in the result depends on how fast the machine is)."""
+    nothing in the result depends on how fast the machine is). The cursor pages are
+    ``cursor_depth`` pages deep (or as deep as the list goes)."""
     warm_caches()
     for username in USERS:
-        client = Client()
+        # A page that fails answers 500 (and is so reported) instead of ending the run.
+        client = Client(raise_request_exception=False)
         user = get_user_model().objects.get(username=username)
         client.force_login(user)
 
         def one(page: Page, username=username, client=client):
             key, depth = f"{username}: {page.name}", None
             if page.url.startswith("cursor:"):
-                url, depth = cursor_page(client, page.url.removeprefix("cursor:"), CURSOR_DEPTH,
+                url, depth = cursor_page(client, page.url.removeprefix("cursor:"), cursor_depth,
                                          slow_ms=SLOW_MS if timed else float("inf"))
                 if url is None or depth < 2:
                     results[key] = {"status": "a single page" if url else
@@ -572,25 +585,41 @@ def measure_pages(sizes, save, results, *, timed: bool = True) -> dict:
 
 
 def measure_exports(sizes) -> dict:
-    """Exports (and imports): rows per second and memory.
+    """Exports (and imports): their time, rows per second and memory.
 
-    Today: the CSV export of one community's work orders through the admin, as each user, timed
-    like a page. The measurements of benchmarks/exports.py (export rows/s and peak RSS of a
-    month and of a whole community, xlsx import rows/s) are added here, each as an entry of the
-    returned dict (name -> figures); the Markdown lists every entry's figures."""
+    Today: the CSV export through the admin of one community's work orders and of the latest
+    month's, as each user, timed like a page. The measurements of benchmarks/exports.py (export
+    rows/s and peak RSS of a month and of a whole community, xlsx import rows/s) are added here,
+    each as an entry of the returned dict (name -> figures: keys ending in ``_per_s``, ``_mb``
+    or ``rows`` are shown in the Markdown)."""
     from property_service.registry.models import Community
+    from property_service.workorders.models import WorkOrder
 
     results = {}
     community = Community.objects.get(code="JXHY")
-    page = Page("export one community's work orders (csv)",
-                f"/admin/property_service/workorder/export/?community__id__exact={community.pk}",
-                method="post", data={"format": "1"})
+    latest = WorkOrder.objects.order_by("-reported_at").values_list("reported_at", flat=True)[0]
+    latest = timezone.localtime(latest)
+    url = "/admin/property_service/workorder/export/"
+    exports = [
+        Page("export one community's work orders (csv)",
+             f"{url}?community__id__exact={community.pk}", method="post", data={"format": "1"}),
+        Page("export one month's work orders (csv)",
+             f"{url}?reported_at__year={latest.year}&reported_at__month={latest.month}",
+             method="post", data={"format": "1"}),
+    ]
     for username in USERS:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
-        say(f"  {username}: {page.name}")
-        result, _response = measure(client, page, sizes)
-        results[f"{username}: {page.name}"] = result
+        for page in exports:
+            say(f"  {username}: {page.name}")
+            result, response = measure(client, page, sizes)
+            if response.status_code == 200:
+                # The rows exported: the CSV's records but its header.
+                text = io.StringIO(response.body.decode("utf-8-sig"))
+                result["rows"] = max(0, sum(1 for _ in csv.reader(text)) - 1)
+                if result.get("median_ms"):
+                    result["rows_per_s"] = round(result["rows"] / result["median_ms"] * 1000)
+            results[f"{username}: {page.name}"] = result
     return results
 
 
