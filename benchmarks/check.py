@@ -1,7 +1,8 @@
 """The benchmark as a check (CI): the small data set generated afresh at a fixed moment, every
-page of `make bench` requested once as each user (no timings), and two verdicts:
+page of `make bench` requested once as each user and each periodic job run twice (no timings),
+and two verdicts:
 
-- a page running more queries than benchmarks/baseline.json allows it fails the check (a page
+- a page or job running more queries than benchmarks/baseline.json allows fails the check (one
   that ran fewer passes, and is named: `make bench-baseline` locks the gain in);
 - a list whose main query scans or sorts a large table (``checks.plan_flags``) fails it, unless
   the baseline lists that warning for that page (a known one, named at every run).
@@ -79,6 +80,10 @@ def measure(*, reuse: bool) -> tuple[dict, float]:
     pages: dict = {}
     # A cursor page's queries do not depend on its depth: a few pages deep is enough here.
     run.measure_pages(sizes, lambda: None, pages, timed=False, cursor_depth=CURSOR_DEPTH)
+    # Then each periodic job, twice (its catching up, then its steady run): their statements.
+    for name, job in run.measure_jobs().items():
+        for which in ("first", "second"):
+            pages[f"job: {name}, {which} run"] = {"queries": job[which]["queries"]}
     return pages, time.perf_counter() - started
 
 

@@ -28,6 +28,11 @@ def _verdict(value: float | None, limit: float) -> str:
     return "yes" if value <= limit else "**no**"
 
 
+def _named(keys: list[str], limit: int = 10) -> str:
+    """The keys, when few enough to read in one line (the tables have them all)."""
+    return f" ({', '.join(keys)})" if 0 < len(keys) <= limit else ""
+
+
 def _tally(values: list[float | None], limit: float) -> str:
     known = [v for v in values if v is not None]
     within = sum(v <= limit for v in known)
@@ -56,6 +61,27 @@ def across_scales(small: dict, large: dict) -> list[str]:
     head = [f"Large ÷ small p95: {_tally(ratios, checks.LARGE_OVER_SMALL)}; "
             f"the same query count at both scales: {sum(same)} of {len(same)} pages.", ""]
     return head + lines
+
+
+def jobs_across_scales(small: dict, large: dict) -> list[str]:
+    """Each periodic job's run after the first (nothing new: its steady state) at both scales."""
+    lines = [f"| periodic job | small ms | large ms | large ÷ small | ≤ "
+             f"{checks.LARGE_OVER_SMALL:g}× |", "|---|---:|---:|---:|---|"]
+    ratios = []
+    for name, big in large.get("jobs", {}).items():
+        little = small.get("jobs", {}).get(name)
+        if little is None:
+            continue
+        values = [run["second"]["ms"] for run in (little, big)]
+        if not all(isinstance(v, int | float) for v in values):
+            lines.append(f"| {name} | {values[0]} | {values[1]} | – | – |")
+            continue
+        r = checks.ratio(values[1], values[0])
+        ratios.append(r)
+        lines.append(f"| {name} | {values[0]} | {values[1]} | {r} | "
+                     f"{_verdict(r, checks.LARGE_OVER_SMALL)} |")
+    return [f"Periodic jobs, large ÷ small: {_tally(ratios, checks.LARGE_OVER_SMALL)}.",
+            ""] + lines
 
 
 def deep_pages(results: dict) -> list[str]:
@@ -104,9 +130,9 @@ def bare_targets(results: dict) -> str:
     flagged = [key for key, row in results["pages"].items() if row.get("flags")]
     text = (f"Page p95 ≤ {checks.BARE_FACTOR:g}× bare SQL p95 (or ≤ +{checks.BARE_MARGIN_MS:g} "
             f"ms): {sum(known)} of {len(known)} pages"
-            + (f"; not: {', '.join(missed)}" if 0 < len(missed) <= 10 else "") + ". "
+            + (f"; not{_named(missed)}" if 0 < len(missed) <= 10 else "") + ". "
             f"Lists whose main query scans or sorts a large table: {len(flagged)}"
-            + (f" ({', '.join(flagged)})" if flagged else "") + ".")
+            + _named(flagged) + ".")
     return text
 
 
@@ -121,7 +147,7 @@ def orientation(results: dict) -> str:
         if row["p95_ms"] > limit:
             over.append(f"{key} ({row['p95_ms']:g} ms)")
     return (f"Lists over {checks.LIST_MS:g} ms p95 or API lists over {checks.API_MS:g} ms: "
-            f"{len(over)}" + (f": {', '.join(over)}" if over else "") + ".")
+            f"{len(over)}" + _named(over) + ".")
 
 
 def summary(by_scale: dict[str, dict]) -> str:
@@ -129,9 +155,13 @@ def summary(by_scale: dict[str, dict]) -> str:
     for scale, results in by_scale.items():
         lines += [f"Scale **{scale}** ({results['database']}, {results['date']}): "
                   + bare_targets(results) + " " + orientation(results), ""]
-    if "small" in by_scale and "large" in by_scale:
+    both = "small" in by_scale and "large" in by_scale
+    if both and by_scale["small"].get("harness") != by_scale["large"].get("harness"):
+        lines += ["The two scales' results come from different versions of the benchmark: "
+                  "run both again to compare them.", ""]
+    elif both:
         lines += ["## Large ÷ small", ""] + across_scales(by_scale["small"], by_scale["large"])
-        lines.append("")
+        lines += [""] + jobs_across_scales(by_scale["small"], by_scale["large"]) + [""]
     for scale, results in by_scale.items():
         lines += [f"## Deep page ÷ first page ({scale})", ""] + deep_pages(results) + [""]
         lines += [f"## Restricted ÷ superuser ({scale})", ""] + restricted_pages(results)

@@ -2,7 +2,13 @@
 counts compare with the baseline, the targets. Pure functions: no database needed."""
 
 from benchmarks import checks
-from benchmarks.compare import across_scales, deep_pages, restricted_pages
+from benchmarks.compare import (
+    across_scales,
+    deep_pages,
+    jobs_across_scales,
+    restricted_pages,
+    summary,
+)
 
 WO = "property_service_workorder"
 SIZES = {WO: 1_000_000, "property_service_community": 50, "property_service_unit": 100_000}
@@ -131,3 +137,22 @@ def test_the_summary_compares_scales_deep_pages_and_users():
     pages["admin: api, cursor deep"]["p95_ms"] = 120
     assert "1 of 1 within 1.2×" in "\n".join(deep_pages(_results(pages)))
     assert "1 of 1 within 1.5×" in "\n".join(restricted_pages(_results(pages)))
+
+
+def test_the_summary_compares_the_jobs_steady_runs_across_scales():
+    def job(ms):
+        return {"chase": {"first": {"ms": 5000, "queries": 9}, "second": {"ms": ms, "queries": 2}}}
+
+    small, large = {"jobs": job(100)}, {"jobs": job(160)}
+    assert "0 of 1 within 1.5×" in "\n".join(jobs_across_scales(small, large))
+    large = {"jobs": job(150)}
+    assert "1 of 1 within 1.5×" in "\n".join(jobs_across_scales(small, large))
+
+
+def test_results_of_different_benchmark_versions_are_not_compared():
+    small = {**_results({"admin: work orders": {"p95_ms": 100, "queries": 8}}), "harness": 2}
+    large = _results({"admin: work orders": {"p95_ms": 900, "queries": 9}})
+    assert "different versions" in summary({"small": small, "large": large})
+    assert "## Large ÷ small" not in summary({"small": small, "large": large})
+    large["harness"] = 2
+    assert "## Large ÷ small" in summary({"small": small, "large": large})
