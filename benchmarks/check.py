@@ -149,15 +149,16 @@ def main(argv=None) -> int:
     for note in notes:
         print(f"  note: {note}")
     if problems:
-        print(f"bench check FAILED ({len(problems)} of {len(pages)} pages):", file=sys.stderr)
+        print(f"bench check FAILED ({len(problems)} problems; {len(pages)} pages and job runs "
+              "checked):", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
-        print("A page runs more queries than before, or a list's main query scans or sorts a "
-              "large table. If that is intended, `make bench-baseline` and commit "
+        print("A page or job runs more queries than before, or a list's main query scans or "
+              "sorts a large table. If that is intended, `make bench-baseline` and commit "
               f"benchmarks/{baseline_path().name}.", file=sys.stderr)
         return 1
-    print(f"bench check passed: {len(pages)} pages within their query counts, no new plan "
-          f"warning ({seconds:.0f} s)")
+    print(f"bench check passed: {len(pages)} pages and job runs within their query counts, "
+          f"no new plan warning ({seconds:.0f} s)")
     return 0
 
 
