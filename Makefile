@@ -13,7 +13,8 @@ CHROMIUM := /usr/bin/chromium
 # Printed reports (WeasyPrint) lay text out with pango and need CJK fonts for Chinese text.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
-.PHONY: help install system-packages run serve test test-clock lint check-migrations bench messages
+.PHONY: help install system-packages run serve test test-clock lint check-migrations bench \
+	bench-check bench-baseline messages
 
 help:
 	@echo "make run    install, migrate the '$(SITE)' site, load demo data, serve on http://127.0.0.1:8000"
@@ -21,6 +22,7 @@ help:
 	@echo "make lint   ruff;  make check-migrations;  make messages (compile translations)"
 	@echo "make test-clock CLOCK='@2027-06-16 10:00:00'   the suite with the clock moved (libfaketime)"
 	@echo "make bench SCALE=small|large   page, API and job timings on generated data (benchmarks/results/)"
+	@echo "make bench-check   query counts and list plans of every benched page against benchmarks/baseline.json"
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -94,3 +96,15 @@ bench: export SITE = bench
 bench: export SCALE ?= small
 bench: install
 	$(UV) run --no-sync python -m benchmarks.run
+
+# The benchmark as a check (CI): the small data set generated afresh at a fixed moment, every
+# page once as each user; fails on more queries than benchmarks/baseline.json, or on a list
+# whose main query scans or sorts a large table. DATABASE_URL: a database of its own, whose name
+# contains "bench" (its tables are dropped). bench-baseline writes the baseline from such a run.
+bench-check: export SITE = bench
+bench-check: install
+	$(UV) run --no-sync python -m benchmarks.check
+
+bench-baseline: export SITE = bench
+bench-baseline: install
+	$(UV) run --no-sync python -m benchmarks.check --write-baseline

@@ -1,19 +1,31 @@
 """Benchmarks of the back office on generated data: page, API, export and job timings, their
-queries, the COUNT queries among them and the query plan of each list's main query.
+queries, the COUNT queries among them, the same SQL run bare through a raw cursor beside each
+page, and the query plan of each list's main query.
 
 Run with `make bench` (site `bench`; SCALE=small|large, default small; on MariaDB when
 DATABASE_URL is set). The data set is generated once per scale (`manage.py generate_data`) and
 reused by later runs; FRESH=1 generates it again. Results are written to
-benchmarks/results/<scale>.json and benchmarks/results/<scale>.md and printed.
+benchmarks/results/<scale>.json and benchmarks/results/<scale>.md and printed; once both scales
+have results, benchmarks/results/summary.md compares them (`benchmarks/compare.py`).
 
-Each page is requested once to warm up, then REPEAT times (default 20): the median, the 95th
-percentile, the number of queries and the COUNT queries of one request. A page slower than
-SLOW_MS (default 5000 ms) at warm-up is requested SLOW_REPEAT times only (default 3), and the
-result says so: at a million rows some pages take tens of seconds.
+The pages are data: each admin list below (its default view; every choice of its queue filter
+and one choice of each other list filter, read from the list's own filters; each search, by
+values of a row in the middle of the user's rows; the date drill-down to that row's year, month
+and day; a deep page; the change page of that row), each API list (first page, filters by that
+row's values, a cursor page up to 50 deep), and the pages without a list.
+
+Each page is requested once to warm up (its queries are recorded then), then REPEAT times
+(default 20): the median and the 95th percentile. Beside it, every SELECT the page ran that
+reads the app's tables is run again through a raw cursor, as many times, fetching every row:
+the page's "bare SQL", its p95 and the ratio page p95 / bare p95, with the target (page p95 ≤ 3×
+bare p95, or ≤ bare p95 + 50 ms). A page slower than SLOW_MS (default 5000 ms) at warm-up is
+requested SLOW_REPEAT times only (default 3), and the result says so.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -22,10 +34,15 @@ import signal
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SITE", "bench")
+# The bench measures searches, not the limit on personal-data lookups (20 an hour for a masked
+# user): past it a search answers "too many attempts" without searching.
+os.environ.setdefault("PERSONAL_DATA_LOOKUPS_PER_HOUR", "1000000")
 
 import django  # noqa: E402
 
@@ -35,10 +52,13 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Max, Min  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
+
+from benchmarks import checks  # noqa: E402
 
 SCALE = os.environ.get("SCALE", "small")
 RESULTS = Path(__file__).parent / "results"
@@ -49,9 +69,13 @@ SLOW_REPEAT = int(os.environ.get("SLOW_REPEAT", "3"))
 VERY_SLOW_MS = float(os.environ.get("VERY_SLOW_MS", "20000"))
 # A job still running after this long is stopped (its transaction rolls back) and so marked.
 JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "600"))
-# A table at least this large is "large" for the query-plan flags.
-LARGE_TABLE_ROWS = 10_000
 USERS = ("admin", "cs_agent")
+# How deep the deep pages go: the admin's page number, the API's cursor pages.
+DEEP_PAGE = 500
+CURSOR_DEPTH = 50
+APP_TABLES = "property_service_"
+# The version of what is measured and how: results of different versions are not compared.
+HARNESS = 2
 DEVNULL = open(os.devnull, "w")  # noqa: SIM115
 
 
@@ -60,10 +84,19 @@ def say(message: str) -> None:
 
 
 # -- the data set -----------------------------------------------------------------------------
+def _database_name() -> str:
+    return str(settings.DATABASES["default"]["NAME"])
+
+
 def _drop_everything() -> None:
+    # Only ever a benchmark's own database (its name says so): a mistaken DATABASE_URL must
+    # not lose a real one.
+    if "bench" not in _database_name():
+        raise SystemExit(f"Refusing to drop the tables of {_database_name()!r}: the benchmark "
+                         "generates its data only into a database whose name contains 'bench'.")
     if connection.vendor == "sqlite":
         connection.close()
-        db = Path(settings.DATABASES["default"]["NAME"])
+        db = Path(_database_name())
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         return
@@ -77,28 +110,31 @@ def _drop_everything() -> None:
             cursor.execute("SET FOREIGN_KEY_CHECKS=1")
 
 
-def prepare_data() -> dict:
-    """Generate the scale's data set unless the database holds it already."""
+def prepare_data(*, scale: str = SCALE, fresh: bool | None = None, now=None) -> dict:
+    """Generate the scale's data set unless the database holds it already (``fresh``: always;
+    ``now``: the generation's present moment)."""
     from property_service.benchdata import generated_scale
 
+    if fresh is None:
+        fresh = os.environ.get("FRESH") == "1"
     try:
         current = generated_scale()
     except Exception:  # no tables yet
         current = None
-    if current == SCALE and os.environ.get("FRESH") != "1":
-        say(f"reusing the generated {SCALE} data set")
+    if current == scale and not fresh:
+        say(f"reusing the generated {scale} data set")
         return {"generated_now": False}
-    say(f"generating the {SCALE} data set")
+    say(f"generating the {scale} data set")
     _drop_everything()
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("apply_roles", stdout=DEVNULL)
     call_command("load_standards", stdout=DEVNULL)
-    call_command("generate_data", scale=SCALE, stdout=sys.stderr)
+    options = {"now": now.isoformat()} if now is not None else {}
+    call_command("generate_data", scale=scale, stdout=sys.stderr, **options)
     return {"generated_now": True, "generate_seconds": round(time.perf_counter() - started, 1)}
 
 
-# -- query plans ------------------------------------------------------------------------------
 def table_sizes() -> dict[str, int]:
     from django.apps import apps
 
@@ -108,189 +144,483 @@ def table_sizes() -> dict[str, int]:
     return sizes
 
 
-def main_query(queries: list[dict], table: str) -> str | None:
+def server_settings() -> dict:
+    """The database server's settings that shape the timings."""
+    if connection.vendor != "mysql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@innodb_buffer_pool_size")
+        (pool,) = cursor.fetchone()
+    return {"innodb_buffer_pool_size": int(pool)}
+
+
+# -- the statements of a request ---------------------------------------------------------------
+@dataclass
+class Statement:
+    sql: str
+    params: object
+    many: bool
+    ms: float
+
+    @property
+    def is_select(self) -> bool:
+        return not self.many and self.sql.lstrip().upper().startswith("SELECT")
+
+    def display(self) -> dict:
+        return {"ms": round(self.ms, 1), "sql": self.sql[:400],
+                "params": repr(self.params)[:200]}
+
+
+class Recorder:
+    """An execute wrapper that keeps every statement with its parameters and its time: the
+    SQL the page ran, exactly, to run again bare and to EXPLAIN (the same on every backend)."""
+
+    def __init__(self):
+        self.statements: list[Statement] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.statements.append(Statement(sql, params, many,
+                                             (time.perf_counter() - started) * 1000))
+
+
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+[`"](\w+)[`"]', re.IGNORECASE)
+
+
+def tables_read(sql: str) -> set[str]:
+    return set(_TABLE.findall(sql))
+
+
+def main_query(statements: list[Statement], table: str) -> Statement | None:
     """The list's page query: the first SELECT of rows from ``table`` with a LIMIT, else (a
     list of a single page is read without one) the first with an ORDER BY."""
     quoted = (f"`{table}`", f'"{table}"')
     candidates = []
-    for query in queries:
-        sql = query["sql"]
+    for statement in statements:
+        sql = statement.sql
         head = sql[: sql.find(" FROM ")] if " FROM " in sql else sql
-        if (sql.startswith("SELECT") and "COUNT(" not in head.upper()
+        if (statement.is_select and "COUNT(" not in head.upper()
                 and any(f"FROM {q}" in sql for q in quoted)):
-            candidates.append(sql)
-    for sql in candidates:
-        if "LIMIT" in sql:
-            return sql
-    return next((sql for sql in candidates if "ORDER BY" in sql), None)
+            candidates.append(statement)
+    for statement in candidates:
+        if "LIMIT" in statement.sql:
+            return statement
+    return next((s for s in candidates if "ORDER BY" in s.sql), None)
 
 
-def explain(sql: str, sizes: dict[str, int]) -> dict:
-    """The plan of ``sql`` and its warnings: a full scan of a large table, or a sort of
-    rows of a large table (``Using filesort``, or a temporary table built while a small table
-    drives a join with a large one)."""
-    flags = []
+def bare_statements(statements: list[Statement]) -> list[Statement]:
+    """The page's own rows: every SELECT it ran that reads the app's tables (not the session,
+    user and permission lookups every page makes)."""
+    return [s for s in statements
+            if s.is_select and any(t.startswith(APP_TABLES) for t in tables_read(s.sql))]
+
+
+def explain(statement: Statement, sizes: dict[str, int]) -> dict:
+    """The plan of ``statement`` and its warnings (``checks.plan_flags``)."""
     with connection.cursor() as cursor:
         if connection.vendor == "mysql":
-            cursor.execute("EXPLAIN " + sql)
+            cursor.execute("EXPLAIN " + statement.sql, statement.params)
             columns = [c[0] for c in cursor.description]
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-            large_in_plan = any(sizes.get(r["table"], 0) >= LARGE_TABLE_ROWS for r in rows)
-            for i, row in enumerate(rows):
-                table, extra = row["table"], row.get("Extra") or ""
-                large = sizes.get(table, 0) >= LARGE_TABLE_ROWS
-                if row["type"] == "ALL" and large:
-                    flags.append(f"type=ALL on {table} ({row['rows']} rows)")
-                if "Using filesort" in extra and (large or (
-                        i == 0 and "Using temporary" in extra and large_in_plan)):
-                    flags.append(f"Using filesort over {table}"
-                                 + (" (temporary table, join led by a small table)"
-                                    if not large else ""))
-            plan = [{k: r[k] for k in ("table", "type", "key", "rows", "Extra")} for r in rows]
+            plan = [{k: r.get(k) for k in ("table", "type", "key", "rows", "Extra")}
+                    for r in rows]
+            flags = checks.plan_flags(plan, sizes, aliases=checks.table_aliases(statement.sql))
         else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            cursor.execute("EXPLAIN QUERY PLAN " + statement.sql, statement.params)
             plan = [r[-1] for r in cursor.fetchall()]
-            for detail in plan:
-                match = re.match(r"SCAN (\S+)", detail)
-                if match and sizes.get(match.group(1), 0) >= LARGE_TABLE_ROWS \
-                        and "USING" not in detail:
-                    flags.append(f"full scan of {match.group(1)}")
-                if "TEMP B-TREE FOR ORDER BY" in detail:
-                    flags.append("sort in a temporary b-tree (filesort)")
+            flags = checks.sqlite_plan_flags(plan, sizes)
     return {"plan": plan, "flags": flags}
 
 
+def run_bare(statements: list[Statement], main: Statement | None, repeat: int) -> dict:
+    """``statements`` run again through a raw cursor ``repeat`` times, every row fetched: the
+    median and p95 of the whole, and of the main query alone."""
+    totals, mains, main_rows = [], [], None
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            total = 0.0
+            for statement in statements:
+                started = time.perf_counter()
+                cursor.execute(statement.sql, statement.params)
+                rows = cursor.fetchall()
+                ms = (time.perf_counter() - started) * 1000
+                total += ms
+                if statement is main:
+                    mains.append(ms)
+                    main_rows = len(rows)
+            totals.append(total)
+    result = {"statements": len(statements), **summary_of(totals)}
+    if mains:
+        main_stats = summary_of(mains)
+        result.update(main_median_ms=main_stats["median_ms"], main_p95_ms=main_stats["p95_ms"],
+                      main_rows=main_rows)
+    return result
+
+
+def summary_of(timings: list[float]) -> dict:
+    timings = sorted(timings)
+    return {"median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[max(0, int(round(len(timings) * 0.95)) - 1)], 1)}
+
+
+# -- the pages --------------------------------------------------------------------------------
+@dataclass
+class Page:
+    name: str
+    url: str
+    table: str | None = None  # the list's table: its main query is found and explained
+    method: str = "get"
+    data: dict | None = None
+    default_list: bool = False  # a list's default view: its plan goes in the plans section
+    first: str | None = None  # a deep page: the name of its first page
+
+
+def _sample(queryset, **conditions):
+    """A row in the middle of ``queryset`` by id (meeting ``conditions``), or ``None``."""
+    queryset = queryset.filter(**conditions).order_by()
+    bounds = queryset.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return None
+    middle = (bounds["low"] + bounds["high"]) // 2
+    return queryset.filter(pk__gte=middle).order_by("pk").first()
+
+
+def _phone(row):
+    resident = getattr(row, "resident", row)
+    return resident.phone if resident is not None else None
+
+
+@dataclass
+class AdminList:
+    name: str
+    model: str  # the admin's URL segment
+    table: str
+    # (name, value of the sample row to search for)
+    searches: tuple = ()
+    # Filters whose every choice is a page (the queues); one choice of each other filter.
+    every_choice: tuple = ()
+    # The sample row: one with these fields filled, so that every search has a value.
+    sample_has: dict = field(default_factory=dict)
+    change_page: bool = True
+    deep_page: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"/admin/property_service/{self.model}/"
+
+
+ADMIN_LISTS = [
+    AdminList(
+        "work orders", "workorder", "property_service_workorder",
+        searches=(("number", lambda o: o.number),
+                  ("number prefix", lambda o: o.number[:-2]),
+                  ("unit number", lambda o: o.unit.number),
+                  ("phone", _phone),
+                  ("last four digits", lambda o: _phone(o)[-4:])),
+        every_choice=("queue",),
+        sample_has={"unit__isnull": False, "resident__isnull": False},
+        deep_page=True),
+    AdminList("complaints", "complaint", "property_service_complaint",
+              searches=(("number", lambda c: c.number),
+                        ("unit number", lambda c: c.unit.number)),
+              sample_has={"unit__isnull": False}),
+    AdminList("residents", "resident", "property_service_resident",
+              searches=(("phone", _phone), ("last four digits", lambda r: r.phone[-4:]),
+                        ("name prefix", lambda r: r.name[:1]))),
+    AdminList("units", "unit", "property_service_unit",
+              searches=(("number", lambda u: u.number),)),
+    AdminList("contracts", "contract", "property_service_contract",
+              searches=(("number", lambda c: c.number),), change_page=False),
+]
+
+
+@dataclass
+class ApiList:
+    name: str
+    path: str
+    table: str
+    sample_of: str | None = None  # the admin list whose sample row gives the filters' values
+    filters: tuple = ()  # (parameter, value of the sample row)
+
+
+API_LISTS = [
+    ApiList("api work orders", "/api/v1/work-orders/", "property_service_workorder",
+            "work orders", (("state", lambda o: o.state),
+                            ("community", lambda o: o.community_id),
+                            ("search", lambda o: o.number))),
+    ApiList("api complaints", "/api/v1/complaints/", "property_service_complaint",
+            "complaints", (("state", lambda c: c.state),
+                           ("community", lambda c: c.community_id))),
+    ApiList("api residents", "/api/v1/residents/", "property_service_resident",
+            "residents", (("community", lambda r: r.community_id),)),
+    ApiList("api units", "/api/v1/units/", "property_service_unit",
+            "units", (("community", lambda u: u.building.community_id),)),
+    ApiList("api contracts", "/api/v1/contracts/", "property_service_contract",
+            "contracts", (("state", lambda c: c.state),
+                          ("community", lambda c: c.community_id))),
+]
+
+OTHER_PAGES = [
+    Page("complaint figures", "/admin/property_service/complaint/figures/"),
+    Page("renewal dashboard", "/admin/property_service/contract/renewals/"),
+]
+
+
+def _filter_param(spec) -> str:
+    return getattr(spec, "parameter_name", None) or spec.field_path
+
+
+def filter_pages(spec: AdminList, cl) -> list[Page]:
+    """One page per choice of the list's ``every_choice`` filters, and the middle choice of
+    each other filter (not "all", not "empty"), as the list's own filters offer them."""
+    pages = []
+    for filter_spec in cl.filter_specs:
+        param = _filter_param(filter_spec)
+        expected = set(filter_spec.expected_parameters())
+        choices = []
+        for choice in filter_spec.choices(cl):
+            query = dict(parse_qsl(choice["query_string"].lstrip("?")))
+            if any(k in expected and v for k, v in query.items()) \
+                    and not any("isnull" in k for k in query):
+                choices.append((query, choice["query_string"]))
+        if not choices:
+            continue
+        if param in spec.every_choice:
+            for query, qs in choices:
+                value = next(v for k, v in query.items() if k in expected)
+                pages.append(Page(f"{spec.name}, {param} {value}", spec.url + qs, spec.table))
+        else:
+            _query, qs = choices[len(choices) // 2]
+            pages.append(Page(f"{spec.name}, filter {param}", spec.url + qs, spec.table))
+    return pages
+
+
+def list_pages(spec: AdminList, cl, sample) -> list[Page]:
+    """The pages of a list beyond its default view."""
+    pages = filter_pages(spec, cl)
+    if sample is None:
+        return pages
+    for name, value_of in spec.searches:
+        value = value_of(sample)
+        if value:
+            pages.append(Page(f"{spec.name}, search {name}",
+                              f"{spec.url}?q={value}", spec.table))
+    if cl.date_hierarchy:
+        at = getattr(sample, cl.date_hierarchy)
+        if hasattr(at, "hour"):
+            at = timezone.localtime(at)
+        query = f"{cl.date_hierarchy}__year={at.year}"
+        pages.append(Page(f"{spec.name}, date year", f"{spec.url}?{query}", spec.table))
+        query += f"&{cl.date_hierarchy}__month={at.month}"
+        pages.append(Page(f"{spec.name}, date month", f"{spec.url}?{query}", spec.table))
+        query += f"&{cl.date_hierarchy}__day={at.day}"
+        pages.append(Page(f"{spec.name}, date day", f"{spec.url}?{query}", spec.table))
+    if spec.deep_page:
+        # Four fifths of the way through the user's rows, at most page DEEP_PAGE.
+        last = cl.root_queryset.count() // cl.list_per_page
+        if last >= 2:
+            deep = max(2, min(DEEP_PAGE, last * 4 // 5))
+            pages.append(Page(f"{spec.name}, deep page", f"{spec.url}?p={deep}", spec.table,
+                              first=spec.name))
+    if spec.change_page:
+        pages.append(Page(f"{spec.name}, change page", f"{spec.url}{sample.pk}/change/"))
+    return pages
+
+
+def api_pages(spec: ApiList, sample) -> list[Page]:
+    """The API list's first page and a cursor page deep, unfiltered and by each filter."""
+    pages = [Page(spec.name, spec.path, spec.table, default_list=True),
+             Page(f"{spec.name}, cursor deep", "cursor:" + spec.path, spec.table,
+                  first=spec.name)]
+    if sample is None:
+        return pages
+    for param, value_of in spec.filters:
+        value = value_of(sample)
+        name, url = f"{spec.name}, {param}", f"{spec.path}?{param}={value}"
+        pages.append(Page(name, url, spec.table))
+        if param != "search":
+            pages.append(Page(f"{name}, cursor deep", "cursor:" + url, spec.table, first=name))
+    return pages
+
+
 # -- measuring --------------------------------------------------------------------------------
-def request(client, method: str, url: str, data=None):
-    if method == "post":
-        return client.post(url, data or {})
-    return client.get(url)
+def request(client, page: Page):
+    """The response to ``page``, its body read to the end (a streamed export included: its
+    time and its queries are the reading's)."""
+    if page.method == "post":
+        response = client.post(page.url, page.data or {})
+    else:
+        response = client.get(page.url)
+    if getattr(response, "streaming", False):
+        response.body = b"".join(response.streaming_content)
+    else:
+        response.body = response.content
+    return response
 
 
-def measure(client, url: str, *, method: str = "get", data=None, table: str | None = None,
-            sizes=None) -> dict:
-    connection.queries_log.clear()  # it keeps 9000 at most: room for this request's
+def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
+    """The page's figures (``timed``: its timings and its bare SQL's too; else its queries and
+    its main query's plan only) and the response of its first request."""
+    recorder = Recorder()
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as captured:
-        response = request(client, method, url, data)
+    with connection.execute_wrapper(recorder):
+        response = request(client, page)
     warm_ms = (time.perf_counter() - started) * 1000
-    # Read now: the next request clears the connection's query log.
-    queries = list(captured.captured_queries)
+    statements = recorder.statements
     if response.status_code != 200:
-        return {"status": response.status_code}
+        return {"status": response.status_code}, response
+    counts = [s for s in statements if s.is_select and "COUNT(" in s.sql.upper()]
+    result = {"url": page.url, "queries": len(statements),
+              "count_queries": [s.display() for s in counts]}
+    if page.first:
+        result["first"] = page.first
+    if page.default_list:
+        result["default_list"] = True
+    main = main_query(statements, page.table) if page.table else None
+    if page.table:
+        result["main_query"] = main.sql[:1000] if main else None
+        result.update(explain(main, sizes) if main else {"plan": [], "flags": []})
+    if not timed:
+        return result, response
     repeat = REPEAT if warm_ms < SLOW_MS else SLOW_REPEAT if warm_ms < VERY_SLOW_MS else 0
     timings = [] if repeat else [warm_ms]
     for _ in range(repeat):
         started = time.perf_counter()
-        response = request(client, method, url, data)
+        again = request(client, page)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    timings.sort()
-    counts = [q for q in queries if "COUNT(" in q["sql"].upper()]
-    result = {
-        "url": url,
-        "median_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(round(len(timings) * 0.95)) - 1)], 1),
-        "repeat": repeat,  # 0: timed once, at the warm-up
-        "queries": len(queries),
-        "count_queries": [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:400]}
-                          for q in counts],
-        # Where the time of a slow page goes.
-        "slowest_queries": [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:400]}
-                            for q in sorted(queries, key=lambda q: -float(q["time"]))[:3]],
-    }
-    if table:
-        sql = main_query(queries, table)
-        result["main_query"] = sql[:1000] if sql else None
-        result.update(explain(sql, sizes) if sql else {"plan": [], "flags": []})
-    return result
+        assert again.status_code == 200, (page.url, again.status_code)
+    result.update(summary_of(timings), repeat=repeat)
+    # Where the time of a slow page goes.
+    result["slowest_queries"] = [s.display() for s in
+                                 sorted(statements, key=lambda s: -s.ms)[:3]]
+    bare = bare_statements(statements)
+    if bare:
+        result["bare"] = run_bare(bare, main, max(1, repeat))
+        other_flags = []
+        for statement in bare:
+            if statement is not main:
+                other_flags += explain(statement, sizes)["flags"]
+        result["bare"]["other_flags"] = sorted(set(other_flags))
+        result["page_over_bare"] = checks.ratio(result["p95_ms"], result["bare"]["p95_ms"])
+        result["meets_target"] = checks.meets_bare_target(result["p95_ms"],
+                                                          result["bare"]["p95_ms"])
+    return result, response
 
 
-def cursor_page(client, url: str, pages: int) -> str | None:
+def cursor_page(client, url: str, depth: int, *, slow_ms: float = SLOW_MS
+                ) -> tuple[str | None, int]:
+    """The URL of the cursor page ``depth`` pages into ``url`` (or of the last page, when there
+    are fewer), found by following ``next``, and how deep it is."""
     started = time.perf_counter()
-    body = client.get(url).json()
-    if (time.perf_counter() - started) * 1000 > SLOW_MS:
-        return None  # too slow to walk that deep
-    for _ in range(pages - 1):
-        if not body.get("next"):
-            return None
-        body = client.get(body["next"]).json()
-    return body.get("next")
+    response = client.get(url)
+    if response.status_code != 200 or (time.perf_counter() - started) * 1000 > slow_ms:
+        return None, 0  # refused, or too slow to walk that deep
+    body, reached = response.json(), 1
+    while reached < depth and body.get("next"):
+        url = body["next"]
+        body, reached = client.get(url).json(), reached + 1
+    return url, reached
 
 
-def pages_to_measure(user) -> list[tuple[str, str, dict]]:
-    from property_service.access.scoping import scope
-    from property_service.registry.models import Community, Resident
-    from property_service.workorders.models import WorkOrder
-    from property_service.workorders.selectors import queue_conditions
+def warm_caches() -> None:
+    """What a running server holds after its first requests, loaded before the first page is
+    measured: so that no page's query count depends on the pages requested before it (nor on
+    what generating the data left in this process)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
 
-    # A deep page: four fifths of the way through the user's orders (50 a page).
-    deep = max(2, min(100, scope(WorkOrder.objects.all(), user).count() // 50 * 4 // 5))
-    order = WorkOrder.objects.filter(community__code="JXHY").order_by("pk")[
-        WorkOrder.objects.filter(community__code="JXHY").count() // 2]
-    resident = Resident.objects.filter(community__code="JXHY").order_by("pk").first()
-    community = Community.objects.get(code="JXHY")
-    month = timezone.localtime(order.reported_at)
-    wo = "/admin/property_service/workorder/"
-    pages = [
-        ("admin home", "/admin/", {}),
-        ("work orders", wo, {"table": "property_service_workorder"}),
-    ]
-    for queue in queue_conditions(user, timezone.now()):
-        pages.append((f"work orders, queue {queue}", f"{wo}?queue={queue}",
-                      {"table": "property_service_workorder"}))
-    pages += [
-        ("work orders, state in progress", f"{wo}?state__exact=in_progress",
-         {"table": "property_service_workorder"}),
-        ("work orders, search by number", f"{wo}?q={order.number}",
-         {"table": "property_service_workorder"}),
-        ("work orders, one month", f"{wo}?reported_at__year={month.year}"
-                                   f"&reported_at__month={month.month}",
-         {"table": "property_service_workorder"}),
-        (f"work orders, page {deep}", f"{wo}?p={deep}",
-         {"table": "property_service_workorder"}),
-        ("complaints", "/admin/property_service/complaint/",
-         {"table": "property_service_complaint"}),
-        ("complaint figures", "/admin/property_service/complaint/figures/", {}),
-        ("residents", "/admin/property_service/resident/",
-         {"table": "property_service_resident"}),
-        ("residents, search by phone", f"/admin/property_service/resident/?q={resident.phone}",
-         {"table": "property_service_resident"}),
-        ("units", "/admin/property_service/unit/", {"table": "property_service_unit"}),
-        ("contracts", "/admin/property_service/contract/",
-         {"table": "property_service_contract"}),
-        ("renewal dashboard", "/admin/property_service/contract/renewals/", {}),
-        ("api work orders", "/api/v1/work-orders/", {"table": "property_service_workorder"}),
-        ("api work orders, cursor page 50", "cursor:/api/v1/work-orders/",
-         {"table": "property_service_workorder"}),
-        ("api complaints", "/api/v1/complaints/", {"table": "property_service_complaint"}),
-        ("api residents", "/api/v1/residents/", {"table": "property_service_resident"}),
-        ("api residents, cursor page 50", "cursor:/api/v1/residents/",
-         {"table": "property_service_resident"}),
-        ("api units", "/api/v1/units/", {"table": "property_service_unit"}),
-        ("api contracts", "/api/v1/contracts/", {"table": "property_service_contract"}),
-        ("export one community's work orders (csv)",
-         f"{wo}export/?community__id__exact={community.pk}",
-         {"method": "post", "data": {"format": "1"}}),
-    ]
-    return pages
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models(include_auto_created=True))
 
 
-def measure_pages(sizes, save, results) -> dict:
+def measure_pages(sizes, save, results, *, timed: bool = True,
+                  cursor_depth: int = CURSOR_DEPTH) -> dict:
+    """Every page as every user (``timed``: with timings and bare SQL; else queries only, and
+    nothing in the result depends on how fast the machine is). The cursor pages are
+    ``cursor_depth`` pages deep (or as deep as the list goes)."""
+    warm_caches()
     for username in USERS:
-        client = Client()
+        # A page that fails answers 500 (and is so reported) instead of ending the run.
+        client = Client(raise_request_exception=False)
         user = get_user_model().objects.get(username=username)
         client.force_login(user)
-        for name, url, options in pages_to_measure(user):
-            if url.startswith("cursor:"):
-                url = cursor_page(client, url.removeprefix("cursor:"), 50)
-                if url is None:
-                    results[f"{username}: {name}"] = {
-                        "status": f"fewer than 50 pages, or the first slower than {SLOW_MS:.0f} ms"}
-                    continue
-            say(f"  {username}: {name}")
-            results[f"{username}: {name}"] = measure(client, url, sizes=sizes, **options)
+
+        def one(page: Page, username=username, client=client):
+            key, depth = f"{username}: {page.name}", None
+            if page.url.startswith("cursor:"):
+                url, depth = cursor_page(client, page.url.removeprefix("cursor:"), cursor_depth,
+                                         slow_ms=SLOW_MS if timed else float("inf"))
+                if url is None or depth < 2:
+                    results[key] = {"status": "a single page" if url else
+                                    "refused, or the first page too slow to walk deep"}
+                    return None
+                page = Page(page.name, url, page.table, first=page.first)
+            if timed:
+                say(f"  {key}")
+            result, response = measure(client, page, sizes, timed=timed)
+            if depth is not None:
+                result["depth"] = depth
+            results[key] = result
             save()  # what is measured so far, should a long run be stopped
+            return response
+
+        one(Page("admin home", "/admin/"))
+        samples = {}
+        for spec in ADMIN_LISTS:
+            response = one(Page(spec.name, spec.url, spec.table, default_list=True))
+            if response is None or response.status_code != 200:
+                continue
+            cl = response.context["cl"]
+            samples[spec.name] = _sample(cl.root_queryset, **spec.sample_has)
+            for page in list_pages(spec, cl, samples[spec.name]):
+                one(page)
+        for page in OTHER_PAGES:
+            one(page)
+        for spec in API_LISTS:
+            for page in api_pages(spec, samples.get(spec.sample_of)):
+                one(page)
+    return results
+
+
+def measure_exports(sizes) -> dict:
+    """Exports (and imports): their time, rows per second and memory.
+
+    Today: the CSV export through the admin of one community's work orders and of the latest
+    month's, as each user, timed like a page. The measurements of benchmarks/exports.py (export
+    rows/s and peak RSS of a month and of a whole community, xlsx import rows/s) are added here,
+    each as an entry of the returned dict (name -> figures: keys ending in ``_per_s``, ``_mb``
+    or ``rows`` are shown in the Markdown)."""
+    from property_service.registry.models import Community
+    from property_service.workorders.models import WorkOrder
+
+    results = {}
+    community = Community.objects.get(code="JXHY")
+    latest = WorkOrder.objects.order_by("-reported_at").values_list("reported_at", flat=True)[0]
+    latest = timezone.localtime(latest)
+    url = "/admin/property_service/workorder/export/"
+    exports = [
+        Page("export one community's work orders (csv)",
+             f"{url}?community__id__exact={community.pk}", method="post", data={"format": "1"}),
+        Page("export one month's work orders (csv)",
+             f"{url}?reported_at__year={latest.year}&reported_at__month={latest.month}",
+             method="post", data={"format": "1"}),
+    ]
+    for username in USERS:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        for page in exports:
+            say(f"  {username}: {page.name}")
+            result, response = measure(client, page, sizes)
+            if response.status_code == 200:
+                # The rows exported: the CSV's records but its header.
+                text = io.StringIO(response.body.decode("utf-8-sig"))
+                result["rows"] = max(0, sum(1 for _ in csv.reader(text)) - 1)
+                if result.get("median_ms"):
+                    result["rows_per_s"] = round(result["rows"] / result["median_ms"] * 1000)
+            results[f"{username}: {page.name}"] = result
     return results
 
 
@@ -331,26 +661,82 @@ def measure_jobs() -> dict:
 
 
 # -- the report -------------------------------------------------------------------------------
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def _target(row: dict) -> str:
+    meets = row.get("meets_target")
+    return "–" if meets is None else "yes" if meets else "**no**"
+
+
+def _page_line(name: str, user: str, row: dict) -> str:
+    if "median_ms" not in row:
+        return f"| {name} | {user} | – | – | – | – | – | – | – | status {row['status']} |"
+    star = "*" if 0 < row["repeat"] < REPEAT else "**" if row["repeat"] == 0 else ""
+    bare = row.get("bare")
+    bare_cell = f"{bare['p95_ms']} ({bare['statements']})" if bare else "–"
+    flags = list(row.get("flags", []))
+    if bare and bare.get("other_flags"):
+        flags.append("other SELECTs: " + ", ".join(bare["other_flags"]))
+    ratio = row.get("page_over_bare")
+    return (f"| {name} | {user} | {row['median_ms']}{star} | {row['p95_ms']} | "
+            f"{row['queries']} | {len(row['count_queries'])} | {bare_cell} | "
+            f"{'–' if ratio is None else ratio} | {_target(row)} | {'; '.join(flags)} |")
+
+
 def markdown(results: dict) -> str:
-    head = (f"Scale **{results['scale']}** on {results['database']} "
-            f"({results['rows']['property_service_workorder']:,} work orders, "
-            f"{results['rows']['property_service_complaint']:,} complaints, "
-            f"{results['rows']['property_service_resident']:,} residents, "
-            f"{results['rows']['property_service_unit']:,} units), {results['date']}. "
+    server = results.get("server", {})
+    pool = (f", innodb_buffer_pool_size {_mib(server['innodb_buffer_pool_size'])}"
+            if "innodb_buffer_pool_size" in server else "")
+    rows = results["rows"]
+    head = (f"Scale **{results['scale']}** on {results['database']}{pool} "
+            f"({rows.get('property_service_workorder', 0):,} work orders, "
+            f"{rows.get('property_service_complaint', 0):,} complaints, "
+            f"{rows.get('property_service_resident', 0):,} residents, "
+            f"{rows.get('property_service_unit', 0):,} units), {results['date']}. "
             f"Median and p95 of {REPEAT} requests after a warm-up ({SLOW_REPEAT} where marked *, "
-            "the warm-up alone where marked **); "
-            "queries of one request, of which COUNT; plan warnings of the list's main query.")
-    lines = [head, "", "| page | user | median ms | p95 ms | queries | COUNT | plan warnings |",
-             "|---|---|---:|---:|---:|---:|---|"]
+            "the warm-up alone where marked **); queries of one request, of which COUNT. "
+            "*Bare SQL*: every SELECT the page ran on the app's tables, run again through a "
+            "raw cursor as many times, all rows fetched: its p95 (number of SELECTs), the "
+            f"ratio page p95 ÷ bare p95, and the target (page p95 ≤ {checks.BARE_FACTOR:g}× "
+            f"bare p95, or ≤ bare p95 + {checks.BARE_MARGIN_MS:g} ms). Plan warnings: of the "
+            "list's main query, then of the page's other SELECTs (a table of "
+            f"{checks.LARGE_TABLE_ROWS:,} rows or more is large).")
+    lines = [head, "",
+             "| page | user | median ms | p95 ms | queries | COUNT | bare SQL p95 ms | "
+             "page ÷ bare | target | plan warnings |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for key, row in results["pages"].items():
         user, name = key.split(": ", 1)
-        if "median_ms" not in row:
-            lines.append(f"| {name} | {user} | – | – | – | – | status {row['status']} |")
+        lines.append(_page_line(name, user, row))
+    lines += ["", "### The plans of the lists' default queries", "",
+              "| list | user | table | type | key | rows | Extra |",
+              "|---|---|---|---|---|---:|---|"]
+    for key, row in results["pages"].items():
+        user, name = key.split(": ", 1)
+        if not row.get("default_list") or not row.get("plan"):
             continue
-        star = "*" if 0 < row["repeat"] < REPEAT else "**" if row["repeat"] == 0 else ""
-        flags = "; ".join(row.get("flags", [])) or ""
-        lines.append(f"| {name} | {user} | {row['median_ms']}{star} | {row['p95_ms']} | "
-                     f"{row['queries']} | {len(row['count_queries'])} | {flags} |")
+        for step in row["plan"]:
+            if isinstance(step, dict):
+                lines.append(f"| {name} | {user} | {step['table']} | {step['type']} | "
+                             f"{step['key'] or ''} | {step['rows']} | {step['Extra'] or ''} |")
+            else:
+                lines.append(f"| {name} | {user} | {step} | | | | |")
+    if results.get("exports"):
+        lines += ["", "| export or import | user | median ms | p95 ms | queries | figures |",
+                  "|---|---|---:|---:|---:|---|"]
+        for key, row in results["exports"].items():
+            user, name = key.split(": ", 1) if ": " in key else ("", key)
+            if "median_ms" not in row:
+                others = {k: v for k, v in row.items() if k != "status"}
+                lines.append(f"| {name} | {user} | – | – | – | {row.get('status', '')} "
+                             f"{json.dumps(others, ensure_ascii=False) if others else ''} |")
+                continue
+            figures = {k: v for k, v in row.items() if k.endswith(("_per_s", "_mb", "rows"))}
+            lines.append(f"| {name} | {user} | {row['median_ms']} | {row['p95_ms']} | "
+                         f"{row.get('queries', '–')} | "
+                         f"{', '.join(f'{k} {v}' for k, v in figures.items())} |")
     lines += ["", "| periodic job | first run ms | queries | second run ms | queries |",
               "|---|---:|---:|---:|---:|"]
     for name, job in results["jobs"].items():
@@ -359,20 +745,24 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def database_label() -> str:
+    if connection.vendor == "mysql" and connection.mysql_is_mariadb:
+        return "MariaDB " + ".".join(str(n) for n in connection.mysql_version)
+    return connection.vendor
+
+
 def main():
     setup_test_environment()
     data = prepare_data()
     sizes = table_sizes()
-    database = connection.vendor
-    if database == "mysql" and connection.mysql_is_mariadb:
-        database = "MariaDB " + ".".join(str(n) for n in connection.mysql_version)
-    results = {"scale": SCALE, "database": database, "date": str(timezone.localdate()),
-               "repeat": REPEAT, **data,
+    results = {"scale": SCALE, "harness": HARNESS, "database": database_label(),
+               "server": server_settings(),
+               "date": str(timezone.localdate()), "repeat": REPEAT, **data,
                "rows": {k: v for k, v in sizes.items() if v}}
     RESULTS.mkdir(exist_ok=True)
     # MariaDB's results are the reference; the embedded database's get their own files.
     suffix = "" if connection.vendor == "mysql" else f"-{connection.vendor}"
-    results["pages"], results["jobs"] = {}, {}
+    results["pages"], results["exports"], results["jobs"] = {}, {}, {}
 
     def save():
         results["peak_rss_mb"] = round(
@@ -383,11 +773,19 @@ def main():
 
     say("pages")
     measure_pages(sizes, save, results["pages"])
+    say("exports")
+    results["exports"] = measure_exports(sizes)
+    save()
     say("periodic jobs")
     results["jobs"] = measure_jobs()
     save()
     print(markdown(results))
     say(f"written to {RESULTS / f'{SCALE}{suffix}.json'} and .md")
+    from benchmarks import compare
+
+    written = compare.write_summary(RESULTS, suffix)
+    if written:
+        say(f"and the comparison to {written}")
 
 
 if __name__ == "__main__":
