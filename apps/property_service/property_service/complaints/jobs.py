@@ -162,7 +162,8 @@ def _chase_batch(now, people: _Reading, seen: set[int]) -> tuple[int, int, int]:
     if not ids:
         return found, 0, 0
     seen.update(ids)
-    complaints = list(Complaint.objects.filter(pk__in=ids).select_related("supervisor"))
+    complaints = list(Complaint.objects.filter(pk__in=ids).order_by("pk")
+                      .select_related("supervisor"))
     taken = taken_steps(Complaint, ids)
     sent = 0
     for complaint in complaints:

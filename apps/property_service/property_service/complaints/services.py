@@ -1,4 +1,7 @@
-"""Writes of complaints. The admin, the API, jobs and the work-order repeat rule call these."""
+"""Writes of complaints. The admin, the API, jobs and the work-order repeat rule call these.
+
+A service that sets, meets or moves a deadline, or moves the complaint, tells the chaser when to
+look at it next (``jobs.update_chase_at``)."""
 
 from __future__ import annotations
 

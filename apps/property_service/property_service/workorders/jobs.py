@@ -189,13 +189,13 @@ def _chase_batch(now, people: _Reading, seen: set[int]) -> tuple[int, int, int]:
     if not ids:
         return found, 0, 0
     seen.update(ids)
-    orders = list(WorkOrder.objects.filter(pk__in=ids).select_related("assignee", "team")
-                  .prefetch_related("pauses"))
+    orders = list(WorkOrder.objects.filter(pk__in=ids).order_by("pk")
+                  .select_related("assignee", "team").prefetch_related("pauses"))
     follow_ups = defaultdict(list)
     waiting = [o.pk for o in orders if o.state == State.FOLLOW_UP]
     if waiting:
         for follow_up in FollowUp.objects.filter(work_order_id__in=waiting,
-                                                 status=FollowUp.Status.PENDING):
+                                                 status=FollowUp.Status.PENDING).order_by():
             follow_ups[follow_up.work_order_id].append(follow_up)
     taken = taken_steps(WorkOrder, ids)
     sent = 0

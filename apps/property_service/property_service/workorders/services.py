@@ -2,7 +2,8 @@
 
 Each service is atomic: it locks the order row, checks the state and the user's right, changes
 fields, saves with the state guard of ``ConcurrentTransitionMixin``, writes the timeline event,
-and sends notifications once the transaction commits.
+and sends notifications once the transaction commits. A service that changes the order's SLA
+clocks tells the chaser when to look at it next (``jobs.update_chase_at``).
 """
 
 from __future__ import annotations
