@@ -164,6 +164,25 @@ def test_the_unread_badge_shows_the_callers_count_or_nothing(alice, bob):
     assert unread_badge(request) == 2
 
 
+def test_the_unread_badge_stops_counting_past_99(alice, monkeypatch):
+    monkeypatch.setattr(notifications, "UNREAD_CAP", 3)
+    request = RequestFactory().get("/admin/")
+    request.user = alice
+    for message in ("one", "two", "three"):
+        notify(users=[alice], kind=ASSIGNED, message=message)
+    assert unread_badge(request) == 3
+    notify(users=[alice], kind=ASSIGNED, message="four")
+    assert unread_badge(request) == "3+"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        unread_count(alice)
+    # Counted over a LIMIT: a backlog of unread notifications costs no more than the cap.
+    assert all("LIMIT" in q["sql"].upper() for q in queries.captured_queries
+               if "COUNT(" in q["sql"].upper())
+
+
 def test_the_user_menu_links_to_the_notifications_with_the_unread_count(client, alice):
     notify(users=[alice], kind=ASSIGNED, message="one")
     request = RequestFactory().get("/admin/")

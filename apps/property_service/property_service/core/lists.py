@@ -14,6 +14,7 @@ from math import ceil
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -81,14 +82,18 @@ class CappedPaginator(Paginator):
                               number, self)
 
 
-def _bounds(kind: str, year: int, month: int = 1, day: int = 1):
-    start = datetime.datetime(year, month, day)
+def _bounds(kind: str, year: int, month: int = 1, day: int = 1, *, moments: bool = True):
+    """The range of a year, month or day: datetimes in the current time zone, or dates."""
+    start = datetime.date(year, month, day)
     if kind == "year":
-        stop = datetime.datetime(year + 1, 1, 1)
+        stop = datetime.date(year + 1, 1, 1)
     elif kind == "month":
-        stop = datetime.datetime(year + (month == 12), month % 12 + 1, 1)
+        stop = datetime.date(year + (month == 12), month % 12 + 1, 1)
     else:
         stop = start + datetime.timedelta(days=1)
+    if not moments:
+        return start, stop
+    start, stop = (datetime.datetime.combine(d, datetime.time.min) for d in (start, stop))
     if settings.USE_TZ:
         zone = timezone.get_current_timezone()
         start, stop = timezone.make_aware(start, zone), timezone.make_aware(stop, zone)
@@ -102,6 +107,8 @@ class ProbedDates:
 
     def __init__(self, queryset, field: str):
         self.queryset, self.field = queryset, field
+        # A date field's drill-down is in dates; a datetime field's in local time.
+        self.moments = isinstance(queryset.model._meta.get_field(field), models.DateTimeField)
 
     def aggregate(self, **kwargs):
         # Min and max of the drill-down's field: read off the end of its index.
@@ -126,7 +133,7 @@ class ProbedDates:
         first, last = self.aggregate(first=Min(field_name), last=Max(field_name)).values()
         if first is None:
             return []
-        if settings.USE_TZ:
+        if settings.USE_TZ and self.moments:
             first, last = timezone.localtime(first), timezone.localtime(last)
         found = []
         if kind == "year":
@@ -140,7 +147,7 @@ class ProbedDates:
                 - datetime.timedelta(days=1)
             candidates = [(first.year, first.month, day) for day in range(1, days.day + 1)]
         for candidate in candidates:
-            start, stop = _bounds(kind, *candidate)
+            start, stop = _bounds(kind, *candidate, moments=self.moments)
             if self._holds(start, stop):
                 found.append(start)
         return found

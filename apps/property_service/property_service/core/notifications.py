@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from ..access.scoping import can_open, openable_ids
+from .lists import capped_count, count_label
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -150,16 +151,25 @@ def mark_read(*, user, notification_id) -> Notification:
     return notification
 
 
+# Beyond this many unread notifications the menu says "99+": every page shows the count, and
+# counting a user's whole backlog on each of them would grow with it.
+UNREAD_CAP = 99
+
+
 def unread_count(user) -> int:
-    """How many of ``user``'s notifications are unread (0 for an anonymous user)."""
+    """How many of ``user``'s notifications are unread (0 for an anonymous user), counted no
+    further than ``UNREAD_CAP + 1``."""
     if not (user and user.is_authenticated):
         return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    return capped_count(Notification.objects.filter(user_id=user.pk, read_at__isnull=True),
+                        UNREAD_CAP)
 
 
 def unread_badge(request) -> int | str:
-    """Unfold badge callback: the caller's unread count, or "" (no badge) when there is none."""
-    return unread_count(request.user) or ""
+    """Unfold badge callback: the caller's unread count ("99+" past the cap), or "" (no
+    badge) when there is none."""
+    count = unread_count(request.user)
+    return count_label(count, UNREAD_CAP) if count > UNREAD_CAP else count or ""
 
 
 def account_links(request) -> list[dict]:
