@@ -2,6 +2,8 @@
 stop at a cap, searches by every supported spelling on one index each, and no query that grows
 with the table."""
 
+import itertools
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -190,9 +192,13 @@ def queries_of(client, url, params=None):
     return [query["sql"] for query in queries.captured_queries]
 
 
+_unit_numbers = itertools.count(5000)
+
+
 def add_residents(place, n):
     for _ in range(n):
-        OccupancyFactory(unit=UnitFactory(building=place.building),
+        OccupancyFactory(unit=UnitFactory(building=place.building,
+                                          number=str(next(_unit_numbers))),
                          resident__community=place.community)
 
 
@@ -275,3 +281,20 @@ def test_the_building_filter_lists_the_buildings_of_one_community(client, superu
     six = registry[0]
     response = client.get(UNITS, {"building__id__exact": six.pk})
     assert {unit.building_id for unit in response.context["cl"].result_list} == {six.pk}
+
+
+def test_a_unit_page_sorts_the_units_of_its_first_buildings_only(client, superuser, registry,
+                                                                 monkeypatch):
+    monkeypatch.setattr(UnitAdmin, "list_per_page", 2)
+    client.force_login(superuser)
+    for page in ("1", "3"):
+        ids_query = next(sql for sql in queries_of(client, UNITS, {"p": page})
+                         if sql.replace("`", '"').startswith(
+                             'SELECT "property_service_unit"."id" AS "pk"')
+                         and "ORDER BY" in sql)
+        assert '"building_id" IN (' in ids_query.replace("`", '"'), ids_query
+    # Another order than the buildings' is paged over every unit.
+    response = client.get(UNITS, {"o": "-6"})
+    assert response.status_code == 200
+    assert [u.pk for u in response.context["cl"].result_list] == list(
+        Unit.objects.order_by("-area", "-pk").values_list("pk", flat=True)[:2])

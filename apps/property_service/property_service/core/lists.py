@@ -14,7 +14,7 @@ from math import ceil
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -80,6 +80,60 @@ class CappedPaginator(Paginator):
         start = (number - 1) * self.per_page
         return self._get_page(rows_by_ids_first(self.object_list, start, start + self.per_page),
                               number, self)
+
+
+class ParentOrderedPaginator(CappedPaginator):
+    """For a list ordered first by a small parent table's columns (units by their building's
+    community and name, then by their own entrance and number), which no index of the big
+    table serves: a page's ids are chosen among the rows of the first parents in that order
+    only, as many parents as the page needs (twice as many each time a probe, a count capped
+    at the page's end, finds too few rows), so that only those rows are sorted.
+
+    ``parents`` are the parent rows in the list's order (a small table, already limited to what
+    the user may see); ``parent_field`` the big table's link to them; ``parent_ordering`` the
+    list's leading order keys that the parents' order stands for. Any other order is paged as
+    ``CappedPaginator`` does."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *,
+                 parents, parent_field: str, parent_ordering: tuple[str, ...], **kwargs):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
+        self.parents, self.parent_field = parents, parent_field
+        self.parent_ordering = tuple(parent_ordering)
+
+    def _ordered_by_parents(self) -> bool:
+        order = tuple(str(key) for key in self.object_list.query.order_by)
+        return order[:len(self.parent_ordering)] == self.parent_ordering
+
+    def page(self, number):
+        if not self._ordered_by_parents():
+            return super().page(number)
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        stop = start + self.per_page
+        parents = list(self.parents.values_list("pk", flat=True))
+        window = self._window(parents, stop)
+        rows = self.object_list.filter(**{f"{self.parent_field}__in": parents[:window]})
+        return self._get_page(rows_by_ids_first(rows, start, stop), number, self)
+
+    def _window(self, parents: list, stop: int) -> int:
+        """How many of the first ``parents`` hold the rows up to ``stop``: of 1, 2, 4...
+        parents (then all), the first whose rows, counted no further than ``stop``, reach it.
+        One query, each count capped."""
+        windows = []
+        while not windows or windows[-1] < len(parents):
+            windows.append(min(2 ** len(windows), len(parents)))
+        if len(windows) == 1:
+            return windows[0]
+        counts, params = [], []
+        for window in windows:
+            rows = self.object_list.filter(**{f"{self.parent_field}__in": parents[:window]})
+            sql, values = rows.order_by().values("pk")[:stop].query.sql_with_params()
+            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS window_{window})")
+            params.extend(values)
+        with connections[self.object_list.db].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(counts)}", params)
+            found = cursor.fetchone()
+        return next((w for w, n in zip(windows, found, strict=True) if n >= stop), windows[-1])
 
 
 def _bounds(kind: str, year: int, month: int = 1, day: int = 1, *, moments: bool = True):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +8,18 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.decorators import display
 
 from ..access.scoping import community_ids, scope, sees_all_communities
-from ..core.admin import BaseAdmin, BaseTabularInline, BigTableListMixin, ImportExportAdmin
+from ..core.admin import (
+    MAX_PAGE,
+    BaseAdmin,
+    BaseTabularInline,
+    BigTableListMixin,
+    ImportExportAdmin,
+)
 from ..core.filters import ScopedRelatedFilter
+from ..core.lists import ParentOrderedPaginator
 from ..core.masking import mask
 from ..core.models import PersonalDataAccess
-from ..core.params import parse_id
+from ..core.params import parse_id, parse_int
 from ..core.personal_data import can_view_personal_data, reveal_personal_data
 from ..core.throttle import Throttled
 from .lookups import id_number_refusal, search_residents
@@ -99,6 +107,17 @@ class UnitAdmin(BigTableListMixin, ImportExportAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return search_units(queryset, search_term), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0,
+                      allow_empty_first_page=True):
+        # The list's order starts with the building's community and name: a page is chosen
+        # among the units of the first buildings in that order.
+        return ParentOrderedPaginator(
+            queryset, per_page, orphans, allow_empty_first_page,
+            page_hint=parse_int(request.GET.get(PAGE_VAR), minimum=1, maximum=MAX_PAGE) or 1,
+            parents=scope(Building.objects.order_by("community__code", "name", "id"),
+                          request.user),
+            parent_field="building", parent_ordering=tuple(Unit._meta.ordering[:2]))
 
     @display(description=_("community"), ordering="building__community__code")
     def community_name(self, unit):
