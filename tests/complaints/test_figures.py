@@ -191,3 +191,30 @@ def test_a_complaint_still_within_its_times_counts_as_on_time(place_a):
     before = monthly_figures(Complaint.objects.all(), now=local(2026, 11, 20, 10))
     after = monthly_figures(Complaint.objects.all(), now=local(2026, 11, 20, 12))
     assert before[0]["on_time_rate"] == 100.0 and after[0]["on_time_rate"] == 0.0
+
+
+def test_the_page_shows_the_latest_year_unless_every_year_is_asked_for(client, make_staff,
+                                                                       data_set, place_a):
+    a, _ = data_set
+    complaint(place_a, local(2025, 3, 3, 9), State.CLOSED, satisfaction=5)
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    response = client.get(reverse(URL))
+    assert response.context["years"] == [2026, 2025]
+    assert response.context["selected_year"] == 2026
+    assert {row["month"].year for row in response.context["rows"]} == {2026}
+    every = client.get(reverse(URL), {"year": "all"}).context["rows"]
+    figures = monthly_figures(Complaint.objects.all())
+    assert [{key: row[key] for key in figures[0]} for row in every] == figures
+    assert [row["month"] for row in every if row["community_id"] == a.pk][0] == \
+        datetime.date(2025, 3, 1)
+    assert client.get(reverse(URL), {"year": "1999x"}).status_code == 400
+
+
+def test_the_page_finds_its_years_without_reading_every_complaint(client, make_staff, data_set):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(URL)).status_code == 200
+    assert not any("DISTINCT" in q["sql"].upper() for q in queries.captured_queries)

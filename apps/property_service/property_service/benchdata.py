@@ -141,7 +141,8 @@ class Inserter:
     def __init__(self, model: type[models.Model], *, after: tuple[Inserter, ...] = ()):
         # The inserters of the rows these point to: flushed first.
         self.model, self.after = model, after
-        self.fields = [f for f in model._meta.concrete_fields]
+        # Generated columns are the database's to fill.
+        self.fields = [f for f in model._meta.concrete_fields if not f.generated]
         self.rows: list[tuple] = []
         self.count = 0
         ops = connection.ops

@@ -20,6 +20,7 @@ without one is closed to them.
 from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 _CACHE_ATTR = "_property_service_community_ids"
@@ -113,15 +114,34 @@ def _community_filter(queryset: QuerySet, path, user) -> QuerySet:
     if not ids:
         return queryset.none()
     paths = (path,) if isinstance(path, str) else path
-    condition = Q()
-    for lookup in paths:
-        condition |= Q(**{f"{lookup}__in": ids})
-        if getattr(queryset.model, "community_optional", False):
+    optional = getattr(queryset.model, "community_optional", False)
+
+    def reach(lookup: str) -> Q:
+        condition = Q(**{f"{lookup}__in": ids})
+        if optional:
             condition |= Q(**{f"{lookup}__isnull": True})
+        return condition
+
     if isinstance(path, str):
-        return queryset.filter(condition)
-    # Several paths, some across to-many relations: filter by primary key to avoid duplicates.
-    return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+        return queryset.filter(reach(path))
+    base = queryset.model._base_manager
+    direct = [lookup for lookup in paths if LOOKUP_SEP not in lookup]
+    across = [lookup for lookup in paths if LOOKUP_SEP in lookup]
+    condition = Q()
+    for lookup in direct:
+        condition |= reach(lookup)
+    for lookup in across:
+        if direct:
+            # The rows reached only across the relation (a resident living in the community
+            # but registered in another) are few: listed by id, the whole condition is read
+            # off indexes (an OR with a subquery would be checked row by row).
+            condition |= Q(pk__in=list(base.filter(reach(lookup)).exclude(condition)
+                                       .values_list("pk", flat=True).distinct()))
+        else:
+            # Across a relation (to-many ones too): the ids of the rows it reaches, one
+            # subquery per path, each read off its own indexes, no row repeated.
+            condition |= Q(pk__in=base.filter(reach(lookup)).values("pk"))
+    return queryset.filter(condition)
 
 
 def may_access_community(user, community_id: int | None) -> bool:

@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..core.admin import BaseAdmin, OwnedRowsInline, RulesAdminMixin, WorkflowActionsMixin
+from ..core.admin import (
+    BaseAdmin,
+    BigTableListMixin,
+    OwnedRowsInline,
+    RulesAdminMixin,
+    WorkflowActionsMixin,
+)
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
@@ -15,7 +21,10 @@ from .deadlines import DEADLINES, deadline_rows, standard_for
 from .figures import figures_view
 from .jobs import chase_every_complaint_again
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
-from .selectors import complaint_events  # noqa: F401  (registers the unit-history source)
+from .selectors import (
+    complaint_events,  # noqa: F401  (registers the unit-history source)
+    search_complaints,
+)
 from .services import supervisors_for
 from .states import OPEN_STATES, State
 
@@ -38,13 +47,14 @@ class AttachmentInline(OwnedRowsInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
+class ComplaintAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
                     "received_at", "emotional"]
     list_filter = ["state", "severity", "category", ("community", ScopedRelatedFilter),
                    "emotional"]
     list_select_related = ["community", "unit__building__community", "supervisor"]
+    # The search itself is search_complaints: each kind of number on its own index.
     search_fields = ["=number", "=unit__number"]
     search_help_text = _("Exact complaint number or exact unit number.")
     autocomplete_fields = ["unit", "resident", "staff_concerned"]
@@ -60,6 +70,9 @@ class ComplaintAdmin(WorkflowActionsMixin, BaseAdmin):
                      "satisfaction", "reopen_count", "reopened_at", "withdrawn_at",
                      "manager_acknowledged_at",
                      "manager_acknowledged_by", "received_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_complaints(queryset, search_term), False
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields

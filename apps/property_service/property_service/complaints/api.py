@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ..api.pagination import IdsFirstCursorPagination
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
 from ..core.errors import ConcurrentChange
@@ -112,6 +113,7 @@ class ComplaintViewSet(ScopedViewSet):
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
     search_fields = ["=number"]
+    pagination_class = IdsFirstCursorPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):

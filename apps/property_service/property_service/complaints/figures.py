@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     DateField,
     Exists,
@@ -37,8 +39,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import Exact
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -46,6 +51,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
+from ..core.lists import ProbedDates
 from ..core.params import id_param, year_param
 from ..core.spreadsheets import xlsx_response
 from ..core.targets import complaint_targets
@@ -99,17 +105,25 @@ def _no_deadline_missed(now) -> Q:
     round_missed = Q()
     for d in EVERY_ROUND:
         round_missed |= ~on_time_q(d, F("ended_at"))
-    return condition & ~Exists(ComplaintRound.objects.filter(round_missed,
-                                                             complaint=OuterRef("pk")))
+    # Only a reopened complaint has earlier rounds: the others are not looked up (CASE reads
+    # its branches in order, so the subquery runs for reopened complaints alone).
+    earlier_missed = Case(When(_REOPENED, then=Exists(ComplaintRound.objects.filter(
+        round_missed, complaint=OuterRef("pk")))), default=Value(False),
+        output_field=BooleanField())
+    return condition & Q(Exact(earlier_missed, False))
+
+
+_REOPENED = Q(reopen_count__gt=0)
 
 
 def _earlier_scores(aggregate):
     """``aggregate`` (Sum or Count) of the follow-up scores of the complaint's earlier rounds,
-    0 if none."""
+    0 if none (looked up for reopened complaints only: no other has earlier rounds)."""
     scores = (ComplaintRound.objects.filter(complaint=OuterRef("pk"), satisfaction__isnull=False)
               .order_by().values("complaint").annotate(value=aggregate("satisfaction"))
               .values("value"))
-    return Coalesce(Subquery(scores, output_field=IntegerField()), 0)
+    return Case(When(_REOPENED, then=Coalesce(Subquery(scores, output_field=IntegerField()), 0)),
+                default=Value(0), output_field=IntegerField())
 
 
 def _month():
@@ -185,14 +199,27 @@ def _met(value, target) -> bool | None:
     return value >= target
 
 
+# The year choice that shows every year's figures.
+ALL_YEARS = "all"
+
+
 def figures_view(request, model_admin):
     """The figures page (or, with ``?format=xlsx``, the same table as a workbook) for the
-    complaints ``model_admin.get_queryset`` lets the user see, optionally one community/year."""
+    complaints ``model_admin.get_queryset`` lets the user see, optionally of one community,
+    of one year (the latest by default) or of every year (``year=all``)."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     visible = model_admin.get_queryset(request)
     queryset = visible
-    community_id, year = id_param(request.GET, "community"), year_param(request.GET)
+    # Probed on the date index, one year at a time (no pass over every complaint).
+    years = sorted((d.year for d in ProbedDates(visible, "received_at").datetimes(
+        "received_at", "year")), reverse=True)
+    community_id = id_param(request.GET, "community")
+    every_year = request.GET.get("year") == ALL_YEARS
+    year = None if every_year else year_param(request.GET)
+    if year is None and not every_year and years:
+        # The latest year by default: the figures of every year are one choice away.
+        year = years[0]
     if community_id is not None:
         queryset = queryset.filter(community_id=community_id)
     if year is not None:
@@ -214,8 +241,8 @@ def figures_view(request, model_admin):
         "rows": rows,
         "figures": shown,
         "communities": scope(Community.objects.order_by("name"), request.user),
-        "years": [d.year for d in visible.order_by().datetimes("received_at", "year",
-                                                               order="DESC")],
+        "years": years,
+        "all_years": ALL_YEARS,
         "selected_community": community_id,
         "selected_year": year,
         "export_query": export_query.urlencode(),

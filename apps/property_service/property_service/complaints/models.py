@@ -167,9 +167,15 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
             ("withdraw_complaint", _("Can record a complaint's withdrawal")),
             ("raise_complaint", _("Can raise complaints to major")),
         ]
-        indexes = [models.Index(fields=["community", "received_at"]),
-                   # The chasing job reads the complaints due now off this index only.
-                   models.Index(fields=["chase_at"], name="complaint_chase_at_idx")]
+        indexes = [
+            models.Index(fields=["community", "received_at"]),
+            # The lists' order (newest first), alone and after a state: a page's ids are read
+            # off these indexes without sorting the table.
+            models.Index(fields=["received_at", "id"], name="complaint_received_idx"),
+            models.Index(fields=["state", "received_at", "id"], name="complaint_state_rec_idx"),
+            # The chasing job reads the complaints due now off this index only.
+            models.Index(fields=["chase_at"], name="complaint_chase_at_idx"),
+        ]
 
     def __str__(self):
         return self.number or str(_("new complaint"))

@@ -159,9 +159,11 @@ class BigTableChangeList(CheckedChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        if not self.multi_page or self.show_all:
-            self.result_list = rows_by_ids_first(
-                self.queryset, 0, self.list_max_show_all if self.show_all else self.list_per_page)
+        if self.show_all:
+            self.result_list = rows_by_ids_first(self.queryset, 0, self.list_max_show_all)
+        elif not self.multi_page:
+            # Read as its paginator reads any page: the same queries for one page or many.
+            self.result_list = self.paginator.page(1).object_list
 
 
 class BigTableListMixin:

@@ -14,6 +14,7 @@ from math import ceil
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connections, models
 from django.db.models import Exists, Max, Min
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -81,14 +82,72 @@ class CappedPaginator(Paginator):
                               number, self)
 
 
-def _bounds(kind: str, year: int, month: int = 1, day: int = 1):
-    start = datetime.datetime(year, month, day)
+class ParentOrderedPaginator(CappedPaginator):
+    """For a list ordered first by a small parent table's columns (units by their building's
+    community and name, then by their own entrance and number), which no index of the big
+    table serves: a page's ids are chosen among the rows of the first parents in that order
+    only, as many parents as the page needs (twice as many each time a probe, a count capped
+    at the page's end, finds too few rows), so that only those rows are sorted.
+
+    ``parents`` are the parent rows in the list's order (a small table, already limited to what
+    the user may see); ``parent_field`` the big table's link to them; ``parent_ordering`` the
+    list's leading order keys that the parents' order stands for. Any other order is paged as
+    ``CappedPaginator`` does."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *,
+                 parents, parent_field: str, parent_ordering: tuple[str, ...], **kwargs):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
+        self.parents, self.parent_field = parents, parent_field
+        self.parent_ordering = tuple(parent_ordering)
+
+    def _ordered_by_parents(self) -> bool:
+        order = tuple(str(key) for key in self.object_list.query.order_by)
+        return order[:len(self.parent_ordering)] == self.parent_ordering
+
+    def page(self, number):
+        if not self._ordered_by_parents():
+            return super().page(number)
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        stop = start + self.per_page
+        parents = list(self.parents.values_list("pk", flat=True))
+        window = self._window(parents, stop)
+        rows = self.object_list.filter(**{f"{self.parent_field}__in": parents[:window]})
+        return self._get_page(rows_by_ids_first(rows, start, stop), number, self)
+
+    def _window(self, parents: list, stop: int) -> int:
+        """How many of the first ``parents`` hold the rows up to ``stop``: of 1, 2, 4...
+        parents (then all), the first whose rows, counted no further than ``stop``, reach it.
+        One query, each count capped."""
+        windows = []
+        while not windows or windows[-1] < len(parents):
+            windows.append(min(2 ** len(windows), len(parents)))
+        if len(windows) == 1:
+            return windows[0]
+        counts, params = [], []
+        for window in windows:
+            rows = self.object_list.filter(**{f"{self.parent_field}__in": parents[:window]})
+            sql, values = rows.order_by().values("pk")[:stop].query.sql_with_params()
+            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS window_{window})")
+            params.extend(values)
+        with connections[self.object_list.db].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(counts)}", params)
+            found = cursor.fetchone()
+        return next((w for w, n in zip(windows, found, strict=True) if n >= stop), windows[-1])
+
+
+def _bounds(kind: str, year: int, month: int = 1, day: int = 1, *, moments: bool = True):
+    """The range of a year, month or day: datetimes in the current time zone, or dates."""
+    start = datetime.date(year, month, day)
     if kind == "year":
-        stop = datetime.datetime(year + 1, 1, 1)
+        stop = datetime.date(year + 1, 1, 1)
     elif kind == "month":
-        stop = datetime.datetime(year + (month == 12), month % 12 + 1, 1)
+        stop = datetime.date(year + (month == 12), month % 12 + 1, 1)
     else:
         stop = start + datetime.timedelta(days=1)
+    if not moments:
+        return start, stop
+    start, stop = (datetime.datetime.combine(d, datetime.time.min) for d in (start, stop))
     if settings.USE_TZ:
         zone = timezone.get_current_timezone()
         start, stop = timezone.make_aware(start, zone), timezone.make_aware(stop, zone)
@@ -104,6 +163,8 @@ class ProbedDates:
     def __init__(self, queryset, field: str):
         self.queryset, self.field = queryset, field
         self._ends = None
+        # A date field's drill-down is in dates; a datetime field's in local time.
+        self.moments = isinstance(queryset.model._meta.get_field(field), models.DateTimeField)
 
     def _end(self, descending: bool):
         order = f"-{self.field}" if descending else self.field
@@ -137,7 +198,7 @@ class ProbedDates:
         first, last = self.aggregate(first=Min(field_name), last=Max(field_name)).values()
         if first is None:
             return []
-        if settings.USE_TZ:
+        if settings.USE_TZ and self.moments:
             first, last = timezone.localtime(first), timezone.localtime(last)
         if kind == "year":
             candidates = [(year,) for year in range(first.year, last.year + 1)]
@@ -149,7 +210,7 @@ class ProbedDates:
                     if first.month < 12 else datetime.date(first.year + 1, 1, 1)) \
                 - datetime.timedelta(days=1)
             candidates = [(first.year, first.month, day) for day in range(1, days.day + 1)]
-        ranges = [_bounds(kind, *candidate) for candidate in candidates]
+        ranges = [_bounds(kind, *candidate, moments=self.moments) for candidate in candidates]
         return [start for (start, _stop), holds in zip(ranges, self._holding(ranges),
                                                         strict=True) if holds]
 

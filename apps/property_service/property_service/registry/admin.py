@@ -1,16 +1,25 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.decorators import display
 
-from ..access.scoping import sees_all_communities
-from ..core.admin import BaseAdmin, BaseTabularInline, ImportExportAdmin
+from ..access.scoping import community_ids, scope, sees_all_communities
+from ..core.admin import (
+    MAX_PAGE,
+    BaseAdmin,
+    BaseTabularInline,
+    BigTableListMixin,
+    ImportExportAdmin,
+)
 from ..core.filters import ScopedRelatedFilter
+from ..core.lists import ParentOrderedPaginator
 from ..core.masking import mask
 from ..core.models import PersonalDataAccess
+from ..core.params import parse_id, parse_int
 from ..core.personal_data import can_view_personal_data, reveal_personal_data
 from ..core.throttle import Throttled
 from .lookups import id_number_refusal, search_residents
@@ -25,7 +34,7 @@ from .models import (
     current_occupancy_q,
 )
 from .resources import ResidentResource, UnitResource
-from .selectors import unit_timeline
+from .selectors import search_units, unit_timeline
 
 
 @admin.register(Community)
@@ -57,16 +66,37 @@ class OccupancyInline(BaseTabularInline):
     verbose_name_plural = _("residents")
 
 
+class BuildingOfCommunityFilter(ScopedRelatedFilter):
+    """The buildings of the community chosen in the list's community filter (or of the user's
+    only community): a company has thousands of buildings, too many to list, each with its
+    link, on every page of units."""
+
+    community_parameter = "building__community__id__exact"
+
+    def field_choices(self, field, request, model_admin):
+        community = parse_id(request.GET.get(self.community_parameter, ""))
+        if community is None:
+            ids = community_ids(request.user)
+            if ids is None or len(ids) != 1:
+                return []
+            community = next(iter(ids))
+        return [(pk, name) for pk, name in scope(
+            Building.objects.filter(community_id=community), request.user)
+            .order_by("name").values_list("pk", "name")]
+
+
 @admin.register(Unit)
-class UnitAdmin(ImportExportAdmin):
+class UnitAdmin(BigTableListMixin, ImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["__str__", "community_name", "entrance", "number", "floor", "area", "use",
                     "status"]
     list_filter = [("building__community", ScopedRelatedFilter),
-                   ("building", ScopedRelatedFilter), "status", "use"]
+                   ("building", BuildingOfCommunityFilter), "status", "use"]
     list_select_related = ["building__community"]
+    # The search itself is search_units: the buildings first, then the units on their indexes.
     search_fields = ["=number", "^building__name"]
-    search_help_text = _("Exact unit number (e.g. 301) or building name from the start.")
+    search_help_text = _("Exact unit number (1502), entrance and number (2-1502), building and "
+                         "number (6栋 2-1502, 6-2-1502), or building name from the start.")
     autocomplete_fields = ["building"]
     inlines = [OccupancyInline]
     change_form_after_template = "property_service/unit_history.html"
@@ -74,6 +104,20 @@ class UnitAdmin(ImportExportAdmin):
         (None, {"fields": ["building", "entrance", "floor", "number"]}),
         (_("Details"), {"fields": ["area", "use", "status", "note"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_units(queryset, search_term), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0,
+                      allow_empty_first_page=True):
+        # The list's order starts with the building's community and name: a page is chosen
+        # among the units of the first buildings in that order.
+        return ParentOrderedPaginator(
+            queryset, per_page, orphans, allow_empty_first_page,
+            page_hint=parse_int(request.GET.get(PAGE_VAR), minimum=1, maximum=MAX_PAGE) or 1,
+            parents=scope(Building.objects.order_by("community__code", "name", "id"),
+                          request.user),
+            parent_field="building", parent_ordering=tuple(Unit._meta.ordering[:2]))
 
     @display(description=_("community"), ordering="building__community__code")
     def community_name(self, unit):
@@ -125,7 +169,7 @@ class ResidentForm(forms.ModelForm):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ImportExportAdmin):
+class ResidentAdmin(BigTableListMixin, ImportExportAdmin):
     """Phone, ID number and email are masked everywhere for users without the personal-data
     permission, and in lists for everyone; a form shows them in full to permitted users, and
     each such view is logged."""

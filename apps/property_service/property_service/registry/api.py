@@ -11,6 +11,7 @@ from rest_framework import filters, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from ..access.scoping import scope, sees_all_communities
+from ..api.pagination import IdsFirstCursorPagination
 from ..api.serializers import ScopedModelSerializer
 from ..core.models import PersonalDataAccess
 from ..core.params import IdFilter
@@ -23,6 +24,7 @@ from ..core.personal_data import (
 from ..core.versions import ensure_unchanged, version_token
 from .lookups import find_by_number, full_number, id_number_refusal, search_residents
 from .models import Building, Community, Occupancy, Resident, Unit
+from .selectors import search_units
 
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,
@@ -119,11 +121,22 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["building", "community", "status", "use", "number"]
 
 
+class UnitSearch(filters.SearchFilter):
+    """``search``: a unit number, entrance and number, building and number or a building name
+    (``registry.selectors.search_units``)."""
+
+    def filter_queryset(self, request, queryset, view):
+        term = " ".join(self.get_search_terms(request))
+        return search_units(queryset, term) if term else queryset
+
+
 class UnitViewSet(ScopedViewSet):
     base_queryset = Unit.objects.select_related("building__community")
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
+    filter_backends = [DjangoFilterBackend, UnitSearch]
     search_fields = ["=number", "^building__name"]
+    pagination_class = IdsFirstCursorPagination
 
 
 class ResidentSerializer(ScopedModelSerializer):
@@ -193,6 +206,7 @@ class ResidentViewSet(ScopedViewSet):
     filterset_class = ResidentFilter
     filter_backends = [DjangoFilterBackend, ResidentSearch]
     search_fields = ["^name"]
+    pagination_class = IdsFirstCursorPagination
 
     # Rows whose personal data this response carries; logged once the response is final.
     _served: list = ()

@@ -63,7 +63,8 @@ def search_residents(queryset: QuerySet, *, user, term: str, channel: str) -> Qu
         field, value = number
         return find_by_number(queryset, user=user, field=field, value=value, channel=channel)
     if len(term) == SHOWN_DIGITS and term.isdigit():
-        return queryset.filter(Q(name__startswith=term) | Q(phone__endswith=term))
+        # ``phone_tail`` is the phone's last four digits, kept by the database and indexed.
+        return queryset.filter(Q(name__istartswith=term) | Q(phone_tail=term))
     return None
 
 

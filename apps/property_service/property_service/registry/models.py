@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
 from ..core.models import TimeStampedModel
@@ -178,6 +179,10 @@ class Resident(TimeStampedModel):
                                      "unique": _("A resident with this ID number already exists."),
                                  })
     email = models.EmailField(_("email"), blank=True)
+    # The digits a masked phone still shows, searchable by everyone (``registry.lookups``).
+    phone_tail = models.GeneratedField(
+        expression=Right("phone", 4), output_field=models.CharField(max_length=4),
+        db_persist=True, verbose_name=_("last four digits of the phone"))
     language = models.CharField(_("language"), max_length=8, choices=Language.choices,
                                 default=Language.ZH_HANS)
     note = models.TextField(_("note"), blank=True)
@@ -186,6 +191,11 @@ class Resident(TimeStampedModel):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["phone_tail"], name="resident_phone_tail_idx"),
+            # A community's residents in the list's order, without sorting them.
+            models.Index(fields=["community", "name", "id"], name="resident_community_name_idx"),
+        ]
         permissions = [
             ("view_personal_data", _("Can view residents' phone and ID numbers unmasked")),
             ("export_resident", _("Can export the resident register")),

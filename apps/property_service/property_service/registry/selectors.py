@@ -3,13 +3,74 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit, current_occupancy_q
+from .models import Building, Unit, current_occupancy_q
+
+# How people say a unit: "6栋 2-1502" or "6栋2-1502" (building, entrance-number), "6-2-1502"
+# (the building's number, entrance, number), "2-1502" (entrance-number), "6栋 1502" (building,
+# number) or "1502" (number).
+_BUILDING_ENTRANCE_NUMBER = re.compile(r"^(?P<building>.*\D)\s*(?P<entrance>\d+)-(?P<number>\w+)$")
+_DIGITS_ENTRANCE_NUMBER = re.compile(r"^(?P<building>\d+)-(?P<entrance>\d+)-(?P<number>\w+)$")
+_ENTRANCE_NUMBER = re.compile(r"^(?P<entrance>\d+)-(?P<number>\w+)$")
+_BUILDING_NUMBER = re.compile(r"^(?P<building>.*\D)\s+(?P<number>\w+)$")
+
+
+def _buildings(**lookup) -> list[int]:
+    return list(Building.objects.filter(**lookup).values_list("pk", flat=True))
+
+
+def _numbered_buildings(digits: str) -> list[int]:
+    """Buildings called by their number: "6" for 6栋, 6号楼, Block 6 or 6."""
+    named = Building.objects.filter(Q(name=digits) | Q(name__startswith=digits)
+                                    | Q(name__endswith=f" {digits}")).values_list("pk", "name")
+    pattern = re.compile(rf"^(\D*\s)?{re.escape(digits)}(\D.*)?$")
+    return [pk for pk, name in named if pattern.match(name)]
+
+
+def unit_search_q(term: str) -> Q:
+    """Units a search for ``term`` means (see above), as a condition on the unit's own
+    columns: the buildings are looked up first (a small table), so that the units are read
+    off their indexes (number; building, entrance and number) and no ``OR`` crosses a join.
+    A building name alone finds its units (from the start of the name)."""
+    term = " ".join((term or "").split())
+    if not term:
+        return Q()
+    matches = Q(number__iexact=term)
+    buildings = _buildings(name__istartswith=term)
+    if buildings:
+        matches |= Q(building_id__in=buildings)
+    found = _DIGITS_ENTRANCE_NUMBER.match(term)
+    if found:
+        numbered = _numbered_buildings(found["building"])
+        if numbered:
+            matches |= Q(building_id__in=numbered, entrance=found["entrance"],
+                         number__iexact=found["number"])
+    found = _BUILDING_ENTRANCE_NUMBER.match(term)
+    if found:
+        named = _buildings(name__iexact=found["building"].strip())
+        if named:
+            matches |= Q(building_id__in=named, entrance=found["entrance"],
+                         number__iexact=found["number"])
+    found = _ENTRANCE_NUMBER.match(term)
+    if found:
+        matches |= Q(entrance=found["entrance"], number__iexact=found["number"])
+    found = _BUILDING_NUMBER.match(term)
+    if found:
+        named = _buildings(name__iexact=found["building"].strip())
+        if named:
+            matches |= Q(building_id__in=named, number__iexact=found["number"])
+    return matches
+
+
+def search_units(queryset: QuerySet, term: str) -> QuerySet:
+    return queryset.filter(unit_search_q(term))
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
-from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
+from ..core.admin import BaseAdmin, BigTableListMixin, OwnedRowsInline, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.params import choice_param
 from . import rules, services
-from .dashboard import dashboard_view
+from .dashboard import RenewalGroupFilter, dashboard_view
 from .models import AgreementDocument
 from .states import State
 
@@ -66,7 +66,7 @@ STATE_COLOURS = {State.DRAFT: "", State.ACTIVE: "success", State.RENEWAL_DUE: "w
                  State.TERMINATED: ""}
 
 
-class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
+class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     """Subclasses set ``add_fields`` (everything entered with a draft), ``amount_field`` (the
     figure a renewal restates) and the list columns; what stays correctable once in force is
     the model's ``editable_in_force``."""
@@ -74,7 +74,8 @@ class AgreementAdmin(WorkflowActionsMixin, BaseAdmin):
     action_form_class = ActionForm
     change_form_outer_before_template = "property_service/agreement_actions.html"
     list_before_template = "property_service/renewal_links.html"
-    list_filter = ["state", ExpiryFilter, "kind", ("community", ScopedRelatedFilter)]
+    list_filter = ["state", ExpiryFilter, RenewalGroupFilter, "kind",
+                   ("community", ScopedRelatedFilter)]
     list_select_related = ["community", "responsible"]
     autocomplete_fields = ["responsible"]
     date_hierarchy = "end_date"

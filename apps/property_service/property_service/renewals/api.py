@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ..api.pagination import IdsFirstCursorPagination
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
 from ..registry.api import ScopedViewSet
@@ -53,6 +54,7 @@ class AgreementTransitionSerializer(serializers.Serializer):
 
 
 class AgreementViewSet(ScopedViewSet):
+    pagination_class = IdsFirstCursorPagination
     """Subclasses set ``number_field`` and ``amount_field`` (what a renewal restates)."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]

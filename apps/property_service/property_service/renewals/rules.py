@@ -201,6 +201,16 @@ def bucket(end_date: datetime.date, today: datetime.date,
     return hit[-1].code if hit else None
 
 
+def last_end_reached(today: datetime.date, threshold: Threshold) -> datetime.date:
+    """The last end date for which ``threshold`` is reached on ``today`` (``reached`` as a
+    bound on the end date, for a query): past ``latest_end_within`` by the month-ends reached
+    early (on 02-28, "6 months" is reached for ends up to 08-31)."""
+    end = latest_end_within(today, threshold)
+    while threshold_date(end + datetime.timedelta(days=1), threshold) <= today:
+        end += datetime.timedelta(days=1)
+    return end
+
+
 def latest_end_within(today: datetime.date, threshold: Threshold) -> datetime.date:
     """The last end date for which ``threshold`` is reached on ``today``."""
     if threshold.unit == MONTHS:
