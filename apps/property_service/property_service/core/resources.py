@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
 from ..access.scoping import scope
+from .exports import CHUNK_ROWS, column_query, unbuffered_reads
 
 
 class ChoiceWidget(widgets.Widget):
@@ -85,3 +88,32 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self):
         # Existing rows are matched only among those the user may see.
         return scope(super().get_queryset(), self.user)
+
+    @staticmethod
+    def export_paths(fields) -> list[str]:
+        """What the export of ``fields`` reads from a row: each field's attribute, and for a
+        related row the field its widget shows (``community`` -> ``community__code``). A
+        ``dehydrate_<field>`` method may read only its own field's attribute."""
+        paths = []
+        for field in fields:
+            if not field.attribute:
+                continue
+            shown = getattr(field.widget, "field", None)
+            paths.append(f"{field.attribute}__{shown}"
+                         if isinstance(field.widget, widgets.ForeignKeyWidget) and shown
+                         else field.attribute)
+        return paths
+
+    def export_rows(self, queryset, *, selected_fields=None, **kwargs) -> Iterator[list]:
+        """The export of ``queryset`` row by row, in its order: the header, then each row as
+        ``export()`` would write it (the same fields, dehydrate methods, widgets and hooks). The
+        rows are read ``CHUNK_ROWS`` at a time with the joins the columns need
+        (``export_paths``), so the number of queries does not depend on the number of rows."""
+        self.before_export(queryset, **kwargs)
+        queryset = self.filter_export(queryset, **kwargs)
+        fields = self.get_export_fields(selected_fields)
+        yield [str(field.column_name) for field in fields]
+        queryset = column_query(queryset, self.export_paths(fields))
+        with unbuffered_reads(queryset.db):
+            for instance in queryset.iterator(chunk_size=CHUNK_ROWS):
+                yield [self.export_field(field, instance, **kwargs) for field in fields]

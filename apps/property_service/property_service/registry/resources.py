@@ -118,13 +118,12 @@ class ResidentResource(ScopedResource):
         if not row.get("language"):
             row["language"] = Resident.Language.ZH_HANS
 
-    def export(self, queryset=None, **kwargs):
+    def before_export(self, queryset, **kwargs):
         queryset = queryset if queryset is not None else self.get_queryset()
         self.revealed = reveal_personal_data(
             user=self.user, resident_ids=queryset.values_list("pk", flat=True),
             channel=PersonalDataAccess.Channel.EXPORT,
         )
-        return super().export(queryset=queryset, **kwargs)
 
     def dehydrate_phone(self, resident):
         return masked_value(resident.phone, revealed=self.revealed)
