@@ -58,7 +58,9 @@ def make_orders(place, category, count):
 
 def make_rows(model, place, count, category):
     if model == "workorder":
-        make_orders(place, category, count)
+        make_orders(place, category, count - 1)
+        WorkOrderFactory(unit=None, community=place.community, category=category,
+                         location="地下车库")  # an order of a common area: no unit
     elif model == "resident":
         for _ in range(count):
             ResidentFactory(community=place.community)

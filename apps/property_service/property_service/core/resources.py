@@ -10,7 +10,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..access.scoping import scope
-from .exports import CHUNK_ROWS, column_query, unbuffered_reads
+from .exports import CHUNK_ROWS, column_rows, unbuffered_reads
 
 
 class ChoiceWidget(widgets.Widget):
@@ -139,8 +139,9 @@ class ScopedResource(resources.ModelResource):
     @staticmethod
     def export_paths(fields) -> list[str]:
         """What the export of ``fields`` reads from a row: each field's attribute, and for a
-        related row the field its widget shows (``community`` -> ``community__code``). A
-        ``dehydrate_<field>`` method may read only its own field's attribute."""
+        related row the field its widget shows (``community`` -> ``community__code``). Only
+        these are read (``column_rows``): a ``dehydrate_<field>`` method may read its own
+        field's attribute, nothing else of the row."""
         paths = []
         for field in fields:
             if not field.attribute:
@@ -160,7 +161,6 @@ class ScopedResource(resources.ModelResource):
         queryset = self.filter_export(queryset, **kwargs)
         fields = self.get_export_fields(selected_fields)
         yield [str(field.column_name) for field in fields]
-        queryset = column_query(queryset, self.export_paths(fields))
         with unbuffered_reads(queryset.db):
-            for instance in queryset.iterator(chunk_size=CHUNK_ROWS):
-                yield [self.export_field(field, instance, **kwargs) for field in fields]
+            for row in column_rows(queryset, self.export_paths(fields), chunk_size=CHUNK_ROWS):
+                yield [self.export_field(field, row, **kwargs) for field in fields]
