@@ -205,3 +205,18 @@ def test_a_masked_export_shows_no_full_number_and_logs_nothing(client, make_staf
     assert rows[1][rows[0].index("phone")] == "139****5671"
     assert PHONE_A.encode() not in content
     assert not PersonalDataAccess.objects.filter(user=desk).exists()
+
+
+def test_on_mysql_the_rows_are_read_as_they_come_not_loaded_first(db):
+    """MySQL's client library loads a whole result before handing over its first row unless
+    the cursor says otherwise: an export of a million rows would need gigabytes."""
+    if connection.vendor != "mysql":
+        pytest.skip("only MySQL's client library loads results whole")
+    from MySQLdb.cursors import SSCursor
+    from property_service.core.exports import unbuffered_reads
+
+    with unbuffered_reads(connection.alias):
+        cursor = connection.chunked_cursor()
+        assert isinstance(cursor.cursor.cursor, SSCursor)
+        cursor.close()
+    assert not isinstance(connection.chunked_cursor().cursor.cursor, SSCursor)
