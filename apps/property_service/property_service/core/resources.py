@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from copy import copy
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -101,6 +102,14 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self):
         # Existing rows are matched only among those the user may see.
         return scope(super().get_queryset(), self.user)
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        if not dry_run:
+            # Only a preview shows each row's changes: a confirmed import does not write them
+            # out as HTML (it still compares, to skip unchanged rows).
+            self._meta = copy(self._meta)
+            self._meta.skip_html_diff = True
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     # With ``use_bulk`` (see ``Meta``), rows are saved a batch at a time, with their audit
     # history as a save would write it.
