@@ -20,6 +20,8 @@ def admin_url(model: str, view: str, *args) -> str:
 def export(client, model: str, fmt: str = "csv", query: str = "", **data) -> bytes:
     response = client.post(admin_url(model, "export") + query, {"format": FORMATS[fmt], **data})
     assert response.status_code == 200, response.content[:500]
+    if response.streaming:
+        return b"".join(response.streaming_content)
     return response.content
 
 

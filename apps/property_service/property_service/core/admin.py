@@ -22,6 +22,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.signals import post_export
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
@@ -31,6 +33,7 @@ from unfold.views import ChangeList
 from ..access.roles import may_export
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
 from .errors import ActionError, ConcurrentChange
+from .exports import csv_response, xlsx_response
 from .files import file_response
 from .lists import CappedPaginator, rows_by_ids_first
 from .params import MAX_ID, BadParameter, parse_id, parse_int
@@ -351,6 +354,28 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
     def has_import_permission(self, request):
         # An import both adds and updates rows.
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # The one place django-import-export turns the list's queryset into a file: here the
+        # file is written row by row instead of from a dataset held in memory.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        if type(file_format) not in (XLSX, CSV):
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        excel = type(file_format) is XLSX  # cells keep their types (dates, numbers)
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request, export_form=export_form,
+                                              force_native_type=excel))
+        rows = resource.export_rows(
+            queryset, selected_fields=self.get_export_resource_fields_from_form(export_form),
+            force_native_type=excel, export_form=export_form)
+        filename = self.get_export_filename(request, queryset, file_format)
+        if excel:
+            response = xlsx_response(rows, filename=filename, title=self.opts.verbose_name_plural)
+        else:
+            response = csv_response(rows, filename=filename)
+        post_export.send(sender=None, model=self.model)
+        return response
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}

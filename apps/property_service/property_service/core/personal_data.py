@@ -10,9 +10,11 @@ the hidden digits cannot be recovered by trying them all.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import throttle
@@ -47,9 +49,30 @@ def reveal_personal_data(*, user, resident_ids: Iterable[int], channel: str) -> 
 
     if not can_view_personal_data(user):
         return False
-    rows = [PersonalDataAccess(user=user, resident_id=pk, channel=channel) for pk in resident_ids]
-    PersonalDataAccess.objects.bulk_create(rows, batch_size=500)
+    for ids in _batches(resident_ids):
+        PersonalDataAccess.objects.bulk_create(
+            [PersonalDataAccess(user=user, resident_id=pk, channel=channel) for pk in ids])
     return True
+
+
+REVEAL_BATCH = 500
+
+
+def _batches(resident_ids: Iterable[int]) -> Iterator[list[int]]:
+    """``resident_ids`` ``REVEAL_BATCH`` at a time; a queryset is read a batch at a time in the
+    order of its ids, so that a whole register is never in memory."""
+    if isinstance(resident_ids, QuerySet):
+        ids, last = resident_ids.order_by("pk").prefetch_related(None), None
+        while True:
+            batch = list((ids if last is None else ids.filter(pk__gt=last))[:REVEAL_BATCH])
+            if not batch:
+                return
+            yield batch
+            last = batch[-1]
+    else:
+        resident_ids = iter(resident_ids)
+        while batch := list(islice(resident_ids, REVEAL_BATCH)):
+            yield batch
 
 
 def lookups_per_hour() -> int:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.utils import translation
+from collections.abc import Iterator
+from copy import copy
+
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..access.scoping import scope
+from .exports import CHUNK_ROWS, column_rows, unbuffered_reads
 
 
 class ChoiceWidget(widgets.Widget):
@@ -42,14 +47,26 @@ class ChoiceWidget(widgets.Widget):
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
-    """Looks up a related row among those of the importing user's communities only."""
+    """Looks up a related row among those of the importing user's communities only; each value
+    once per import (the widget belongs to one resource, which serves one user and one file)."""
 
     user = None
 
     def get_queryset(self, value, row, *args, **kwargs):
         return scope(super().get_queryset(value, row, *args, **kwargs), self.user)
 
+    def row_key(self, row) -> tuple:
+        """What else of the row the lookup depends on (``get_queryset`` may read the row)."""
+        return ()
+
     def clean(self, value, row=None, **kwargs):
+        found = self.__dict__.setdefault("_found", {})
+        key = (value, *self.row_key(row or {}))
+        if key not in found:
+            found[key] = self._lookup(value, row, **kwargs)
+        return found[key]
+
+    def _lookup(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
@@ -85,3 +102,74 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self):
         # Existing rows are matched only among those the user may see.
         return scope(super().get_queryset(), self.user)
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        if not dry_run:
+            # Only a preview shows each row's changes: a confirmed import does not write them
+            # out as HTML (it still compares, to skip unchanged rows).
+            self._meta = copy(self._meta)
+            self._meta.skip_html_diff = True
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
+    # With ``use_bulk`` (see ``Meta``), rows are saved a batch at a time, with their audit
+    # history as a save would write it.
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(self.create_instances, self._meta.model,
+                                         batch_size=batch_size, default_user=self.user)
+            except Exception as error:  # reported as the import's error, like a row's save
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            now = timezone.now()
+            for instance in self.update_instances:
+                instance.updated_at = now  # what auto_now does on save()
+            try:
+                bulk_update_with_history(self.update_instances, self._meta.model,
+                                         self.get_bulk_update_fields(), batch_size=batch_size,
+                                         default_user=self.user)
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def get_bulk_update_fields(self):
+        # Every column a save would write, the import key included (a row matched another way
+        # may change it), and the time of the change.
+        return [field.attribute for field in self.fields.values()
+                if field.attribute and not field.readonly] + ["updated_at"]
+
+    @staticmethod
+    def export_paths(fields) -> list[str]:
+        """What the export of ``fields`` reads from a row: each field's attribute, and for a
+        related row the field its widget shows (``community`` -> ``community__code``). Only
+        these are read (``column_rows``): a ``dehydrate_<field>`` method may read its own
+        field's attribute, nothing else of the row."""
+        paths = []
+        for field in fields:
+            if not field.attribute:
+                continue
+            shown = getattr(field.widget, "field", None)
+            paths.append(f"{field.attribute}__{shown}"
+                         if isinstance(field.widget, widgets.ForeignKeyWidget) and shown
+                         else field.attribute)
+        return paths
+
+    def export_rows(self, queryset, *, selected_fields=None, **kwargs) -> Iterator[list]:
+        """The export of ``queryset`` row by row, in its order: the header, then each row as
+        ``export()`` would write it (the same fields, dehydrate methods, widgets and hooks). The
+        rows are read ``CHUNK_ROWS`` at a time with the joins the columns need
+        (``export_paths``), so the number of queries does not depend on the number of rows."""
+        self.before_export(queryset, **kwargs)
+        queryset = self.filter_export(queryset, **kwargs)
+        fields = self.get_export_fields(selected_fields)
+        yield [str(field.column_name) for field in fields]
+        with unbuffered_reads(queryset.db):
+            for row in column_rows(queryset, self.export_paths(fields), chunk_size=CHUNK_ROWS):
+                yield [self.export_field(field, row, **kwargs) for field in fields]

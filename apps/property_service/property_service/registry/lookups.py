@@ -68,22 +68,49 @@ def search_residents(queryset: QuerySet, *, user, term: str, channel: str) -> Qu
     return None
 
 
+def normalize_id_number(value: str | None) -> str:
+    return (value or "").strip().upper()
+
+
+class IdNumberHolders:
+    """Which resident holds each of ``id_numbers``, and which of those ``user`` sees: read at
+    once (two queries per ``BATCH`` numbers), so that a file of thousands of rows is checked
+    without a query per row."""
+
+    BATCH = 1000
+
+    def __init__(self, *, user, id_numbers):
+        numbers = sorted({normalize_id_number(n) for n in id_numbers} - {""})
+        self.holders: dict[str, int] = {}
+        self.visible: set[int] = set()
+        for start in range(0, len(numbers), self.BATCH):
+            found = dict(Resident.objects.filter(id_number__in=numbers[start:start + self.BATCH])
+                         .values_list("id_number", "pk"))
+            if found:
+                self.visible.update(scope(Resident.objects.filter(pk__in=found.values()), user)
+                                    .values_list("pk", flat=True))
+            self.holders.update(found)
+
+
 def id_number_refusal(*, user, id_number: str | None, exclude_pk=None, channel: str,
-                      deferred_log: list | None = None):
+                      deferred_log: list | None = None, holders: IdNumberHolders | None = None):
     """What to tell ``user`` who enters ``id_number`` for a resident (new, or ``exclude_pk``):
     ``None`` when no other resident has it, else the message (see the module). A caller whose
     transaction is rolled back (an import preview) passes ``deferred_log`` and writes the
-    lookups it collects afterwards."""
-    id_number = (id_number or "").strip().upper()
+    lookups it collects afterwards; a caller checking many numbers passes their ``holders``,
+    read beforehand."""
+    id_number = normalize_id_number(id_number)
     if not id_number:
         return None
-    existing = Resident.objects.filter(id_number=id_number).exclude(pk=exclude_pk).first()
-    if existing is None:
+    if holders is None:
+        holders = IdNumberHolders(user=user, id_numbers=[id_number])
+    existing = holders.holders.get(id_number)
+    if existing is None or existing == exclude_pk:
         return None
-    visible = scope(Resident.objects.filter(pk=existing.pk), user).exists()
+    visible = existing in holders.visible
     if not (visible and searches_personal_data_freely(user)):
         count_lookup(user)
-        entry = {"user": user, "value": id_number, "resident_ids": [existing.pk],
+        entry = {"user": user, "value": id_number, "resident_ids": [existing],
                  "channel": channel}
         if deferred_log is None:
             log_lookup(**entry)

@@ -1,0 +1,199 @@
+"""An admin list's export written row by row as the rows are read: CSV streamed to the browser,
+Excel through openpyxl's write-only workbook into a temporary file served from disk. Neither
+keeps the rows in memory, so an export of a million rows needs as much memory as one of ten
+thousand. The columns are the resource's (``ScopedResource.export_rows``); this module only
+reads and writes them."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
+from types import SimpleNamespace
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
+from django.http import FileResponse, StreamingHttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+# Rows read from the database at a time.
+CHUNK_ROWS = 2000
+# An Excel column is sized from the header and the first rows (write-only sheets are sized
+# before their rows are written).
+SIZED_FROM_ROWS = CHUNK_ROWS
+MAX_COLUMN_WIDTH = 60
+
+
+def _resolve(model, path: str) -> tuple[list[str], bool]:
+    """The relations ``path`` (``unit__building__name``) follows from ``model`` that a join can
+    load, and whether the path ends on a plain column."""
+    joins, current = [], model
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return joins, False
+        if not field.concrete:
+            return joins, False
+        if field.many_to_one or field.one_to_one:
+            joins.append(part)
+            current = field.related_model
+        elif field.is_relation:
+            return joins, False
+    # A path ending on a related row reads the row itself, not its key.
+    return joins, not field.is_relation
+
+
+def column_rows(queryset, paths: list[str], *, chunk_size: int) -> Iterator:
+    """The rows of ``queryset`` as the columns reading ``paths`` (``number``,
+    ``unit__building__name``, ``community__code``) see them, read ``chunk_size`` at a time with
+    the joins they need, so that a row costs no query of its own.
+
+    When every path is made of fields, each row is read as plain values and handed over as
+    light objects with just those attributes (``row.unit.building.name``; a missing related
+    row is ``None``), which is several times cheaper than a model instance; otherwise as model
+    instances with their related rows joined."""
+    model = queryset.model
+    resolved = [_resolve(model, path) for path in paths]
+    queryset = queryset.select_related(None).prefetch_related(None)
+    if not all(concrete for _joins, concrete in resolved):
+        joins = {"__".join(relations[:end]) for relations, _concrete in resolved
+                 for end in range(1, len(relations) + 1)}
+        if joins:
+            queryset = queryset.select_related(*sorted(joins))
+        yield from queryset.iterator(chunk_size=chunk_size)
+        return
+    names, tree = [], {}
+    for path in paths:
+        parts, node = path.split("__"), tree
+        for depth, part in enumerate(parts[:-1]):
+            if not isinstance(node.get(part), tuple):
+                names.append("__".join(parts[:depth + 1]))  # the related row's key
+                node[part] = (len(names) - 1, {})
+            node = node[part][1]
+        if parts[-1] not in node:
+            names.append(path)
+            node[parts[-1]] = len(names) - 1
+    for values in queryset.values_list(*names).iterator(chunk_size=chunk_size):
+        yield _row(tree, values)
+
+
+def _row(tree: dict, values: tuple) -> SimpleNamespace:
+    attributes = {}
+    for name, item in tree.items():
+        if isinstance(item, int):
+            attributes[name] = values[item]
+        else:
+            key, children = item
+            attributes[name] = None if values[key] is None else _row(children, values)
+    return SimpleNamespace(**attributes)
+
+
+@contextmanager
+def unbuffered_reads(using: str):
+    """MySQL's client library otherwise loads a whole result into memory before the first row
+    is handed over, whatever ``iterator(chunk_size)`` asks; inside this block ``iterator()``
+    reads the rows as they come (``mysql_use_result``). No other query may run on the connection
+    while such a result is being read."""
+    connection = connections[using]
+    if connection.vendor != "mysql":
+        yield
+        return
+    from django.db.backends.mysql.base import CursorWrapper
+    from MySQLdb.cursors import SSCursor
+
+    def chunked_cursor():
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return connection._prepare_cursor(CursorWrapper(connection.connection.cursor(SSCursor)))
+
+    connection.chunked_cursor = chunked_cursor
+    try:
+        yield
+    finally:
+        del connection.chunked_cursor
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Line:
+    """A file-like target for ``csv.writer`` that hands back what was written to it."""
+
+    def write(self, text):
+        return text
+
+
+def csv_response(rows: Iterator[list], *, filename: str) -> StreamingHttpResponse:
+    """The header and rows of ``rows`` as a CSV download written while it is read."""
+    writer = csv.writer(_Line())
+    return _attachment(StreamingHttpResponse((writer.writerow(row) for row in rows),
+                                             content_type="text/csv"), filename)
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell_text(value):
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def write_xlsx(rows: Iterator[list], target, *, title: str) -> None:
+    """Write the header and rows of ``rows`` into ``target`` as one sheet: a bold, frozen header
+    row, columns as wide as the header and the first rows need, multi-line text wrapped."""
+    header = next(rows)
+    first = list(islice(rows, SIZED_FROM_ROWS))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=str(title)[:31])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        width = max([len(str(name))] + [len(_shown(row[index - 1])) for row in first])
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2,
+                                                                      MAX_COLUMN_WIDTH)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True)
+
+    def header_cell(value):
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.font = bold
+        return cell
+
+    def value_cell(value):
+        value = _cell_text(value)
+        if isinstance(value, str) and "\n" in value:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.alignment = wrap
+            return cell
+        return value
+
+    sheet.append([header_cell(name) for name in header])
+    for row in first:
+        sheet.append([value_cell(value) for value in row])
+    for row in rows:
+        sheet.append([value_cell(value) for value in row])
+    book.save(target)
+
+
+def xlsx_response(rows: Iterator[list], *, filename: str, title: str) -> FileResponse:
+    """The rows as an Excel download: written to a temporary file first (a workbook is a zip
+    file, whose index comes last), then served from it; the file is gone once it is closed."""
+    target = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_xlsx(rows, target, title=title)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument."
+                                     "spreadsheetml.sheet")

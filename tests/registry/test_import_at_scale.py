@@ -1,0 +1,117 @@
+"""Importing thousands of residents: what the rows need is read once per file and the rows are
+saved a batch at a time, with their audit history; a bad row is still reported on its line, in
+the user's language, and saves nothing of the file."""
+
+import pytest
+from property_service.core.models import PersonalDataAccess
+from property_service.core.validators import id_number_check_code
+from property_service.registry.models import Resident
+from property_service.registry.resources import ResidentResource
+
+from tests.conftest import ID_B
+from tests.factories.registry import ResidentFactory
+from tests.helpers import import_file, preview_errors, xlsx_bytes
+
+HEADER = ["community", "name", "phone", "id_number", "email", "language", "note"]
+
+
+def id_number(n: int) -> str:
+    first17 = f"32010219800101{n:03d}"
+    return first17 + id_number_check_code(first17)
+
+
+def resident_rows(count: int, *, start: int = 0) -> list[list]:
+    return [["AAA", f"住户{n}", f"135{n:08d}", id_number(n), "", "", ""]
+            for n in range(start, start + count)]
+
+
+@pytest.fixture
+def manager(client, make_staff, place_a):
+    user = make_staff("Property Manager", communities=[place_a.community])
+    client.force_login(user)
+    return user
+
+
+def import_queries(client, rows) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *rows]))
+    assert confirmed is not None and confirmed.status_code == 302, preview_errors(preview)
+    return len(queries)
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(client, manager, place_a):
+    """New residents and updates of known ones (found by ID number, or by name and phone), and
+    one row refused: a constant number of queries for the preview and the confirmation (the
+    rows are saved up to ``batch_size`` at a time: a few more per thousand rows)."""
+    def rows(count, start):
+        existing = [ResidentFactory(community=place_a.community, id_number=id_number(n),
+                                    phone=f"135{n:08d}") for n in range(start, start + count)]
+        unnamed = ResidentFactory(community=place_a.community, id_number=None)
+        return (resident_rows(count, start=start + 500)  # new
+                + [["AAA", r.name, "13900000000", r.id_number, "", "en", ""] for r in existing]
+                + [["AAA", unnamed.name, unnamed.phone, "", "", "", "a note"]])
+
+    few = import_queries(client, rows(2, 0))
+    many = import_queries(client, rows(20, 100))
+    assert many == few
+    assert Resident.objects.filter(name__startswith="住户").count() == 22
+    assert Resident.objects.filter(phone="13900000000").count() == 22
+
+
+def test_a_bulk_import_keeps_each_residents_audit_history(client, manager, place_a):
+    known = ResidentFactory(community=place_a.community, id_number=id_number(900))
+    rows = resident_rows(3) + [["AAA", "改名", known.phone, known.id_number, "", "", ""]]
+    import_file(client, "resident", xlsx_bytes([HEADER, *rows]))
+    for resident in Resident.objects.filter(name__startswith="住户"):
+        created = resident.history.get()
+        assert (created.history_type, created.history_user) == ("+", manager)
+    known.refresh_from_db()
+    changed = known.history.latest("history_date")
+    assert (known.name, changed.history_type, changed.history_user) == ("改名", "~", manager)
+    assert known.updated_at > known.created_at
+
+
+def test_a_resident_on_two_rows_is_reported_on_both_in_the_users_language(client, manager,
+                                                                         place_a):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    rows = resident_rows(3)
+    rows.append(["AAA", "另一个人", "13600000009", rows[1][3], "", "", ""])
+    preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *rows]))
+    assert confirmed is None
+    invalid = preview.context["result"].invalid_rows
+    assert [row.number for row in invalid] == [2, 4]
+    assert all("多行" in str(row.error_dict) for row in invalid)
+    assert not Resident.objects.filter(name__startswith="住户").exists()
+
+
+def test_an_import_answers_each_id_number_as_the_form_does(client, manager, place_a, place_b):
+    """Another community's ID number is neither confirmed nor saved, and counts as a lookup;
+    the file saves nothing."""
+    rows = resident_rows(3) + [["AAA", "李四", "13600000001", ID_B, "", "", ""]]
+    preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *rows]))
+    errors = preview_errors(preview)
+    assert "cannot be registered here" in errors and "already exists" not in errors
+    assert confirmed is None
+    assert not Resident.objects.filter(name__startswith="住户").exists()
+    assert PersonalDataAccess.objects.get(user=manager).channel == "import"
+
+
+def test_a_resident_resource_reads_the_file_once_before_its_rows(manager):
+    """Without the admin around it: the queries of ``import_data`` do not depend on the rows."""
+    import tablib
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    # The first import also reads the user's permissions.
+    for count, start in ((1, 900), (3, 0), (30, 100)):
+        dataset = tablib.Dataset(*resident_rows(count, start=start), headers=HEADER)
+        with CaptureQueriesContext(connection) as queries:
+            result = ResidentResource(user=manager).import_data(dataset, dry_run=False,
+                                                                use_transactions=True)
+        assert not result.has_errors() and not result.has_validation_errors()
+        counts.append(len(queries))
+    assert counts[1] == counts[2]
