@@ -22,9 +22,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access.selectors import users_with_role
-from ..core.escalation import Rung, Step, ladder, next_due, take_due, taken_steps
+from ..core.escalation import (
+    BATCH_SIZE,
+    Rung,
+    Step,
+    chase_in_batches,
+    ladder,
+    next_due,
+    take_due,
+    taken_steps,
+)
 from ..core.models import Notification
-from ..core.workcalendar import MINUTES, point_in_budget, spec_from_calendar, specs_read_once
+from ..core.workcalendar import MINUTES, point_in_budget, spec_from_calendar
 from .deadlines import BY_NAME, DEADLINES, standard_for, standard_table
 from .models import Complaint, ComplaintStandard
 from .states import State
@@ -34,8 +43,6 @@ KINDS = {Step.WARNING: Notification.Kind.SLA_WARNING,
          Step.MANAGER: Notification.Kind.COMPLAINT_ESCALATED}
 CHASED_STATES = (State.RECEIVED, State.ASSIGNED, State.CONTACTED, State.PLAN_AGREED,
                  State.REOPENED, State.RESOLVED, State.FOLLOW_UP)
-# Complaints looked at per transaction (each batch's rows stay locked until it commits).
-BATCH = 200
 
 
 class _Reading:
@@ -139,16 +146,7 @@ def chase_complaints(now: datetime.datetime | None = None) -> dict[str, int]:
     has come. Idempotent; a late run catches up; parallel runs share the work."""
     now = now or timezone.now()
     people = _Reading()
-    checked = notified = 0
-    seen: set[int] = set()
-    with specs_read_once():
-        while True:
-            found, looked, sent = _chase_batch(now, people, seen)
-            checked, notified = checked + looked, notified + sent
-            # Every complaint looked at moved past ``now``: a batch not full was the last.
-            if found < BATCH or not looked:
-                break
-    return {"checked": checked, "notified": notified}
+    return chase_in_batches(lambda seen: _chase_batch(now, people, seen))
 
 
 @transaction.atomic
@@ -157,7 +155,7 @@ def _chase_batch(now, people: _Reading, seen: set[int]) -> tuple[int, int, int]:
     # Locked until the batch commits: a service changing one of them waits, then recomputes
     # its chase_at from the steps taken here; a parallel run skips them.
     ids = list(Complaint.objects.filter(chase_at__lte=now).order_by("chase_at")
-               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH])
+               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH_SIZE])
     found, ids = len(ids), [pk for pk in ids if pk not in seen]
     if not ids:
         return found, 0, 0

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 
 from .models import EscalationStep
 from .notifications import notify
+from .workcalendar import specs_read_once
 
 Step = EscalationStep.Step
 
@@ -39,6 +40,10 @@ class Rung:
     @property
     def key(self) -> tuple[str, str, datetime.datetime]:
         return (self.clock, self.step, self.deadline)
+
+
+# Records looked at per transaction (each batch's rows stay locked until it commits).
+BATCH_SIZE = 200
 
 
 def ladder(*, clock: str, deadline: datetime.datetime, warn_at: datetime.datetime,
@@ -64,6 +69,22 @@ def taken_steps(model, ids: Iterable[int]) -> dict[int, set]:
 def next_due(rungs: Iterable[Rung], taken: set) -> datetime.datetime | None:
     """When the earliest of ``rungs`` not yet taken falls due; None when none is left."""
     return min((rung.at for rung in rungs if rung.key not in taken), default=None)
+
+
+def chase_in_batches(batch: Callable[[set[int]], tuple[int, int, int]]) -> dict[str, int]:
+    """A chasing run: ``batch(seen)`` (a transaction over the next due records not in
+    ``seen``, returning how many were found due, looked at and notified) until a batch comes
+    back short. Every record looked at moves past now, so the run ends; the calendars are read
+    once for all of them."""
+    checked = notified = 0
+    seen: set[int] = set()
+    with specs_read_once():
+        while True:
+            found, looked, sent = batch(seen)
+            checked, notified = checked + looked, notified + sent
+            if found < BATCH_SIZE or not looked:
+                break
+    return {"checked": checked, "notified": notified}
 
 
 @transaction.atomic

@@ -25,9 +25,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access.selectors import users_with_role
-from ..core.escalation import Rung, Step, ladder, next_due, take_due, taken_steps
+from ..core.escalation import (
+    BATCH_SIZE,
+    Rung,
+    Step,
+    chase_in_batches,
+    ladder,
+    next_due,
+    take_due,
+    taken_steps,
+)
 from ..core.models import Notification
-from ..core.workcalendar import specs_read_once
 from . import sla
 from .models import FollowUp, Team, TeamMember, WorkOrder
 from .states import OPEN_STATES, State
@@ -38,8 +46,6 @@ KINDS = {Step.WARNING: Notification.Kind.SLA_WARNING, Step.BREACH: Notification.
 # The states in which an order climbs a ladder: its open deadlines (while its clock runs) and
 # the follow-up call.
 CHASED_STATES = (*OPEN_STATES, State.FOLLOW_UP)
-# Orders looked at per transaction (each batch's rows stay locked until it commits).
-BATCH = 200
 
 
 class _Reading:
@@ -166,16 +172,7 @@ def chase_work_orders(now: datetime.datetime | None = None) -> dict[str, int]:
     come. Idempotent; parallel runs share the work (each locks the orders it looks at)."""
     now = now or timezone.now()
     people = _Reading()
-    checked = notified = 0
-    seen: set[int] = set()
-    with specs_read_once():
-        while True:
-            found, looked, sent = _chase_batch(now, people, seen)
-            checked, notified = checked + looked, notified + sent
-            # Every order looked at moved past ``now``: a batch not full was the last.
-            if found < BATCH or not looked:
-                break
-    return {"checked": checked, "notified": notified}
+    return chase_in_batches(lambda seen: _chase_batch(now, people, seen))
 
 
 @transaction.atomic
@@ -184,7 +181,7 @@ def _chase_batch(now, people: _Reading, seen: set[int]) -> tuple[int, int, int]:
     # Locked until the batch commits: a service changing one of them waits, then recomputes
     # its chase_at from the steps taken here; a parallel run skips them.
     ids = list(WorkOrder.objects.filter(chase_at__lte=now).order_by("chase_at")
-               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH])
+               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH_SIZE])
     found, ids = len(ids), [pk for pk in ids if pk not in seen]
     if not ids:
         return found, 0, 0
