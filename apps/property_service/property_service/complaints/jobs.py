@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from ..access.selectors import users_with_role
 from ..core.escalation import (
-    BATCH_SIZE,
     Rung,
     Step,
     chase_in_batches,
+    claim_due,
     ladder,
     next_due,
     take_due,
@@ -152,14 +152,9 @@ def chase_complaints(now: datetime.datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def _chase_batch(now, people: _Reading, seen: set[int]) -> tuple[int, int, int]:
     """One batch of due complaints: (found due, looked at, notifications sent)."""
-    # Locked until the batch commits: a service changing one of them waits, then recomputes
-    # its chase_at from the steps taken here; a parallel run skips them.
-    ids = list(Complaint.objects.filter(chase_at__lte=now).order_by("chase_at")
-               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH_SIZE])
-    found, ids = len(ids), [pk for pk in ids if pk not in seen]
+    found, ids = claim_due(Complaint, now, seen)
     if not ids:
         return found, 0, 0
-    seen.update(ids)
     complaints = list(Complaint.objects.filter(pk__in=ids).order_by("pk")
                       .select_related("supervisor"))
     taken = taken_steps(Complaint, ids)

@@ -71,6 +71,18 @@ def next_due(rungs: Iterable[Rung], taken: set) -> datetime.datetime | None:
     return min((rung.at for rung in rungs if rung.key not in taken), default=None)
 
 
+def claim_due(model, now: datetime.datetime, seen: set[int]) -> tuple[int, list[int]]:
+    """The next batch of ``model``'s records whose ``chase_at`` has come, locked until the
+    caller's transaction commits (a service changing one waits, then recomputes its
+    ``chase_at`` from the steps taken; a parallel run skips them): how many were due, and the
+    ids not yet looked at in this run (added to ``seen``)."""
+    ids = list(model.objects.filter(chase_at__lte=now).order_by("chase_at")
+               .select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH_SIZE])
+    fresh = [pk for pk in ids if pk not in seen]
+    seen.update(fresh)
+    return len(ids), fresh
+
+
 def chase_in_batches(batch: Callable[[set[int]], tuple[int, int, int]]) -> dict[str, int]:
     """A chasing run: ``batch(seen)`` (a transaction over the next due records not in
     ``seen``, returning how many were found due, looked at and notified) until a batch comes
