@@ -21,3 +21,16 @@ def unhappy_at_most() -> int:
 def is_unhappy(score: int) -> bool:
     """A follow-up score (1-5) that says the resident is unhappy."""
     return score <= unhappy_at_most()
+
+
+def work_order_targets() -> dict[str, int]:
+    """Target per repair figure that has one (figure key -> number); see the fixture."""
+    return {key: value for key, value in read_fixture(FIXTURE).get("work_orders", {}).items()
+            if not isinstance(value, dict)}
+
+
+def dispatch_standards() -> dict[str, int]:
+    """Minutes from intake within which an order of each priority is dispatched (priorities
+    without a standard are absent)."""
+    return {priority: int(minutes) for priority, minutes in read_fixture(FIXTURE).get(
+        "work_orders", {}).get("dispatch_within_minutes", {}).items()}

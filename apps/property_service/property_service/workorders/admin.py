@@ -24,6 +24,7 @@ from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, Working
 from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years, provisional_years_among
 from . import services
+from .figures import figures_view
 from .jobs import chase_every_order_again
 from .models import (
     FollowUp,
@@ -174,6 +175,9 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
         return [
             path("photo/<int:photo_id>/", self.admin_site.admin_view(self.photo_view),
                  name="property_service_workorder_photo"),
+            path("figures/", self.admin_site.admin_view(
+                lambda request: figures_view(request, self)),
+                name="property_service_workorder_figures"),
         ] + super().get_urls()
 
     def photo_view(self, request, photo_id):

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..core.workcalendar import (
@@ -223,3 +223,68 @@ def due_soon_q(now: datetime.datetime) -> Q:
     return ((Q(responded_at__isnull=True, respond_by__gt=now, respond_by__lte=soon)
              | Q(completed_at__isnull=True, complete_by__gt=now, complete_by__lte=soon))
             & ~overdue_q(now))
+
+
+# On time, in Python and as SQL side by side, for the figures: a deadline (respond by, complete
+# by) is on time when it has none, was met by its due time, or is not met yet and is not due
+# yet at ``now`` or its clock stands still (paused: the deadline moves on when it resumes). The
+# same boundaries as ``sla_state``: met at the due time is on time, unmet at it is late.
+# tests/workorders/test_figures_agreement.py checks both agree.
+RESPONSE = ("respond_by", "responded_at")
+COMPLETION = ("complete_by", "completed_at")
+
+
+def on_time(due, done, *, paused: bool, now: datetime.datetime) -> bool:
+    if due is None:
+        return True
+    if done is not None:
+        return done <= due
+    return paused or now < due
+
+
+def on_time_q(deadline: tuple[str, str], now: datetime.datetime) -> Q:
+    """``on_time`` of ``deadline`` (``RESPONSE`` or ``COMPLETION``) as a condition."""
+    due, done = deadline
+    return (Q(**{f"{due}__isnull": True})
+            | Q(**{f"{done}__isnull": False, f"{done}__lte": F(due)})
+            | Q(**{f"{done}__isnull": True, "paused_at__isnull": False})
+            | Q(**{f"{done}__isnull": True, f"{due}__gt": now}))
+
+
+def order_on_time(order, deadline: tuple[str, str], now: datetime.datetime) -> bool:
+    due, done = deadline
+    return on_time(getattr(order, due), getattr(order, done),
+                   paused=order.paused_at is not None, now=now)
+
+
+# The follow-up call (回访) in time, the same way: made (answered, or given up as unreachable
+# after the last call) by the time it is overdue, or not overdue yet at ``now``.
+def follow_up_in_time(overdue_at, done_at, *, now: datetime.datetime) -> bool:
+    return on_time(overdue_at, done_at, paused=False, now=now)
+
+
+def follow_up_in_time_q(now: datetime.datetime) -> Q:
+    """``follow_up_in_time`` as a condition on FollowUp."""
+    return (Q(overdue_at__isnull=True)
+            | Q(done_at__isnull=False, done_at__lte=F("overdue_at"))
+            | Q(done_at__isnull=True, overdue_at__gt=now))
+
+
+# Dispatched within the standard (派单时效, core.targets.dispatch_standards: minutes from intake
+# per priority), in Python and as SQL side by side; only orders dispatched (responded_at: their
+# first dispatch) of a priority that has a standard are judged.
+def has_dispatch_standard_q(standards: dict[str, int]) -> Q:
+    return Q(responded_at__isnull=False, priority__in=list(standards))
+
+
+def dispatched_in_time(priority: str, reported_at, responded_at,
+                       standards: dict[str, int]) -> bool:
+    return responded_at - reported_at <= datetime.timedelta(minutes=standards[priority])
+
+
+def dispatched_in_time_q(standards: dict[str, int]) -> Q:
+    condition = Q(pk__in=[])
+    for priority, minutes in standards.items():
+        condition |= Q(priority=priority, responded_at__lte=F("reported_at")
+                       + datetime.timedelta(minutes=minutes))
+    return has_dispatch_standard_q(standards) & condition
