@@ -10,6 +10,7 @@ from ..insurance import api as insurance_api
 from ..notices import api as notices_api
 from ..registry import api as registry_api
 from ..workorders import api as workorders_api
+from .figures import ComplaintFiguresView, WorkOrderFiguresView
 from .notifications import NotificationViewSet
 from .views import LogoutView, MeView, TokenView
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/figures/work-orders/", WorkOrderFiguresView.as_view(),
+         name="api-figures-work-orders"),
+    path("v1/figures/complaints/", ComplaintFiguresView.as_view(), name="api-figures-complaints"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),

@@ -77,6 +77,9 @@ _FIGURES = (
 )
 
 
+FIGURE_KEYS = tuple(key for key, _label, _target in _FIGURES)
+
+
 def figures() -> tuple[Figure, ...]:
     """The figures with their targets as the data gives them now. A figure meets its target
     when it is at least the target."""
@@ -193,7 +196,7 @@ def top_categories(queryset: QuerySet, limit: int = 3
     return top
 
 
-def _met(value, target) -> bool | None:
+def meets_target(value, target) -> bool | None:
     if target is None or value is None:
         return None
     return value >= target
@@ -230,7 +233,7 @@ def figures_view(request, model_admin):
     for row in rows:
         row["top_categories"] = top.get((row["community_id"], row["month"]), [])
         row["figures"] = [{"key": f.key, "value": row[f.key], "target": f.target,
-                           "met": _met(row[f.key], f.target)} for f in shown]
+                           "met": meets_target(row[f.key], f.target)} for f in shown]
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(rows, shown)
     export_query = request.GET.copy()

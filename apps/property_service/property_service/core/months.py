@@ -34,6 +34,10 @@ def month_param(query, name: str = "month") -> datetime.date | None:
     return datetime.date(int(found[1]), int(found[2]), 1)
 
 
+def this_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
+
+
 def next_month(month: datetime.date) -> datetime.date:
     return datetime.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 

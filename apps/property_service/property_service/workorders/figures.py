@@ -54,7 +54,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
-from ..core.months import in_month, latest_month, month_param, months_holding
+from ..core.months import in_month, latest_month, month_param, months_holding, this_month
 from ..core.params import choice_param, id_param
 from ..core.spreadsheets import xlsx_response
 from ..core.targets import dispatch_standards, work_order_targets
@@ -91,6 +91,9 @@ _FIGURES = (
     ("follow_up_in_time_rate", _("Follow-up call in time (%)"), "follow_up_in_time_rate", True),
     ("mean_satisfaction", _("Satisfaction (out of 100)"), "satisfaction", True),
 )
+
+
+FIGURE_KEYS = tuple(key for key, *_rest in _FIGURES)
 
 
 def figures() -> tuple[Figure, ...]:
@@ -275,12 +278,8 @@ def select(query, visible: QuerySet) -> Selection:
     group = choice_param(query, "group", GROUPS) or DEFAULT_GROUP
     community_id, team_id = id_param(query, "community"), id_param(query, "team")
     if month is None:
-        month = latest_month(visible, "reported_at") or _this_month()
+        month = latest_month(visible, "reported_at") or this_month()
     return Selection(month, community_id, team_id, group)
-
-
-def _this_month() -> datetime.date:
-    return timezone.localdate().replace(day=1)
 
 
 def selected_orders(visible: QuerySet, selection: Selection) -> QuerySet:
