@@ -22,6 +22,10 @@ REPORTS = [
     ("admin:property_service_complaint_figures", {"year": ["99999", "abc", "-1", HUGE],
                                                   "community": NASTY,
                                                   "format": ["xlsx", "99"]}),
+    ("admin:property_service_workorder_figures", {"month": ["2026-13", "0000-01", "9999-12",
+                                                            "abc", HUGE],
+                                                  "community": NASTY, "team": NASTY,
+                                                  "group": ["abc"], "format": ["xlsx", "99"]}),
     ("admin:property_service_renewal_dashboard", {"community": NASTY,
                                                   "format": ["xlsx", "99"]}),
 ]
