@@ -21,7 +21,8 @@ REPAIRS = "/api/v1/figures/work-orders/"
 COMPLAINTS = "/api/v1/figures/complaints/"
 
 
-def test_the_repair_figures_of_a_month_come_with_their_targets(client, make_staff, data_set):
+def test_the_repair_figures_of_a_month_come_with_their_targets(client, make_staff,
+                                                               data_set):  # noqa: F811
     a, b = data_set
     client.force_login(make_staff("CS Supervisor", communities=None))
     response = client.get(REPAIRS, {"month": "2026-11"})
@@ -48,8 +49,8 @@ def test_the_repair_figures_of_a_month_come_with_their_targets(client, make_staf
     }
 
 
-def test_repair_rows_per_team_and_per_technician(client, make_staff, data_set,
-                                                 maintenance_team, technician):
+def test_repair_rows_per_team_and_per_technician(client, make_staff, data_set,  # noqa: F811
+                                                 maintenance_team, technician):  # noqa: F811
     a, _ = data_set
     client.force_login(make_staff("CS Supervisor", communities=None))
     teams = client.get(REPAIRS, {"month": "2026-11", "community": a.pk, "group": "team",
@@ -63,7 +64,8 @@ def test_repair_rows_per_team_and_per_technician(client, make_staff, data_set,
     assert people[0]["technician"] == technician.pk
 
 
-def test_a_manager_of_community_a_gets_only_community_a(client, make_staff, data_set):
+def test_a_manager_of_community_a_gets_only_community_a(client, make_staff,
+                                                        data_set):  # noqa: F811
     a, b = data_set
     token = issue_token(user=make_staff("Property Manager", communities=[a]))
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
@@ -73,7 +75,8 @@ def test_a_manager_of_community_a_gets_only_community_a(client, make_staff, data
                       **auth).json()["results"] == []
 
 
-def test_the_latest_month_holding_orders_is_the_default(client, make_staff, data_set):
+def test_the_latest_month_holding_orders_is_the_default(client, make_staff,
+                                                        data_set):  # noqa: F811
     client.force_login(make_staff("CS Supervisor", communities=None))
     assert client.get(REPAIRS).json()["month"] == "2026-11"
 

@@ -36,7 +36,8 @@ def test_the_back_office_runs_its_scripts_under_the_policy(live_server, browser,
     page.wait_for_url(f"{live_server.url}/admin/")
     for path in ("/admin/property_service/workorder/",
                  f"/admin/property_service/workorder/{order.pk}/change/",
-                 "/admin/property_service/complaint/figures/"):
+                 "/admin/property_service/complaint/figures/",
+                 "/admin/property_service/workorder/figures/"):
         page.goto(f"{live_server.url}{path}")
         # Alpine started (it evaluates the page's x-data), and nothing was blocked.
         page.wait_for_function("window.Alpine !== undefined && document.querySelector("

@@ -15,7 +15,7 @@ Definitions (cancelled orders count as received and nowhere else, except as note
 - ``median_dispatch_minutes`` / ``mean_dispatch_minutes``: minutes from the report to the first
   dispatch (``responded_at``), of the orders dispatched.
 - ``dispatch_in_standard_rate``: of the orders dispatched whose priority has a dispatch
-  standard (urgent at once, normal within 2 h: ``core.targets.dispatch_standards``), the
+  standard (minutes from intake per priority, ``core.targets.dispatch_standards``), the
   percent dispatched within it.
 - ``rework_rate``: of the orders completed at least once, the percent sent back to rework
   (failed acceptance or unhappy follow-up) at least once.
@@ -265,25 +265,28 @@ def with_targets(rows: list[dict], shown: tuple[Figure, ...]) -> list[dict]:
 class Selection:
     """What a figures page or API call asked for, its bad values refused (``BadParameter``)."""
 
-    month: datetime.date
+    month: datetime.date | None
     community_id: int | None
     team_id: int | None
     group: str
 
 
 def select(query, visible: QuerySet) -> Selection:
-    """The month (the latest holding orders by default), community, team and grouping asked
-    for in ``query``."""
+    """The month, community, team and grouping asked for in ``query``; the month by default
+    is the latest holding orders of that community and team."""
     month = month_param(query)
     group = choice_param(query, "group", GROUPS) or DEFAULT_GROUP
     community_id, team_id = id_param(query, "community"), id_param(query, "team")
     if month is None:
-        month = latest_month(visible, "reported_at") or this_month()
+        chosen = selected_orders(visible, Selection(None, community_id, team_id, group))
+        month = latest_month(chosen, "reported_at") or this_month()
     return Selection(month, community_id, team_id, group)
 
 
 def selected_orders(visible: QuerySet, selection: Selection) -> QuerySet:
-    queryset = in_month(visible, "reported_at", selection.month)
+    """The orders of the selection's month (every month without one), community and team."""
+    queryset = visible if selection.month is None else in_month(visible, "reported_at",
+                                                                 selection.month)
     if selection.community_id is not None:
         queryset = queryset.filter(community_id=selection.community_id)
     if selection.team_id is not None:
@@ -292,7 +295,7 @@ def selected_orders(visible: QuerySet, selection: Selection) -> QuerySet:
 
 
 def dispatch_standard_note() -> str:
-    """The dispatch standard as the data gives it, in words (e.g. "Urgent: 10 min")."""
+    """The dispatch standard as the data gives it, in words ("<priority>: <n> min; ...")."""
     labels = dict(Priority.choices)
     return "; ".join(str(format_lazy(_("{priority}: {minutes} min"),
                                      priority=labels.get(p, p), minutes=m))
