@@ -332,3 +332,27 @@ def test_the_page_is_in_chinese_for_chinese_users(client, make_staff, data_set):
     assert "维修统计" in page and "满意度" in page
     for english in ("Repair figures", "Responded on time", "Dispatch standard", "Received"):
         assert english not in page
+
+
+def test_the_default_month_is_the_latest_of_the_community_chosen(client, make_staff, data_set,
+                                                                 place_a):
+    a, b = data_set
+    order(place_a, local(2026, 11, 25, 9, 30))
+    WorkOrder.objects.filter(reported_at=local(2026, 11, 25, 9, 30)).update(
+        reported_at=local(2026, 12, 1, 8))
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    assert client.get(reverse(URL)).context["selected"].month == datetime.date(2026, 12, 1)
+    assert client.get(reverse(URL), {"community": b.pk}).context["selected"].month == \
+        datetime.date(2026, 11, 1)
+
+
+def test_the_page_states_the_dispatch_standard_the_data_gives(client, make_staff, data_set,
+                                                              monkeypatch):
+    from property_service.workorders import figures as module
+
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    page = client.get(reverse(URL), {"month": "2026-11"}).content.decode()
+    assert "<span>Urgent: 10 min</span><span>Normal: 120 min</span>" in page
+    monkeypatch.setattr(module, "dispatch_standards", lambda: {"urgent": 5})
+    page = client.get(reverse(URL), {"month": "2026-11"}).content.decode()
+    assert "<span>Urgent: 5 min</span>" in page and "120 min" not in page

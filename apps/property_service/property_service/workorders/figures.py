@@ -294,12 +294,11 @@ def selected_orders(visible: QuerySet, selection: Selection) -> QuerySet:
     return queryset
 
 
-def dispatch_standard_note() -> str:
-    """The dispatch standard as the data gives it, in words ("<priority>: <n> min; ...")."""
+def dispatch_standard_note() -> list[str]:
+    """The dispatch standard as the data gives it, one "<priority>: <n> min" per priority."""
     labels = dict(Priority.choices)
-    return "; ".join(str(format_lazy(_("{priority}: {minutes} min"),
-                                     priority=labels.get(p, p), minutes=m))
-                     for p, m in dispatch_standards().items())
+    return [str(format_lazy(_("{priority}: {minutes} min"), priority=labels.get(p, p),
+                            minutes=m)) for p, m in dispatch_standards().items()]
 
 
 def figures_view(request, model_admin):
