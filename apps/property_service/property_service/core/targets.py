@@ -21,3 +21,8 @@ def unhappy_at_most() -> int:
 def is_unhappy(score: int) -> bool:
     """A follow-up score (1-5) that says the resident is unhappy."""
     return score <= unhappy_at_most()
+
+
+def households_per_cs_agent() -> int:
+    """The most households one customer-service agent looks after (the staffing standard)."""
+    return int(read_fixture(FIXTURE)["staffing"]["households_per_cs_agent"])

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..core.workcalendar import (
@@ -223,3 +223,18 @@ def due_soon_q(now: datetime.datetime) -> Q:
     return ((Q(responded_at__isnull=True, respond_by__gt=now, respond_by__lte=soon)
              | Q(completed_at__isnull=True, complete_by__gt=now, complete_by__lte=soon))
             & ~overdue_q(now))
+
+
+# ``sla_state``'s MET and MISSED (a done order with its deadlines) as conditions, for the
+# compliance figures: the same comparisons (a deadline is met when done no later than due).
+# tests/workorders/test_sla_agreement.py checks both agree.
+def judged_q() -> Q:
+    """Done orders ``sla_state`` judges MET or MISSED."""
+    return Q(state__in=DONE_STATES, completed_at__isnull=False, complete_by__isnull=False)
+
+
+def met_q() -> Q:
+    """Done orders that met every deadline (``SlaState.MET``)."""
+    responded_late = Q(responded_at__isnull=False, respond_by__isnull=False,
+                       responded_at__gt=F("respond_by"))
+    return judged_q() & Q(completed_at__lte=F("complete_by")) & ~responded_late
