@@ -181,7 +181,7 @@ def complaint_section(user, now, cap) -> Section | None:
     month_start = _day_start(timezone.localdate(now).replace(day=1))
     section = Section("complaints", _("Complaints"))
     section.cards.append(_count_card(
-        "complaints_open", _("Open"), complaints.filter(state__in=COMPLAINT_OPEN_STATES),
+        "complaints_open", _("Open complaints"), complaints.filter(state__in=COMPLAINT_OPEN_STATES),
         _changelist(Complaint, state__in=",".join(COMPLAINT_OPEN_STATES)), cap))
     rows = complaint_figures.monthly_figures(complaints.filter(received_at__gte=month_start),
                                              now=now)
@@ -292,22 +292,23 @@ def charts(user, now) -> list[Chart]:
     labels = _month_labels(firsts)
     result = []
     ids = None
+    months = {"n": series.MONTHS}
     if _may(user, "view_workorder") and _may(user, "view_all_workorders"):
         ids = _community_ids_of(user)
         sla = series.summed(series.sla_series(ids, today))
         on_time = [round(100 * sla[k][1] / sla[k][0], 1) if sla.get(k) and sla[k][0] else None
                    for k in keys]
-        result.append(Chart("sla", _("Work orders on time (%), last 12 months"), "line",
+        result.append(Chart("sla", _("Work orders on time, last %(n)d months") % months, "line",
                             _line(labels, [{"label": _("On time (%)"), "data": on_time,
                                             "borderColor": "var(--color-primary-600)"}]),
                             PERCENT_AXIS, _changelist(WorkOrder)))
     if _may(user, "view_complaint"):
         ids = ids if ids is not None else _community_ids_of(user)
         figures_url = reverse(f"admin:{APP}_complaint_figures")
-        months = series.summed(series.complaint_series(ids, today))
+        by_month = series.summed(series.complaint_series(ids, today))
         target = complaint_targets()["satisfaction"]
-        satisfaction = [complaint_figures.combined([months[k]])["mean_satisfaction"]
-                        if k in months else None for k in keys]
+        satisfaction = [complaint_figures.combined([by_month[k]])["mean_satisfaction"]
+                        if k in by_month else None for k in keys]
         result.append(Chart("satisfaction", _("Complaint satisfaction (out of 100)"), "line",
                             _line(labels, [
                                 {"label": _("Satisfaction"), "data": satisfaction,
@@ -319,7 +320,8 @@ def charts(user, now) -> list[Chart]:
         types = series.summed(series.complaint_type_series(ids, today))
         names = dict(ComplaintCategory.choices)
         ordered = sorted(types.items(), key=lambda item: (-item[1], item[0]))
-        result.append(Chart("complaint_types", _("Complaints by subject, last 12 months"), "bar",
+        result.append(Chart("complaint_types",
+                            _("Complaints by subject, last %(n)d months") % months, "bar",
                             _line([str(names.get(code, code)) for code, _n in ordered],
                                   [{"label": _("Complaints"), "data": [n for _c, n in ordered],
                                     "backgroundColor": "var(--color-primary-600)",
