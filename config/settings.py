@@ -215,8 +215,9 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SIDEBAR": {
         "show_search": False,
-        "show_all_applications": True,
-        # Grouped by work area, each entry shown to those who may open it.
+        # Grouped by work area, each entry shown to those who may open it; every registered
+        # model has its place there, so no second list of all applications.
+        "show_all_applications": False,
         "navigation": "property_service.workspace.navigation.sidebar",
     },
     # The home page: a workspace per role (figures, queues, the user's own work).

@@ -2,9 +2,12 @@
 area), with a screenshot of each."""
 
 import pytest
+from property_service.registry.models import Unit
 from property_service.workorders.models import Team
+from property_service.workorders.states import State
 
-from tests.factories.workorders import TeamMemberFactory
+from tests.factories.workorders import TeamMemberFactory, WorkOrderFactory
+from tests.workorders.conftest import at
 from tests.workspace.conftest import data_set  # noqa: F401  (the home page's data set)
 
 # (login, role, communities: "A" or every one)
@@ -27,6 +30,7 @@ HEADINGS = {
 def test_each_roles_home_page_in_chinese(live_server, browser, screenshot, make_staff,
                                          data_set):  # noqa: F811
     a, _b = data_set
+    unit = Unit.objects.filter(building__community=a).first()
     for login, role, communities in LOGINS:
         user = make_staff(role, username=login, is_superuser=role is None,
                           communities=[a] if communities == "A" else None)
@@ -34,6 +38,10 @@ def test_each_roles_home_page_in_chinese(live_server, browser, screenshot, make_
                 "security": "security"}.get(login)
         if team:
             TeamMemberFactory(team=Team.objects.get(code=team), user=user)
+            # Their own work: one order of theirs reported this morning, due this afternoon.
+            WorkOrderFactory(unit=unit, team=Team.objects.get(code=team), assignee=user,
+                             state=State.ACCEPTED, reported_at=at("2026-11-25 08:30"),
+                             complete_by=at("2026-11-25 16:00"), description="楼道灯不亮")
 
     errors = []
     for login, _role, _communities in LOGINS:

@@ -134,7 +134,8 @@ def test_cards_follow_the_permissions_of_the_role(client, make_staff, data_set):
 
     assert sections("Admin & Finance") == (["renewals", "incidents"], [])
     assert sections("CS Supervisor") == (
-        ["work_orders", "follow_ups", "complaints", "incidents", "staffing"],
+        ["work_orders", "work_order_priorities", "work_order_deadlines", "follow_ups",
+         "complaints", "incidents", "staffing"],
         ["sla", "satisfaction", "complaint_types"])
     assert sections("Front Desk") == (["intake", "incidents"], [])
     assert sections("Cleaning") == (["my_work"], [])

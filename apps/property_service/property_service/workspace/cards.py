@@ -125,28 +125,30 @@ def intake_url() -> str:
 
 # --- the overview's sections -------------------------------------------------------------
 
-def work_order_section(user, now, cap) -> Section | None:
+def work_order_sections(user, now, cap) -> list[Section]:
     if not (_may(user, "view_workorder") and _may(user, "view_all_workorders")):
-        return None
+        return []
     orders = scope(WorkOrder.objects.all(), user)
-    section = Section("work_orders", _("Open work orders"))
+    by_state = Section("work_orders", _("Open work orders by state"))
+    by_priority = Section("work_order_priorities", _("Open work orders by priority"))
+    deadlines = Section("work_order_deadlines", _("Work-order deadlines"))
     for state in OPEN_STATES:
-        section.cards.append(_count_card(
+        by_state.cards.append(_count_card(
             f"workorders_{state.value}", state.label, orders.filter(state=state),
             _changelist(WorkOrder, state__exact=state.value), cap))
     open_states = ",".join(OPEN_STATES)
     for priority in Priority:
-        section.cards.append(_count_card(
+        by_priority.cards.append(_count_card(
             f"workorders_priority_{priority.value}", priority.label,
             orders.filter(state__in=OPEN_STATES, priority=priority),
             _changelist(WorkOrder, priority__exact=priority.value, state__in=open_states), cap))
     queues = queue_conditions(user, now)
     for name in ("overdue", "due_soon"):
         label, condition = queues[name]
-        section.cards.append(_count_card(f"workorders_{name}", str(label),
-                                         orders.filter(condition),
-                                         _changelist(WorkOrder, queue=name), cap))
-    return section
+        deadlines.cards.append(_count_card(f"workorders_{name}", str(label),
+                                           orders.filter(condition),
+                                           _changelist(WorkOrder, queue=name), cap))
+    return [by_state, by_priority, deadlines]
 
 
 def follow_up_section(user, now, cap) -> Section | None:
@@ -380,7 +382,7 @@ def workspace(user, now=None) -> dict:
         result["sections"] = [section, incident_section(user, cap)]
     else:
         result["sections"] = [
-            work_order_section(user, now, cap), follow_up_section(user, now, cap),
+            *work_order_sections(user, now, cap), follow_up_section(user, now, cap),
             complaint_section(user, now, cap), renewal_section(user, now),
             incident_section(user, cap), staffing_section(user, now)]
         result["charts"] = charts(user, now)
