@@ -238,10 +238,17 @@ def incident_section(user, cap) -> Section | None:
 
 
 def _community_ids_of(user) -> list[int]:
-    ids = community_ids(user)
-    if ids is None:
-        return list(Community.objects.order_by("pk").values_list("pk", flat=True))
-    return sorted(ids)
+    """The ids of the communities the user works for (every one's, read once a request)."""
+    known = getattr(user, _IDS_ATTR, None)
+    if known is None:
+        ids = community_ids(user)
+        known = (list(Community.objects.order_by("pk").values_list("pk", flat=True))
+                 if ids is None else sorted(ids))
+        setattr(user, _IDS_ATTR, known)
+    return known
+
+
+_IDS_ATTR = "_workspace_community_ids"
 
 
 def staffing_section(user, now) -> Section | None:
@@ -297,7 +304,7 @@ def charts(user, now) -> list[Chart]:
     months = {"n": series.MONTHS}
     if _may(user, "view_workorder") and _may(user, "view_all_workorders"):
         ids = _community_ids_of(user)
-        sla = series.summed(series.sla_series(ids, today))
+        sla = series.summed(series.sla_series(ids, today).values())
         on_time = [round(100 * sla[k][1] / sla[k][0], 1) if sla.get(k) and sla[k][0] else None
                    for k in keys]
         result.append(Chart("sla", _("Work orders on time, last %(n)d months") % months, "line",
@@ -307,7 +314,7 @@ def charts(user, now) -> list[Chart]:
     if _may(user, "view_complaint"):
         ids = ids if ids is not None else _community_ids_of(user)
         figures_url = reverse(f"admin:{APP}_complaint_figures")
-        by_month = series.summed(series.complaint_series(ids, today))
+        by_month = series.summed(series.complaint_series(ids, today).values())
         target = complaint_targets()["satisfaction"]
         satisfaction = [complaint_figures.combined([by_month[k]])["mean_satisfaction"]
                         if k in by_month else None for k in keys]
@@ -319,7 +326,8 @@ def charts(user, now) -> list[Chart]:
                                  "borderColor": "var(--color-base-400)",
                                  "borderDash": [4, 4]}]),
                             PERCENT_AXIS, figures_url))
-        types = series.summed(series.complaint_type_series(ids, today))
+        types = series.summed(series.summed(
+            series.complaint_type_series(ids, today).values()).values())
         names = dict(ComplaintCategory.choices)
         ordered = sorted(types.items(), key=lambda item: (-item[1], item[0]))
         result.append(Chart("complaint_types",
