@@ -215,8 +215,13 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SIDEBAR": {
         "show_search": False,
-        "show_all_applications": True,
+        # Grouped by work area, each entry shown to those who may open it; every registered
+        # model has its place there, so no second list of all applications.
+        "show_all_applications": False,
+        "navigation": "property_service.workspace.navigation.sidebar",
     },
+    # The home page: a workspace per role (figures, queues, the user's own work).
+    "DASHBOARD_CALLBACK": "property_service.workspace.dashboard.dashboard_callback",
     # The user menu: "Notifications (n unread)" next to "Change password". A sidebar badge would
     # need a custom SIDEBAR navigation, which replaces the generated list of applications.
     "ACCOUNT": {

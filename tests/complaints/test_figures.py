@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from property_service.complaints.deadlines import BY_NAME
-from property_service.complaints.figures import monthly_figures, top_categories
+from property_service.complaints.figures import combined, monthly_figures, top_categories
 from property_service.complaints.models import Complaint
 from property_service.complaints.states import State
 
@@ -78,6 +78,19 @@ def test_each_figure_is_exactly_what_the_data_set_gives(data_set):
         "resolution_rate": 75.0,  # 3 closed of the 4 not withdrawn
         "reopen_rate": 33.3,  # 1 of those 3 was reopened
         "mean_satisfaction": 73.3,  # (5 + 4 + 2) / 3 * 20
+        "counts": {"counted": 4, "on_time": 3, "resolved": 3, "ever_resolved": 3,
+                   "reopened": 1, "score_sum": 11, "scores": 3},
+    }
+
+
+def test_rows_taken_together_give_the_rates_of_one_row_over_all_of_them(data_set):
+    rows = monthly_figures(Complaint.objects.all())
+    together = combined([row["counts"] for row in rows])
+    assert together == {
+        "on_time_rate": 66.7,  # 4 of the 6 not withdrawn: A's 3 of Nov, A's 1 of Oct
+        "resolution_rate": 66.7,  # A's 3 closed of Nov, A's resolved one of Oct
+        "reopen_rate": 25.0,  # 1 of the 4 resolved
+        "mean_satisfaction": 80.0,  # (5 + 4 + 2 + 5) / 4 * 20
     }
 
 

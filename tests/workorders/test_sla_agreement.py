@@ -33,3 +33,25 @@ def test_overdue_and_due_soon_agree_in_python_and_sql(new_order, agent):
             if in_sql != (state == sla):
                 disagreements.append((queue, respond_by, complete_by, responded, state))
     assert disagreements == []
+
+
+def test_met_and_missed_agree_in_python_and_sql(new_order):
+    from property_service.workorders.sla import judged_q, met_q
+    from property_service.workorders.states import State
+
+    order = new_order()
+    disagreements = []
+    for state, completed, complete_by, responded, respond_by in itertools.product(
+            (State.COMPLETED, State.CLOSED, State.IN_PROGRESS, State.CANCELLED),
+            (None, NOW), (None, NOW - SECOND, NOW, NOW + SECOND), (None, NOW - SECOND, NOW),
+            (None, NOW)):
+        WorkOrder.objects.filter(pk=order.pk).update(
+            state=state, completed_at=completed, complete_by=complete_by,
+            responded_at=responded, respond_by=respond_by)
+        order.refresh_from_db()
+        sla = order_sla_state(order, NOW)
+        judged = WorkOrder.objects.filter(judged_q(), pk=order.pk).exists()
+        met = WorkOrder.objects.filter(met_q(), pk=order.pk).exists()
+        if (judged, met) != (sla in (SlaState.MET, SlaState.MISSED), sla == SlaState.MET):
+            disagreements.append((state, completed, complete_by, responded, respond_by, sla))
+    assert disagreements == []

@@ -14,5 +14,8 @@ from .portal import admin as portal_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .workorders import admin as workorders_admin  # noqa: F401
 
+# The home page: the user's workspace (workspace/cards.py, through UNFOLD["DASHBOARD_CALLBACK"]).
+_django_admin.site.index_template = "property_service/admin/home.html"
+
 # Last, once every app (tokens, axes, django-q included) has registered its pages.
 check_every_list(_django_admin.site)

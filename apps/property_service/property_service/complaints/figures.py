@@ -168,12 +168,30 @@ def monthly_figures(queryset: QuerySet, now=None) -> list[dict]:
         "community": row["community_name"],
         "month": row["month"],
         "received": row["received"],
-        "on_time_rate": _percent(row["on_time"], row["counted"]),
-        "resolution_rate": _percent(row["resolved"], row["counted"]),
-        "reopen_rate": _percent(row["reopened"], row["ever_resolved"]),
-        "mean_satisfaction": (round(row["score_sum"] * 20 / row["scores"], 1)
-                              if row["scores"] else None),
+        **_rates(row),
+        # What the rates are made of, so that rows can be taken together (``combined``).
+        "counts": {key: row[key] for key in COUNTS},
     } for row in rows]
+
+
+# The counts each row's rates are computed from.
+COUNTS = ("counted", "on_time", "resolved", "ever_resolved", "reopened", "score_sum", "scores")
+
+
+def _rates(counts: dict) -> dict:
+    return {
+        "on_time_rate": _percent(counts["on_time"], counts["counted"]),
+        "resolution_rate": _percent(counts["resolved"], counts["counted"]),
+        "reopen_rate": _percent(counts["reopened"], counts["ever_resolved"]),
+        "mean_satisfaction": (round(counts["score_sum"] * 20 / counts["scores"], 1)
+                              if counts["scores"] else None),
+    }
+
+
+def combined(counts: list[dict]) -> dict:
+    """The figures of several rows (communities, months) taken together, from their
+    ``counts``: each rate over the summed counts, as one row over all of them would give."""
+    return _rates({key: sum(c[key] for c in counts) for key in COUNTS})
 
 
 def top_categories(queryset: QuerySet, limit: int = 3

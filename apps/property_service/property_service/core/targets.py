@@ -34,3 +34,8 @@ def dispatch_standards() -> dict[str, int]:
     without a standard are absent)."""
     return {priority: int(minutes) for priority, minutes in read_fixture(FIXTURE).get(
         "work_orders", {}).get("dispatch_within_minutes", {}).items()}
+
+
+def households_per_cs_agent() -> int:
+    """The most households one customer-service agent looks after (the staffing standard)."""
+    return int(read_fixture(FIXTURE)["staffing"]["households_per_cs_agent"])

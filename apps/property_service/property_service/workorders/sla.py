@@ -288,3 +288,18 @@ def dispatched_in_time_q(standards: dict[str, int]) -> Q:
         condition |= Q(priority=priority, responded_at__lte=F("reported_at")
                        + datetime.timedelta(minutes=minutes))
     return has_dispatch_standard_q(standards) & condition
+
+
+# ``sla_state``'s MET and MISSED (a done order with its deadlines) as conditions, for the
+# compliance figures: the same comparisons (a deadline is met when done no later than due).
+# tests/workorders/test_sla_agreement.py checks both agree.
+def judged_q() -> Q:
+    """Done orders ``sla_state`` judges MET or MISSED."""
+    return Q(state__in=DONE_STATES, completed_at__isnull=False, complete_by__isnull=False)
+
+
+def met_q() -> Q:
+    """Done orders that met every deadline (``SlaState.MET``)."""
+    responded_late = Q(responded_at__isnull=False, respond_by__isnull=False,
+                       responded_at__gt=F("respond_by"))
+    return judged_q() & Q(completed_at__lte=F("complete_by")) & ~responded_late

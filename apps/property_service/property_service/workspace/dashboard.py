@@ -1,0 +1,10 @@
+"""unfold's ``DASHBOARD_CALLBACK``: the home page's context for the user's workspace."""
+
+from __future__ import annotations
+
+from .cards import workspace
+
+
+def dashboard_callback(request, context: dict) -> dict:
+    context["workspace"] = workspace(request.user)
+    return context

@@ -1,0 +1,146 @@
+"""The sidebar by work area (客服中心, 档案, 合同与保险, 应急, 报表, 设置, 系统) instead of one
+alphabetical list of models. Each entry is shown to users who may open it: a model's entry to
+those its admin lets view it, a report to those who may view what it reports on. Every model
+the admin registers belongs to one area (tests/workspace/test_navigation.py walks them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page that is not a model's list: its URL name, title, icon, and the models of which
+    a user must be able to view at least one."""
+
+    url_name: str
+    title: str
+    icon: str
+    needs_any: tuple[str, ...]
+
+
+COMPLAINT_FIGURES = Page("admin:property_service_complaint_figures", _("Complaint figures"),
+                         "monitoring", ("property_service.complaint",))
+RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
+                         "event_repeat",
+                         ("property_service.contract", "property_service.insurancepolicy"))
+
+# (area title, [model label "app.model", or a Page, with the model's icon]).
+AREAS = (
+    (_("Customer service"), (
+        ("property_service.workorder", "build"),
+        ("property_service.followup", "phone_callback"),
+        ("property_service.complaint", "feedback"),
+        ("property_service.notice", "campaign"),
+        COMPLAINT_FIGURES,
+    )),
+    (_("Records"), (
+        ("property_service.community", "location_city"),
+        ("property_service.building", "apartment"),
+        ("property_service.unit", "door_front"),
+        ("property_service.resident", "group"),
+        ("property_service.occupancy", "how_to_reg"),
+        ("property_service.vehicle", "directions_car"),
+        ("property_service.parkingspace", "local_parking"),
+        ("property_service.residentaccount", "smartphone"),
+        ("property_service.invitation", "qr_code"),
+    )),
+    (_("Contracts and insurance"), (
+        ("property_service.contract", "contract"),
+        ("property_service.insurancepolicy", "shield"),
+        ("property_service.claim", "request_quote"),
+    )),
+    (_("Emergencies"), (
+        ("property_service.incident", "emergency"),
+        ("property_service.playbookstep", "checklist"),
+    )),
+    (_("Reports"), (
+        COMPLAINT_FIGURES,
+        RENEWAL_DASHBOARD,
+    )),
+    (_("Settings"), (
+        ("property_service.slapolicy", "timer"),
+        ("property_service.complaintstandard", "rule"),
+        ("property_service.workingcalendar", "calendar_month"),
+        ("property_service.team", "groups"),
+        ("property_service.workordercategory", "category"),
+    )),
+    (_("System"), (
+        ("auth.user", "person"),
+        ("auth.group", "admin_panel_settings"),
+        ("property_service.personaldataaccess", "policy"),
+        ("property_service.notification", "notifications"),
+        ("axes.accessattempt", "login"),
+        ("axes.accesslog", "history"),
+        ("axes.accessfailurelog", "gpp_bad"),
+        ("django_q.schedule", "schedule"),
+        ("django_q.success", "task_alt"),
+        ("django_q.failure", "error"),
+        ("django_q.ormq", "queue"),
+    )),
+)
+
+
+def _registered(label: str):
+    """The model admin registered for ``label`` ("app.model"), or None."""
+    app_label, model_name = label.split(".")
+    for model, model_admin in admin.site._registry.items():
+        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
+            return model_admin
+    return None
+
+
+def _may_view_model(label: str, request) -> bool:
+    model_admin = _registered(label)
+    return model_admin is not None and model_admin.has_view_or_change_permission(request)
+
+
+def _may_view_page(page: Page, request) -> bool:
+    return any(_may_view_model(label, request) for label in page.needs_any)
+
+
+def _entry(item, request) -> dict | None:
+    """The sidebar entry of ``item`` for ``request``'s user, or None if they may not open it
+    (or it is not there)."""
+    if isinstance(item, Page):
+        try:
+            link = reverse(item.url_name)
+        except NoReverseMatch:
+            return None
+        permission = partial(_may_view_page, item)
+        title, icon = item.title, item.icon
+    else:
+        label, icon = item
+        model_admin = _registered(label)
+        if model_admin is None:
+            return None
+        opts = model_admin.model._meta
+        link = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        permission = partial(_may_view_model, label)
+        title = opts.verbose_name_plural
+    if not permission(request):
+        return None
+    return {"title": title, "icon": icon, "link": link, "permission": permission}
+
+
+def navigation_labels() -> set[str]:
+    """Every model label ("app.model") the sidebar has a place for."""
+    return {item[0] for _title, items in AREAS for item in items if not isinstance(item, Page)}
+
+
+def sidebar(request) -> list[dict]:
+    """The sidebar groups for ``request``'s user (unfold's ``SIDEBAR["navigation"]``): the home
+    page, then each work area with the entries they may open; an area with none is left out."""
+    groups = [{"items": [{"title": _("Home"), "icon": "dashboard",
+                          "link": reverse("admin:index")}]}]
+    for title, items in AREAS:
+        entries = [entry for entry in (_entry(item, request) for item in items) if entry]
+        if entries:
+            groups.append({"title": title, "separator": True, "collapsible": False,
+                           "items": entries})
+    return groups
