@@ -26,8 +26,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Where the agent goes next: the first match, else the box or field marked autofocus
+    // (focused here too: the theme's scripts may take the focus while the page loads).
     var first = document.querySelector("[data-first-match]");
-    if (first && !document.getElementById("desk-picked")) { first.focus(); }
+    var next = first && !document.getElementById("desk-picked") ? first
+      : document.querySelector("#call-desk [autofocus]");
+    if (next) { next.focus(); }
     document.querySelectorAll("form[data-preview-url]").forEach(function (form) {
       form.querySelectorAll("[data-no-script]").forEach(function (button) { button.hidden = true; });
       form.querySelectorAll("[data-preview]").forEach(function (field) {
