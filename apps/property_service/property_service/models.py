@@ -2,6 +2,7 @@
 
 from .access.models import StaffProfile
 from .api.models import ApiToken
+from .calls.models import CallDesk
 from .complaints.models import (
     Complaint,
     ComplaintAttachment,
@@ -54,6 +55,7 @@ from .workorders.models import (
 
 __all__ = [
     "ApiToken",
+    "CallDesk",
     "AgreementDocument",
     "AgreementEvent",
     "Claim",

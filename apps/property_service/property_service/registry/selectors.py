@@ -160,3 +160,25 @@ def unit_timeline(unit: Unit, user) -> list[TimelineEntry]:
 def current_occupancies(unit: Unit, on: datetime.date | None = None):
     on = on or timezone.localdate()
     return unit.occupancies.filter(current_occupancy_q(on)).select_related("resident")
+
+
+def place_for_intake(*, user, unit_id: int | None = None, resident_id: int | None = None,
+                     on: datetime.date | None = None) -> Unit | None:
+    """The unit a new record is about, with its building and community: the given unit, else
+    the unit the resident lives in (where they are the primary contact first), each only if
+    ``user`` may see it."""
+    from ..access.scoping import scope
+
+    units = scope(Unit.objects.select_related("building__community"), user)
+    if unit_id is not None:
+        return units.filter(pk=unit_id).first()
+    if resident_id is None:
+        return None
+    from .models import Occupancy
+
+    homes = (scope(Occupancy.objects.filter(current_occupancy_q(on or timezone.localdate()),
+                                            resident_id=resident_id), user)
+             .order_by("-is_primary_contact", "start_date", "id")
+             .values_list("unit_id", flat=True))
+    first = next(iter(homes[:1]), None)
+    return None if first is None else units.filter(pk=first).first()

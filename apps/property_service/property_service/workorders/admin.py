@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +23,10 @@ from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.lists import count_cap, count_label
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
+from ..core.params import id_param
 from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years, provisional_years_among
+from ..registry.selectors import place_for_intake
 from . import services
 from .figures import figures_view
 from .jobs import chase_every_order_again
@@ -90,6 +94,17 @@ class ActionForm(forms.Form):
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
 
 
+class CategoryDefaultPriorityForm:
+    """Mixed into the add form: an empty priority is the category's default (as the API
+    reads it), so that the record validates before the service takes it."""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("priority") and data.get("category") is not None:
+            data["priority"] = data["category"].default_priority
+        return data
+
+
 @admin.register(WorkOrder)
 class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin):
     resource_classes = [WorkOrderResource]
@@ -138,9 +153,18 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None and "priority" in form.base_fields:
-            form.base_fields["priority"].required = False
-            form.base_fields["priority"].help_text = _("Empty: the category's default.")
+            # Starts empty (the category's default), as its help says.
+            form = type(form.__name__, (CategoryDefaultPriorityForm, form), {})
+            field = form.base_fields["priority"]
+            field.required = False
+            field.choices = [("", _("The category's default"))] + list(Priority.choices)
+            field.initial = ""
+            field.help_text = _("Empty: the category's default.")
         return form
+
+    class Media:
+        # Picking the resident fills in their unit and its community (the add form).
+        js = ["property_service/work_order_form.js"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -178,7 +202,20 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
             path("figures/", self.admin_site.admin_view(
                 lambda request: figures_view(request, self)),
                 name="property_service_workorder_figures"),
+            path("place/", self.admin_site.admin_view(self.place_view),
+                 name="property_service_workorder_place"),
         ] + super().get_urls()
+
+    def place_view(self, request):
+        """The unit and community of the picked resident or unit, for the add form."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        unit = place_for_intake(user=request.user, unit_id=id_param(request.GET, "unit"),
+                                resident_id=id_param(request.GET, "resident"))
+        if unit is None:
+            return JsonResponse({"unit": None, "community": None})
+        return JsonResponse({"unit": {"id": unit.pk, "text": str(unit)},
+                             "community": unit.building.community_id})
 
     def photo_view(self, request, photo_id):
         return self.owned_file_response(request, WorkOrderPhoto.objects.all(), photo_id,

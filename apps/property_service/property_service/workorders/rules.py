@@ -22,3 +22,9 @@ def rule(name: str):
 
 def repeat_window() -> datetime.timedelta:
     return datetime.timedelta(days=int(rule("REPEAT_WINDOW_DAYS")))
+
+
+def is_repeat_report(earlier_count: int) -> bool:
+    """Whether a report with ``earlier_count`` earlier reports of the same unit and category
+    within ``repeat_window()`` is a repeat (the intake desk and the intake service agree)."""
+    return earlier_count >= int(rule("REPEAT_MIN_EARLIER"))

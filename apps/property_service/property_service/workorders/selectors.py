@@ -14,6 +14,7 @@ from ..registry.lookups import find_by_number, full_number
 from ..registry.models import Resident, Unit
 from ..registry.selectors import TimelineEntry, register_timeline_source
 from .models import TeamMember, WorkOrder
+from .rules import repeat_window
 from .sla import due_soon_q, overdue_q
 from .states import OPEN_STATES, State
 
@@ -68,6 +69,16 @@ def search_work_orders(queryset, search_term: str, *, user, channel: str):
                 matches |= Q(resident_id__in=residents)
         queryset = queryset.filter(matches)
     return queryset
+
+
+def earlier_reports(*, unit_id: int | None, category_id: int, at: datetime.datetime):
+    """The orders of the same unit and category reported within ``repeat_window()`` up to
+    ``at`` (cancelled ones do not count): what makes a new report a repeat."""
+    if unit_id is None:
+        return WorkOrder.objects.none()
+    return (WorkOrder.objects.filter(unit_id=unit_id, category_id=category_id,
+                                     reported_at__gte=at - repeat_window(), reported_at__lte=at)
+            .exclude(state=State.CANCELLED))
 
 
 @register_timeline_source(permission="property_service.view_workorder")

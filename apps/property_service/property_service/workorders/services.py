@@ -34,7 +34,8 @@ from .models import (
     WorkOrderEvent,
 )
 from .permissions import is_team_member, may_fire, may_record_follow_up
-from .rules import repeat_window, rule
+from .rules import is_repeat_report, repeat_window
+from .selectors import earlier_reports
 from .states import ACTIONS, IN_PLACE_ACTIONS, OPEN_STATES, RESPONDED_STATES, State
 
 NUMBER_PREFIX = "WO"
@@ -72,12 +73,8 @@ def _deadlines_for_priority(order: WorkOrder) -> None:
 
 
 def _earlier_reports(order: WorkOrder):
-    if order.unit_id is None:
-        return WorkOrder.objects.none()
-    return (WorkOrder.objects.filter(unit_id=order.unit_id, category_id=order.category_id,
-                                     reported_at__gte=order.reported_at - repeat_window(),
-                                     reported_at__lte=order.reported_at)
-            .exclude(pk=order.pk).exclude(state=State.CANCELLED))
+    return earlier_reports(unit_id=order.unit_id, category_id=order.category_id,
+                           at=order.reported_at).exclude(pk=order.pk)
 
 
 def create_work_order(*, by, community, category, channel, description, unit=None, location="",
@@ -102,7 +99,7 @@ def _create_work_order(*, by, community, category, channel, description, unit, l
     order.full_clean(exclude=["number", "state"])
     order.number = next_number(prefix=NUMBER_PREFIX, at=order.reported_at)
     earlier = list(_earlier_reports(order).order_by("reported_at"))
-    if len(earlier) >= int(rule("REPEAT_MIN_EARLIER")):
+    if is_repeat_report(len(earlier)):
         # The third report of one problem is not a routine repair: urgent, and the supervisor's.
         order.is_repeat = True
         order.priority = Priority.URGENT
