@@ -49,6 +49,7 @@ from .workorders.models import (
     WorkOrder,
     WorkOrderCategory,
     WorkOrderEvent,
+    WorkOrderPart,
     WorkOrderPhoto,
 )
 
@@ -87,6 +88,7 @@ __all__ = [
     "WorkOrder",
     "WorkOrderCategory",
     "WorkOrderEvent",
+    "WorkOrderPart",
     "WorkOrderPhoto",
     "WorkingCalendar",
     "Building",

@@ -182,6 +182,10 @@ def account_links(request) -> list[dict]:
              else gettext("Notifications"))
     links = [{"title": title,
               "link": reverse("admin:property_service_notification_changelist")}]
+    from ..field.selectors import uses_field_app
+
+    if uses_field_app(user):
+        links.append({"title": gettext("Field app (phone)"), "link": reverse("field:home")})
     if user.has_usable_password():
         links.append({"title": gettext("Change password"),
                       "link": reverse("admin:password_change")})
