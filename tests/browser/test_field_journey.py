@@ -125,3 +125,43 @@ def test_a_technician_works_an_order_from_the_phone_to_the_residents_signature(
         "accept", "add_photo", "start", "add_photo", "record_part", "complete", "signed"]
     assert "已完工" in page.inner_text("[data-state]")
     assert violations(page, messages) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_large_camera_photo_is_scaled_down_on_the_phone_before_it_is_sent(
+        live_server, browser, clock, make_staff, place_a):
+    import io
+
+    from PIL import Image
+
+    agent = make_staff("CS Agent", communities=[place_a.community], username="agent_live")
+    technician = make_staff("Maintenance", communities=[place_a.community],
+                            username="tech_live")
+    TeamMemberFactory(team=Team.objects.get(code="maintenance"), user=technician)
+    order = services.create_work_order(
+        by=agent, community=place_a.community, unit=place_a.unit, channel="phone",
+        category=WorkOrderCategory.objects.get(code="electrical"), description="插座松动")
+    services.transition_work_order(order_id=order.pk, user=agent, action="dispatch",
+                                   assignee=technician)
+    services.transition_work_order(order_id=order.pk, user=technician, action="accept")
+    camera = io.BytesIO()
+    Image.effect_noise((2400, 1800), 40).convert("RGB").save(camera, format="PNG")
+    assert camera.tell() > 1024 * 1024
+
+    page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-hans"},
+                            **PHONE)
+    page.goto(f"{live_server.url}/field/login/")
+    page.fill("input[name=username]", "tech_live")
+    page.fill("input[name=password]", "test-pass-2026")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/field/")
+    page.goto(f"{live_server.url}/field/orders/{order.pk}/")
+    page.set_input_files("#photo-files", files=[
+        {"name": "IMG_0001.png", "mimeType": "image/png", "buffer": camera.getvalue()}])
+    page.click("#add-photos button[type=submit]")
+    page.wait_for_selector('img.photo[data-kind="before"]')
+
+    photo = order.photos.get()
+    assert photo.image.name.endswith(".jpg") and photo.image.size < camera.tell()
+    with Image.open(photo.image) as stored:
+        assert stored.format == "JPEG" and stored.size == (1600, 1200)

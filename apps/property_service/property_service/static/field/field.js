@@ -31,6 +31,39 @@
     cell.replaceChildren(link);
   });
 
+  // Photos from a phone's camera are large: before they go over a weak connection, those over
+  // MAX_BYTES are scaled down to MAX_SIDE pixels as JPEG (the server checks them all the same).
+  const MAX_BYTES = 1024 * 1024;
+  const MAX_SIDE = 1600;
+
+  async function smaller(file) {
+    if (file.size <= MAX_BYTES || !file.type.startsWith("image/")) return file;
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.8));
+    if (!blob || blob.size >= file.size) return file;
+    return new File([blob], file.name.replace(/\.[^.]*$/, "") + ".jpg", {type: "image/jpeg"});
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-downscale]")) return;
+    const input = form.querySelector("input[type=file]");
+    if (!input.files.length || !window.DataTransfer || !window.createImageBitmap) return;
+    event.preventDefault();
+    try {
+      const files = new DataTransfer();
+      for (const file of input.files) files.items.add(await smaller(file));
+      input.files = files.files;
+    } finally {
+      form.submit();
+    }
+  });
+
   // The resident's signature: drawn with a finger (or the mouse) on the canvas, sent as a
   // PNG data URL in the form's hidden field.
   const pad = document.querySelector("canvas[data-signature-pad]");
