@@ -115,3 +115,24 @@ def test_time_left_counts_down_to_the_deadline_and_then_counts_overdue():
     assert time_left(due, due + datetime.timedelta(days=2, hours=3)).text == \
         "overdue by 2 d 3 h"
     assert time_left(None, due) is None
+
+
+def test_the_pages_stay_light_for_a_weak_connection(client, clock, technician, my_order):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    client.force_login(technician)
+    for url in ("/field/", f"/field/orders/{my_order.pk}/"):
+        page = client.get(url).content
+        assert len(page) < 16 * 1024, url
+        assert not re.search(rb'<link rel="stylesheet"', page)
+        scripts = re.findall(rb'<script src="([^"]+)"', page)
+        assert [s.rsplit(b"/", 1)[-1] for s in scripts] == [b"language.js", b"field.js"]
+    with open(finders.find("field/field.js"), "rb") as script:
+        assert len(script.read()) < 8 * 1024
+
+
+def test_the_pages_are_not_kept_in_caches(client, technician, my_order):
+    client.force_login(technician)
+    assert "no-store" in client.get(f"/field/orders/{my_order.pk}/")["Cache-Control"]
