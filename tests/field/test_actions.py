@@ -270,3 +270,44 @@ def test_the_security_guard_works_security_orders_in_the_field_app(client, guard
     client.post(url(order, "start"))
     client.post(url(order, "finish"), {"accept_in_portal": "yes"})
     assert state_of(order) == State.COMPLETED
+
+
+def visible_text(html_page: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        parts, skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script", "option")
+            for name, value in attrs:
+                if name in ("placeholder", "aria-label", "alt", "title") and value:
+                    self.parts.append(value)
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script", "option")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html_page)
+    return " ".join(parser.parts)
+
+
+def test_the_field_pages_in_chinese_hold_no_english(client, technician, my_order, settings):
+    import re
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    order = started(my_order, technician)
+    services.work_order_record_part(order_id=order.pk, user=technician, name="开关", quantity=1)
+    client.force_login(technician)
+    # Data, not the page's own words: the number, names, the bilingual category.
+    data = [order.number, "Electrical", "Community AAA", "Resident AAA", "AAA", "tech_a",
+            "agent_a", "Reported by Phone"]
+    for url in ("/field/", f"/field/orders/{order.pk}/", "/field/login/"):
+        text = visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+        for value in data:
+            text = text.replace(value, "")
+        assert not re.findall(r"[A-Za-z]{2,}", text), (url, re.findall(r"[A-Za-z]{2,}", text))

@@ -129,8 +129,8 @@ def order_page(request, pk):
 
 
 def _refused(request, order, error: ActionError, **forms):
+    # Nothing changed (the service's transaction was undone): the order as loaded is current.
     messages.error(request, error.message)
-    order.refresh_from_db()
     return _render_order(request, order, status=error.status_code, **forms)
 
 
