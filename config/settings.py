@@ -135,7 +135,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "property_service.access.lockout.lockout_response"
-LOGIN_REDIRECT_URL = "/admin/"
+# Field staff land in the field app, everyone else in the back office.
+LOGIN_REDIRECT_URL = "/field/start/"
 LOGIN_URL = "/admin/login/"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")

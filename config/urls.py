@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("property_service.api.urls")),
     path("portal/", include("property_service.portal.urls")),
+    path("field/", include("property_service.field.urls")),
 ]
 # Media (work-order photos) is never served as public files: the admin serves each photo to
 # users who may see its order.

@@ -50,6 +50,7 @@ from .workorders.models import (
     WorkOrder,
     WorkOrderCategory,
     WorkOrderEvent,
+    WorkOrderPart,
     WorkOrderPhoto,
 )
 
@@ -89,6 +90,7 @@ __all__ = [
     "WorkOrder",
     "WorkOrderCategory",
     "WorkOrderEvent",
+    "WorkOrderPart",
     "WorkOrderPhoto",
     "WorkingCalendar",
     "Building",

@@ -46,6 +46,7 @@ class PersonalDataAccess(models.Model):
         API = "api", _("API")
         EXPORT = "export", _("Export")
         IMPORT = "import", _("Import")
+        FIELD = "field", _("Field app")
 
     class Kind(models.TextChoices):
         SHOWN = "shown", _("Shown unmasked")

@@ -173,7 +173,8 @@ def unread_badge(request) -> int | str:
 
 def account_links(request) -> list[dict]:
     """``UNFOLD["ACCOUNT"]["navigation"]``: the user menu with the notifications and the unread
-    count, and unfold's default "Change password" link (which any custom list replaces)."""
+    count, unfold's default "Change password" link (which any custom list replaces), and for
+    field staff the field app."""
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return []
@@ -185,4 +186,8 @@ def account_links(request) -> list[dict]:
     if user.has_usable_password():
         links.append({"title": gettext("Change password"),
                       "link": reverse("admin:password_change")})
+    from ..field.selectors import uses_field_app
+
+    if uses_field_app(user):
+        links.append({"title": gettext("Field app (phone)"), "link": reverse("field:home")})
     return links

@@ -45,14 +45,21 @@ def reveal_personal_data(*, user, resident_ids: Iterable[int], channel: str) -> 
     When they may, one access row per resident is written (who, when, which resident, where),
     so that every unmasked view is accounted for.
     """
-    from .models import PersonalDataAccess
-
     if not can_view_personal_data(user):
         return False
+    log_reveal(user=user, resident_ids=resident_ids, channel=channel)
+    return True
+
+
+def log_reveal(*, user, resident_ids: Iterable[int], channel: str) -> None:
+    """One access row per resident shown unmasked to ``user``. For callers that decided by a
+    narrower rule of their own that ``user`` may see them (a technician calling the resident
+    of their own order)."""
+    from .models import PersonalDataAccess
+
     for ids in _batches(resident_ids):
         PersonalDataAccess.objects.bulk_create(
             [PersonalDataAccess(user=user, resident_id=pk, channel=channel) for pk in ids])
-    return True
 
 
 REVEAL_BATCH = 500

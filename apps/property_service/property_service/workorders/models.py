@@ -260,6 +260,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             ("view_all_workorders", _("Can see every work order of their communities")),
             ("prioritise_workorder", _("Can change a work order's priority after intake")),
             ("export_workorder", _("Can export the work order register")),
+            ("call_resident_workorder", _("Can reveal the phone number of the resident of "
+                                          "their own orders, to call them")),
         ]
         indexes = [
             models.Index(fields=["unit", "category", "reported_at"]),
@@ -454,10 +456,12 @@ class WorkOrderPhoto(models.Model):
     class Kind(models.TextChoices):
         BEFORE = "before", _("Before")
         AFTER = "after", _("After")
+        # The resident's signature on completion (验收签字), drawn on the technician's phone.
+        SIGNATURE = "signature", _("Resident's signature")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos",
                                    verbose_name=_("work order"))
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BEFORE)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BEFORE)
     image = models.FileField(_("photo"), upload_to=photo_path, validators=[validate_photo])
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -467,6 +471,34 @@ class WorkOrderPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+    @classmethod
+    def restrict_rows(cls, queryset, user):
+        return queryset.filter(work_order__in=WorkOrder.restrict_rows(WorkOrder.objects.all(),
+                                                                      user))
+
+
+class WorkOrderPart(models.Model):
+    """A part or material used on the order, as the technician recorded it on site."""
+
+    community_path = "work_order__community"
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="parts",
+                                   verbose_name=_("work order"))
+    name = models.CharField(_("part or material"), max_length=100)
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(999)])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("part used")
+        verbose_name_plural = _("parts used")
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.name} × {self.quantity}"
 
     @classmethod
     def restrict_rows(cls, queryset, user):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..access.scoping import resident_unit_ids
 from .models import TeamMember, WorkOrder
-from .states import IN_PLACE_ACTIONS, Action, actions_from
+from .states import IN_PLACE_ACTIONS, OPEN_STATES, Action, actions_from
 
 # What a resident may do on the orders of their own units, in the portal: accept the repair
 # or send it back (验收), and give the follow-up verdict that closes or reopens it.
@@ -55,3 +55,20 @@ def may_record_follow_up(order: WorkOrder, user) -> bool:
         is_residents_order(order, user)
 
 
+
+
+CALL_STATES = OPEN_STATES
+
+
+def may_call_resident(order: WorkOrder, user) -> bool:
+    """Whether ``user`` may see the phone number of the order's resident unmasked to call them:
+    those who see personal data anyway, and a technician with the calling permission on an
+    open order assigned to them (each reveal is logged either way)."""
+    from ..core.personal_data import can_view_personal_data
+
+    if resident_unit_ids(user) is not None:
+        return False
+    if can_view_personal_data(user):
+        return True
+    return (user.has_perm("property_service.call_resident_workorder")
+            and order.assignee_id == user.pk and order.state in CALL_STATES)

@@ -183,6 +183,7 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
         _dispatch(order, team=team, assignee=assignee)
     elif act.name == "take":
         order.assignee = user
+        order.appointment_at = appointment_at or order.appointment_at
     elif act.name == "accept":
         order.appointment_at = appointment_at or order.appointment_at
     elif act.name == "complete":

@@ -66,6 +66,16 @@ IN_PLACE_ACTIONS: dict[str, Action] = index((
 ))
 
 
+# What a technician records on site on their own orders (field app), changing no state:
+# photos from acceptance until the work is done, the parts used while working.
+SITE_ACTIONS: dict[str, Action] = index((
+    Action("add_photo", _("Add photos"), (State.ACCEPTED, State.IN_PROGRESS), "",
+           "work_workorder", own_records_only=True),
+    Action("record_part", _("Record a part used"), (State.IN_PROGRESS,), "", "work_workorder",
+           own_records_only=True),
+))
+
+
 def actions_from(state: str) -> list[Action]:
     return workflow.actions_from(ACTIONS, state)
 
@@ -79,6 +89,9 @@ EVENT_LABELS = {
     "follow_up_no_answer": _("Follow-up call not answered"),
     "change_priority": _("Priority changed"),
     "corrected": _("Corrected"),
+    "add_photo": _("Photos added"),
+    "record_part": _("Part used"),
+    "signed": _("Signed by the resident"),
 }
 
 
