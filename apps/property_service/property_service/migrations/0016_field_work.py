@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('property_service', '0014_list_indexes_and_phone_tail'),
+        ('property_service', '0015_call_desk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
