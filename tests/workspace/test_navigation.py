@@ -55,9 +55,10 @@ def test_each_role_sees_an_entry_for_every_list_it_may_view_and_no_other(make_st
     shown = links(user)
     lists = {link for link in shown if link.count("/") == 4}
     assert lists == viewable_lists(user)
-    # Only the complaint figures are in two areas (customer service and reports).
+    # Only the figures are in two areas (customer service and reports).
     assert {link for link in shown if shown.count(link) > 1} <= {
-        reverse("admin:property_service_complaint_figures")}
+        reverse("admin:property_service_complaint_figures"),
+        reverse("admin:property_service_workorder_figures")}
 
 
 def test_a_technician_sees_their_work_and_the_records_they_need(make_staff, place_a):
@@ -66,8 +67,9 @@ def test_a_technician_sees_their_work_and_the_records_they_need(make_staff, plac
     with translation.override("zh-hans"):
         groups = [(str(g.get("title", "")), [str(i["title"]) for i in g["items"]])
                   for g in sidebar(request)]
-    assert groups == [("", ["首页"]), ("客服中心", ["工单"]),
+    assert groups == [("", ["首页"]), ("客服中心", ["工单", "维修统计"]),
                       ("档案", ["小区", "楼栋", "房屋", "住户"]),
+                      ("报表", ["维修统计"]),
                       ("系统", ["通知"])]  # their own notifications
 
 

@@ -52,8 +52,7 @@ def test_the_front_desk_sees_the_intake_and_todays_orders(client, clock, make_st
     response = client.get(reverse("admin:index"))
     result = response.context["workspace"]
     assert result["kind"] == "intake"
-    # Without an intake desk, the intake is the work-order form.
-    assert result["intake_url"] == reverse("admin:property_service_workorder_add")
+    assert result["intake_url"] == reverse("admin:property_service_calldesk_changelist")
     assert [o.number for o in result["orders"]] == [first.number]  # B's is not theirs
     assert last.number not in response.content.decode()
     cards = {c.key: c for s in result["sections"] for c in s.cards}

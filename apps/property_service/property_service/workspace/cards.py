@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -53,8 +53,8 @@ APP = "property_service"
 INCIDENT_OPEN_STATES = (IncidentState.OPEN, IncidentState.CONTAINED)
 # How many of their own orders a technician's home lists, and of today's the front desk's.
 LISTED_ORDERS = 10
-# The intake desk, where there is one; else the work-order form.
-INTAKE_URL_NAME = "admin:intake"
+# The call-intake desk.
+INTAKE_URL_NAME = "admin:property_service_calldesk_changelist"
 
 
 @dataclass
@@ -116,11 +116,8 @@ def workspace_kind(user) -> str:
 
 
 def intake_url() -> str:
-    """The intake desk if the site has one, else the new work-order form."""
-    try:
-        return reverse(INTAKE_URL_NAME)
-    except NoReverseMatch:
-        return reverse(f"admin:{APP}_workorder_add")
+    """The call-intake desk."""
+    return reverse(INTAKE_URL_NAME)
 
 
 # --- the overview's sections -------------------------------------------------------------

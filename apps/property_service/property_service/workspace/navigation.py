@@ -26,6 +26,8 @@ class Page:
 
 COMPLAINT_FIGURES = Page("admin:property_service_complaint_figures", _("Complaint figures"),
                          "monitoring", ("property_service.complaint",))
+REPAIR_FIGURES = Page("admin:property_service_workorder_figures", _("Repair figures"),
+                      "insights", ("property_service.workorder",))
 RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
                          "event_repeat",
                          ("property_service.contract", "property_service.insurancepolicy"))
@@ -33,10 +35,12 @@ RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal 
 # (area title, [model label "app.model", or a Page, with the model's icon]).
 AREAS = (
     (_("Customer service"), (
+        ("property_service.calldesk", "support_agent"),
         ("property_service.workorder", "build"),
         ("property_service.followup", "phone_callback"),
         ("property_service.complaint", "feedback"),
         ("property_service.notice", "campaign"),
+        REPAIR_FIGURES,
         COMPLAINT_FIGURES,
     )),
     (_("Records"), (
@@ -60,6 +64,7 @@ AREAS = (
         ("property_service.playbookstep", "checklist"),
     )),
     (_("Reports"), (
+        REPAIR_FIGURES,
         COMPLAINT_FIGURES,
         RENEWAL_DASHBOARD,
     )),
