@@ -22,7 +22,6 @@ from . import selectors, services
 from .forms import ComplaintForm, RepairForm
 from .models import CallDesk
 
-
 UNIT_NOT_FOUND = _("Pick the caller's unit again: it is not among the units you may see.")
 
 
