@@ -86,3 +86,31 @@ def test_an_agent_files_a_leak_from_a_call_in_four_interactions(live_server, bro
     page_text = page.locator("#call-desk").inner_text()
     assert "Select value" not in page_text and "Save the repair" not in page_text
     assert refused == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_picking_the_resident_on_the_add_form_fills_in_unit_and_community(
+        live_server, browser, screenshot, make_staff, place_a):
+    make_staff("CS Agent", communities=[place_a.community], username="form_live")
+    unit = UnitFactory(building=BuildingFactory(community=place_a.community, name="6栋"),
+                       entrance="2", number="1502")
+    OccupancyFactory(unit=unit, resident__name="韩梅梅", resident__phone="13955507788",
+                     is_primary_contact=True)
+
+    page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-hans"})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "form_live")
+    page.fill("input[name=password]", "test-pass-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/property_service/workorder/add/")
+    assert page.locator("select[name=priority]").input_value() == ""
+    assert "Select value" not in page.locator("#workorder_form").inner_html()
+    page.locator("#id_resident + .select2 .select2-selection").click()
+    page.keyboard.type("韩")
+    page.locator(".select2-results__option", has_text="韩梅梅").click()
+    page.wait_for_function(f"document.getElementById('id_unit').value === '{unit.pk}'")
+    page.wait_for_function("document.getElementById('id_community').value === "
+                           f"'{place_a.community.pk}'")
+    assert str(unit) in page.locator("#id_unit + .select2").inner_text()
+    screenshot(page, "filled")

@@ -172,8 +172,9 @@ def test_a_repair_without_a_description_is_refused_in_the_users_language(desk, f
 
 def test_another_communitys_unit_cannot_be_filed_for(desk, flat, place_b, clock):
     _unit, resident = flat
-    response = desk.post(DESK, repair(place_b.unit, resident))
+    response = desk.post(DESK, repair(place_b.unit, resident), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400 and not WorkOrder.objects.exists()
+    assert "请重新选择来电人的房屋" in response.content.decode()
 
 
 def test_a_front_desk_user_files_but_cannot_dispatch(client, make_staff, place_a, flat, clock):

@@ -22,6 +22,8 @@ from . import selectors, services
 from .forms import ComplaintForm, RepairForm
 from .models import CallDesk
 
+UNIT_NOT_FOUND = _("Pick the caller's unit again: it is not among the units you may see.")
+
 
 def may_take_calls(user) -> bool:
     return bool(user and user.is_active and user.is_staff) and (
@@ -70,6 +72,8 @@ class CallDeskAdmin(ModelAdmin):
             if not isinstance(outcome, int):
                 return outcome
             status = outcome
+            if unit is None:
+                messages.error(request, UNIT_NOT_FOUND)
         matches = selectors.find_callers(user=user, term=term,
                                          channel=PersonalDataAccess.Channel.ADMIN) \
             if term and unit is None else None

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from ..access.scoping import scope
 from ..complaints.models import Complaint
-from ..complaints.states import OPEN_STATES as OPEN_COMPLAINT_STATES
 from ..core.masking import mask
 from ..core.throttle import Throttled
 from ..registry.lookups import search_residents
@@ -198,10 +197,6 @@ def unit_on_file(*, user, unit: Unit, now: datetime.datetime) -> UnitOnFile:
                                 user).order_by("-received_at")[:MATCH_LIMIT])
     return UnitOnFile(open_orders=orders, recent_complaints=complaints,
                       repeats=repeats(unit=unit, now=now), window_days=repeat_window().days)
-
-
-def is_open_complaint(complaint: Complaint) -> bool:
-    return complaint.state in OPEN_COMPLAINT_STATES
 
 
 def earlier_count(*, unit: Unit, category: WorkOrderCategory, now: datetime.datetime) -> int:
