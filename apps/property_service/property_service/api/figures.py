@@ -154,14 +154,14 @@ class ComplaintFiguresView(FiguresView):
             "results": COMPLAINT_ROW,
         }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
     def get(self, request):
-        visible = self.get_queryset()
+        chosen = self.get_queryset()
         month = month_param(request.query_params)
         community_id = id_param(request.query_params, "community")
-        if month is None:
-            month = latest_month(visible, "received_at") or this_month()
-        queryset = in_month(visible, "received_at", month)
         if community_id is not None:
-            queryset = queryset.filter(community_id=community_id)
+            chosen = chosen.filter(community_id=community_id)
+        if month is None:
+            month = latest_month(chosen, "received_at") or this_month()
+        queryset = in_month(chosen, "received_at", month)
         shown = complaint_figures.figures()
         top = complaint_figures.top_categories(queryset)
         rows = complaint_figures.monthly_figures(queryset)
