@@ -29,6 +29,7 @@ def test_the_repair_figures_of_a_month_come_with_their_targets(client, make_staf
     assert response.status_code == 200
     body = response.json()
     assert body["month"] == "2026-11"
+    assert body["dispatch_standard_minutes"] == {"urgent": 10, "normal": 120}
     targets = {t["key"]: t for t in body["targets"]}
     assert targets["mean_satisfaction"]["target"] == 85
     assert targets["rework_rate"] == {"key": "rework_rate", "label": "Rework (%)",
