@@ -29,6 +29,7 @@ def test_the_repair_figures_of_a_month_come_with_their_targets(client, make_staf
     assert response.status_code == 200
     body = response.json()
     assert body["month"] == "2026-11"
+    assert body["dispatch_standard_minutes"] == {"urgent": 10, "normal": 120}
     targets = {t["key"]: t for t in body["targets"]}
     assert targets["mean_satisfaction"]["target"] == 85
     assert targets["rework_rate"] == {"key": "rework_rate", "label": "Rework (%)",
@@ -163,3 +164,17 @@ def test_the_month_bounds_are_local_midnights():
     start, stop = month_bounds(datetime.date(2026, 12, 1))
     assert (start.isoformat(), stop.isoformat()) == ("2026-12-01T00:00:00+08:00",
                                                      "2027-01-01T00:00:00+08:00")
+
+
+def test_the_complaint_figures_open_on_the_latest_month_of_the_community_chosen(
+        client, make_staff, place_a, place_b):
+    complaint(place_a, complaint_local(2026, 11, 7, 9), ComplaintState.CLOSED)
+    complaint(place_b, complaint_local(2026, 12, 2, 9), ComplaintState.CLOSED)
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    assert client.get(COMPLAINTS).json()["month"] == "2026-12"
+    assert client.get(COMPLAINTS, {"community": place_a.community.pk}).json()["month"] == \
+        "2026-11"
+    client.force_login(make_staff("CS Supervisor", communities=[place_a.community]))
+    body = client.get(COMPLAINTS).json()
+    assert body["month"] == "2026-11"
+    assert [r["community"] for r in body["results"]] == [place_a.community.pk]

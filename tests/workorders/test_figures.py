@@ -356,3 +356,26 @@ def test_the_page_states_the_dispatch_standard_the_data_gives(client, make_staff
     monkeypatch.setattr(module, "dispatch_standards", lambda: {"urgent": 5})
     page = client.get(reverse(URL), {"month": "2026-11"}).content.decode()
     assert "<span>Urgent: 5 min</span>" in page and "120 min" not in page
+
+
+def test_the_page_costs_the_same_queries_whatever_the_orders_and_reads_one_month(
+        client, clock, make_staff, place_a, place_b, maintenance_team, technician):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock.set(NOW)
+    client.force_login(make_staff("Property Manager", communities=[place_a.community]))
+    counts = []
+    for n in (2, 12):
+        for i in range(n):
+            made = order(place_a if i % 2 else place_b, local(2026, 1 + i % 11, 3, 9),
+                         team=maintenance_team, assignee=technician, respond=i * MINUTE,
+                         complete=HOUR, first_completed_at=local(2026, 1 + i % 11, 3, 10))
+            follow_up(made, done_after=HOUR, satisfaction=1 + i % 5)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(URL), {"group": "technician"}).status_code == 200
+        counts.append(len(queries))
+        sql = [q["sql"].upper() for q in queries.captured_queries]
+        assert not any("DISTINCT" in q for q in sql)
+        assert sum("GROUP BY" in q for q in sql) == 2  # the orders' and the calls' counts
+    assert counts[0] == counts[1]

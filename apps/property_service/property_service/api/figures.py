@@ -23,6 +23,7 @@ from ..complaints import figures as complaint_figures
 from ..complaints.models import Complaint
 from ..core.months import in_month, latest_month, month_param, this_month
 from ..core.params import BadParameter, id_param
+from ..core.targets import dispatch_standards
 from ..workorders import figures as work_order_figures
 from ..workorders.models import WorkOrder
 from .tokens import ExpiringTokenAuthentication
@@ -83,12 +84,13 @@ REFUSED = OpenApiResponse(inline_serializer("FiguresRefused", {
     "detail": serializers.CharField()}), description="Not logged in, or not allowed.")
 
 
-def _answer(month, figures, rows) -> Response:
+def _answer(month, figures, rows, **extra) -> Response:
     return Response({
         "month": f"{month:%Y-%m}",
         "targets": [{"key": f.key, "label": str(f.label), "target": f.target,
                      "higher_is_better": getattr(f, "higher_is_better", True)}
                     for f in figures],
+        **extra,
         "results": rows,
     })
 
@@ -122,6 +124,10 @@ class WorkOrderFiguresView(FiguresView):
         responses={200: inline_serializer("WorkOrderFigures", {
             "month": serializers.CharField(),
             "targets": FigureTargetSerializer(many=True),
+            "dispatch_standard_minutes": serializers.DictField(
+                child=serializers.IntegerField(),
+                help_text="Per priority with a dispatch standard: the minutes from intake "
+                          "within which its orders are dispatched."),
             "results": WORK_ORDER_ROW,
         }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
     def get(self, request):
@@ -138,7 +144,7 @@ class WorkOrderFiguresView(FiguresView):
             "received": row["received"],
             **{f.key: row[f.key] for f in shown},
             "met": {f.key: f.met(row[f.key]) for f in shown},
-        } for row in rows])
+        } for row in rows], dispatch_standard_minutes=dispatch_standards())
 
 
 class ComplaintFiguresView(FiguresView):
@@ -154,14 +160,14 @@ class ComplaintFiguresView(FiguresView):
             "results": COMPLAINT_ROW,
         }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
     def get(self, request):
-        visible = self.get_queryset()
+        chosen = self.get_queryset()
         month = month_param(request.query_params)
         community_id = id_param(request.query_params, "community")
-        if month is None:
-            month = latest_month(visible, "received_at") or this_month()
-        queryset = in_month(visible, "received_at", month)
         if community_id is not None:
-            queryset = queryset.filter(community_id=community_id)
+            chosen = chosen.filter(community_id=community_id)
+        if month is None:
+            month = latest_month(chosen, "received_at") or this_month()
+        queryset = in_month(chosen, "received_at", month)
         shown = complaint_figures.figures()
         top = complaint_figures.top_categories(queryset)
         rows = complaint_figures.monthly_figures(queryset)

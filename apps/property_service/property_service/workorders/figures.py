@@ -13,12 +13,13 @@ Definitions (cancelled orders count as received and nowhere else, except as note
   ``sla.on_time`` says: met by its due time, or not met yet but not due yet (or its clock
   paused). A rework's completion is judged against the rework's own clock.
 - ``median_dispatch_minutes`` / ``mean_dispatch_minutes``: minutes from the report to the first
-  dispatch (``responded_at``), of the orders dispatched.
+  dispatch (``responded_at``), of the orders dispatched (those cancelled since too: their
+  dispatch took that time).
 - ``dispatch_in_standard_rate``: of the orders dispatched whose priority has a dispatch
   standard (minutes from intake per priority, ``core.targets.dispatch_standards``), the
   percent dispatched within it.
-- ``rework_rate``: of the orders completed at least once, the percent sent back to rework
-  (failed acceptance or unhappy follow-up) at least once.
+- ``rework_rate``: of the orders completed at least once (cancelled since or not), the percent
+  sent back to rework (failed acceptance or unhappy follow-up) at least once.
 - ``follow_up_in_time_rate``: of the follow-up calls (回访) of the orders, the percent made
   (answered, or given up as unreachable after the last call) by the time they were overdue
   (``overdue_at``: the SLA standard's hours after completion), or not overdue yet.
