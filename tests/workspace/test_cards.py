@@ -218,3 +218,20 @@ def test_the_home_page_runs_the_same_few_queries_whatever_the_data_size(
     cache.clear()
     with django_assert_max_num_queries(40):
         client.get(reverse(HOME))
+
+
+def test_the_home_page_in_chinese_holds_no_english(client, manager_a, agents):
+    import re
+
+    client.force_login(manager_a)
+    response = client.get(reverse(HOME), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    end = page.index("<span hidden data-workspace-end")
+    workspace_html = page[page.index('id="workspace"'):end]
+    text = re.sub(r"<[^>]+>", " ", workspace_html.split(">", 1)[1])
+    assert re.findall(r"[A-Za-z]{2,}", text) == []
+    for found in response.context["workspace"]["charts"]:
+        data = json.loads(found.data)
+        words = [str(found.title), *map(str, data["labels"]),
+                 *(str(d["label"]) for d in data["datasets"])]
+        assert [w for w in words if re.search(r"[A-Za-z]{2,}", w)] == [], found.key
