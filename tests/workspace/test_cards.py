@@ -235,3 +235,10 @@ def test_the_home_page_in_chinese_holds_no_english(client, manager_a, agents):
         words = [str(found.title), *map(str, data["labels"]),
                  *(str(d["label"]) for d in data["datasets"])]
         assert [w for w in words if re.search(r"[A-Za-z]{2,}", w)] == [], found.key
+
+
+def test_a_user_of_no_community_has_no_households_and_no_agents(client, make_staff, agents):
+    cards = {c.key: c for s in home(client, make_staff(
+        "Property Manager", communities=[])).context["workspace"]["sections"] for c in s.cards}
+    assert (cards["households_per_cs_agent"].number, cards["households_per_cs_agent"].value,
+            cards["workorders_new"].number) == (None, "—", 0)

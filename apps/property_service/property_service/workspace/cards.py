@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -259,14 +259,14 @@ def staffing_section(user, now) -> Section | None:
     ids = _community_ids_of(user)
     households = sum(series.household_series(ids, timezone.localdate(now)).values())
     agent_role = load_roles()["cs_agent"].name
-    serves = Q()
     if community_ids(user) is None:
         serves = Q(is_active=True)
     else:
+        serves = Q(pk__in=[])
         for pk in ids:
             serves |= works_for_community_q(pk)
     agents = (get_user_model().objects.filter(serves, groups__name=agent_role)
-              .order_by().values("pk").distinct().count())
+              .order_by().values("pk").distinct().count()) if ids else 0
     standard = households_per_cs_agent()
     ratio = round(households / agents, 1) if agents else None
     return Section("staffing", _("Staffing"), [Card(
@@ -354,7 +354,8 @@ def my_orders(user, now) -> tuple[Section, list]:
         section.cards.append(_count_card(f"my_{name}", str(label), orders.filter(condition),
                                          _changelist(WorkOrder, queue=name), cap))
     listed = list(orders.filter(queues["mine"][1]).select_related(
-        "unit__building", "category").order_by("complete_by", "pk")[:LISTED_ORDERS])
+        "unit__building", "category").order_by(F("complete_by").asc(nulls_last=True), "pk")[
+        :LISTED_ORDERS])
     return section, listed
 
 
