@@ -212,12 +212,17 @@ def renewal_section(user, now) -> Section | None:
         return None
     today = timezone.localdate(now)
     steps = sorted(rules.thresholds(), key=lambda t: rules.latest_end_within(today, t))
+    if not steps:
+        return None
     section = Section("renewals", _("Ending soon"))
     for model in models:
-        counts = scope(model.objects.filter(state__in=LIVE_STATES, end_date__gte=today), user)\
-            .aggregate(**{f"within_{i}": Count("pk", filter=Q(
-                end_date__lte=rules.latest_end_within(today, step)))
-                for i, step in enumerate(steps)})
+        ending = scope(model.objects.filter(
+            state__in=LIVE_STATES, end_date__gte=today,
+            end_date__lte=rules.latest_end_within(today, steps[-1])), user)
+        counts = ending.aggregate(**{
+            f"within_{i}": Count("pk", filter=Q(end_date__lte=rules.latest_end_within(today,
+                                                                                       step)))
+            for i, step in enumerate(steps)})
         for i, step in enumerate(steps):
             n = counts[f"within_{i}"]
             section.cards.append(Card(
