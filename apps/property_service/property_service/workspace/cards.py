@@ -108,7 +108,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def workspace_kind(user) -> str:
     """"my_work" (technicians), "intake" (front desk) or "overview" (everyone else), by what
     the user's permissions let them do."""
-    if _may(user, "work_workorder") and not _may(user, "view_all_workorders"):
+    if (_may(user, "view_workorder") and _may(user, "work_workorder")
+            and not _may(user, "view_all_workorders")):
         return "my_work"
     if _may(user, "add_workorder") and not _may(user, "dispatch_workorder"):
         return "intake"
