@@ -218,3 +218,27 @@ def test_the_home_page_runs_the_same_few_queries_whatever_the_data_size(
     cache.clear()
     with django_assert_max_num_queries(40):
         client.get(reverse(HOME))
+
+
+def test_the_home_page_in_chinese_holds_no_english(client, manager_a, agents):
+    import re
+
+    client.force_login(manager_a)
+    response = client.get(reverse(HOME), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    end = page.index("<span hidden data-workspace-end")
+    workspace_html = page[page.index('id="workspace"'):end]
+    text = re.sub(r"<[^>]+>", " ", workspace_html.split(">", 1)[1])
+    assert re.findall(r"[A-Za-z]{2,}", text) == []
+    for found in response.context["workspace"]["charts"]:
+        data = json.loads(found.data)
+        words = [str(found.title), *map(str, data["labels"]),
+                 *(str(d["label"]) for d in data["datasets"])]
+        assert [w for w in words if re.search(r"[A-Za-z]{2,}", w)] == [], found.key
+
+
+def test_a_user_of_no_community_has_no_households_and_no_agents(client, make_staff, agents):
+    cards = {c.key: c for s in home(client, make_staff(
+        "Property Manager", communities=[])).context["workspace"]["sections"] for c in s.cards}
+    assert (cards["households_per_cs_agent"].number, cards["households_per_cs_agent"].value,
+            cards["workorders_new"].number) == (None, "—", 0)

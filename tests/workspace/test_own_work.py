@@ -31,15 +31,18 @@ def test_a_technician_sees_their_open_orders_soonest_deadline_first(client, cloc
                   complete_by=at("2026-11-25 16:00"))
     sooner = order(place_a, state=State.DISPATCHED, team=maintenance,
                    complete_by=at("2026-11-25 09:00"))  # in the team pool, overdue
+    undated = order(place_a, state=State.NEW, team=maintenance, assignee=technician)
     order(place_a, state=State.CLOSED, team=maintenance, assignee=technician)
     order(place_a, state=State.DISPATCHED, team=cleaning, complete_by=at("2026-11-25 08:00"))
     client.force_login(technician)
     response = client.get(reverse("admin:index"))
     result = response.context["workspace"]
     assert result["kind"] == "my_work"
-    assert [o.number for o in result["orders"]] == [sooner.number, later.number]
+    # An order without a completion deadline yet comes last.
+    assert [o.number for o in result["orders"]] == [sooner.number, later.number,
+                                                    undated.number]
     assert {c.key: c.number for s in result["sections"] for c in s.cards} == {
-        "my_mine": 2, "my_overdue": 1, "my_due_soon": 0}
+        "my_mine": 3, "my_overdue": 1, "my_due_soon": 0}
     assert f'data-order="{sooner.number}"' in response.content.decode()
 
 

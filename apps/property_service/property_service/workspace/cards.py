@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -108,7 +108,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def workspace_kind(user) -> str:
     """"my_work" (technicians), "intake" (front desk) or "overview" (everyone else), by what
     the user's permissions let them do."""
-    if _may(user, "work_workorder") and not _may(user, "view_all_workorders"):
+    if (_may(user, "view_workorder") and _may(user, "work_workorder")
+            and not _may(user, "view_all_workorders")):
         return "my_work"
     if _may(user, "add_workorder") and not _may(user, "dispatch_workorder"):
         return "intake"
@@ -209,12 +210,17 @@ def renewal_section(user, now) -> Section | None:
         return None
     today = timezone.localdate(now)
     steps = sorted(rules.thresholds(), key=lambda t: rules.latest_end_within(today, t))
+    if not steps:
+        return None
     section = Section("renewals", _("Ending soon"))
     for model in models:
-        counts = scope(model.objects.filter(state__in=LIVE_STATES, end_date__gte=today), user)\
-            .aggregate(**{f"within_{i}": Count("pk", filter=Q(
-                end_date__lte=rules.latest_end_within(today, step)))
-                for i, step in enumerate(steps)})
+        ending = scope(model.objects.filter(
+            state__in=LIVE_STATES, end_date__gte=today,
+            end_date__lte=rules.latest_end_within(today, steps[-1])), user)
+        counts = ending.aggregate(**{
+            f"within_{i}": Count("pk", filter=Q(end_date__lte=rules.latest_end_within(today,
+                                                                                       step)))
+            for i, step in enumerate(steps)})
         for i, step in enumerate(steps):
             n = counts[f"within_{i}"]
             section.cards.append(Card(
@@ -256,14 +262,14 @@ def staffing_section(user, now) -> Section | None:
     ids = _community_ids_of(user)
     households = sum(series.household_series(ids, timezone.localdate(now)).values())
     agent_role = load_roles()["cs_agent"].name
-    serves = Q()
     if community_ids(user) is None:
         serves = Q(is_active=True)
     else:
+        serves = Q(pk__in=[])
         for pk in ids:
             serves |= works_for_community_q(pk)
     agents = (get_user_model().objects.filter(serves, groups__name=agent_role)
-              .order_by().values("pk").distinct().count())
+              .order_by().values("pk").distinct().count()) if ids else 0
     standard = households_per_cs_agent()
     ratio = round(households / agents, 1) if agents else None
     return Section("staffing", _("Staffing"), [Card(
@@ -351,7 +357,8 @@ def my_orders(user, now) -> tuple[Section, list]:
         section.cards.append(_count_card(f"my_{name}", str(label), orders.filter(condition),
                                          _changelist(WorkOrder, queue=name), cap))
     listed = list(orders.filter(queues["mine"][1]).select_related(
-        "unit__building", "category").order_by("complete_by", "pk")[:LISTED_ORDERS])
+        "unit__building", "category").order_by(F("complete_by").asc(nulls_last=True), "pk")[
+        :LISTED_ORDERS])
     return section, listed
 
 
