@@ -23,6 +23,7 @@ from ..core.lists import count_cap, count_label
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
 from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years, provisional_years_among
+from ..registry.prefill import PrefillFromRegistryMixin
 from . import services
 from .jobs import chase_every_order_again
 from .models import (
@@ -90,7 +91,8 @@ class ActionForm(forms.Form):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin):
+class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowActionsMixin,
+                     ImportExportAdmin):
     resource_classes = [WorkOrderResource]
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
