@@ -64,6 +64,6 @@ def incident_events(unit, user, limit: int) -> TimelinePart:
         for incident in incidents
     ])
     if more:
-        part.more = TimelineMore(str(_("All incidents")), changelist_url(
+        part.more = TimelineMore(str(_("All incidents of the community")), changelist_url(
             "incident", community__id__exact=unit.building.community_id))
     return part
