@@ -100,6 +100,7 @@ class UnitAdmin(BigTableListMixin, ImportExportAdmin):
                          "number (6栋 2-1502, 6-2-1502), or building name from the start.")
     autocomplete_fields = ["building"]
     inlines = [OccupancyInline]
+    change_form_outer_before_template = "property_service/story_actions.html"
     change_form_after_template = "property_service/story.html"
     fieldsets = [
         (None, {"fields": ["building", "entrance", "floor", "number"]}),
@@ -134,12 +135,20 @@ class UnitAdmin(BigTableListMixin, ImportExportAdmin):
 def story_context(subject, user, *, title) -> dict:
     """The page's timeline and its buttons to file a repair or a complaint about the subject
     (for the units and communities the user works for, with the permission to add them)."""
+    return {"story": timeline(subject, user), "story_title": title,
+            "story_subject": subject._meta.model_name,
+            "story_reports": report_buttons(subject, user)}
+
+
+def report_buttons(subject, user) -> list[dict]:
+    may_repair = user.has_perm("property_service.add_workorder")
+    may_complain = user.has_perm("property_service.add_complaint")
+    if not (may_repair or may_complain):
+        return []
     targets = report_targets(subject)
     units = scope(Unit.objects.filter(pk__in=[t.unit.pk for t in targets if t.unit]), user)
     open_units = set(units.values_list("pk", flat=True))
-    may_repair = user.has_perm("property_service.add_workorder")
-    may_complain = user.has_perm("property_service.add_complaint")
-    reports = []
+    buttons = []
     for target in targets:
         if (target.unit.pk not in open_units if target.unit
                 else not may_access_community(user, target.community_id)):
@@ -147,14 +156,13 @@ def story_context(subject, user, *, title) -> dict:
         ids = {"community_id": target.community_id,
                "unit_id": target.unit.pk if target.unit else None,
                "resident_id": target.resident.pk if target.resident else None}
-        reports.append({
+        buttons.append({
             "label": f"{target.unit.building.name} {target.unit.label}"
             if target.unit and len(targets) > 1 else "",
             "repair_url": add_url("workorder", **ids) if may_repair else "",
             "complaint_url": add_url("complaint", **ids) if may_complain else "",
         })
-    return {"story": timeline(subject, user), "story_title": title,
-            "story_subject": subject._meta.model_name, "story_reports": reports}
+    return buttons
 
 
 class PersonalDataHistoryHelper(HistoricalRecordContextHelper):
@@ -211,6 +219,7 @@ class ResidentAdmin(BigTableListMixin, ImportExportAdmin):
     autocomplete_fields = ["community"]
     inlines = [ResidentOccupancyInline]
     form = ResidentForm
+    change_form_outer_before_template = "property_service/story_actions.html"
     change_form_after_template = "property_service/story.html"
     base_fields = ["community", "name", "phone", "id_number", "email", "language", "note"]
 
