@@ -57,8 +57,10 @@ def portal_account_events(subject, user, limit: int) -> TimelinePart:
             login_name(account, user),
         ))
     if more:
-        part.more = TimelineMore(str(_("All portal accounts")),
-                                 reverse("admin:property_service_residentaccount_changelist"))
+        # A resident has one account: only a unit's residents can have more than are shown,
+        # and the accounts are listed by resident.
+        part.more = TimelineMore(str(_("All residents of the unit")),
+                                 changelist_url("occupancy", unit__id__exact=subject.pk))
     return part
 
 
