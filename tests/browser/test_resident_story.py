@@ -11,12 +11,14 @@ from property_service.workorders.models import WorkOrderCategory
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_agent_files_a_repair_from_a_residents_story(live_server, browser, make_staff,
-                                                        place_a, screenshot):
+                                                        place_a, screenshot, clock):
+    clock.set("2026-11-25 10:00")
     agent = make_staff("CS Agent", communities=[place_a.community], username="agent_live")
     order = services.create_work_order(
         by=agent, community=place_a.community, unit=place_a.unit, resident=place_a.resident,
         channel="phone", category=WorkOrderCategory.objects.get(code="water_leak"),
         description="厨房漏水", reported_at=timezone.now())
+    assert order.number.startswith("WO-202611-")
 
     page = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-hans"})
     page.goto(f"{live_server.url}/admin/login/")
@@ -36,7 +38,7 @@ def test_an_agent_files_a_repair_from_a_residents_story(live_server, browser, ma
     assert actions.locator("a.story-repair").inner_text() == "报修"
     assert actions.locator("a.story-complaint").inner_text() == "投诉"
     text = story.inner_text()
-    assert "厨房漏水" in text
+    assert "厨房漏水" in text and "报修于 2026-11-25 10:00" in text
     # A Chinese page: no English words in the story (numbers and the records' own names
     # aside).
     for own in (order.number, order.category.name, place_a.resident.name,

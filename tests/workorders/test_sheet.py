@@ -19,7 +19,8 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def dispatched(new_order, agent, technician, place_a):
+def dispatched(clock, new_order, agent, technician, place_a):
+    clock.set("2026-11-25 10:00")
     technician.first_name, technician.last_name = "师傅", "王"
     technician.save()
     order = new_order("lighting", resident=place_a.resident, description="3楼楼道灯不亮")
@@ -45,6 +46,7 @@ def test_the_printed_work_order_is_a_pdf_with_the_order_on_it(client, agent, dis
     assert "139****5671" in text and PHONE not in text
     assert "王 师傅" in text or "师傅 王" in text  # the full name, not the login
     assert "tech_a" not in text
+    assert "2026-11-25 10:00" in text  # reported at, by the clock
 
 
 def test_the_sheet_has_every_part_in_english_and_in_chinese(agent, dispatched):
