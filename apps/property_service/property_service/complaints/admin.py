@@ -16,6 +16,7 @@ from ..core.admin import (
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
+from ..registry.prefill import PrefillFromRegistryMixin
 from . import services
 from .deadlines import DEADLINES, deadline_rows, standard_for
 from .figures import figures_view
@@ -47,7 +48,7 @@ class AttachmentInline(OwnedRowsInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
+class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
                     "received_at", "emotional"]

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
-from ..registry.models import Unit
-from ..registry.selectors import TimelineEntry, register_timeline_source
+from ..registry.models import Resident, Unit
+from ..registry.selectors import (
+    TimelineEntry,
+    TimelineMore,
+    TimelinePart,
+    changelist_url,
+    newest,
+    register_timeline_source,
+    subject_filter,
+    subject_list_filter,
+)
 from .models import Complaint
+from .states import OPEN_STATES
 
 
 def search_complaints(queryset: QuerySet, search_term: str) -> QuerySet:
@@ -24,12 +37,38 @@ def search_complaints(queryset: QuerySet, search_term: str) -> QuerySet:
     return queryset
 
 
-@register_timeline_source(permission="property_service.view_complaint")
-def complaint_events(unit, user):
-    for complaint in scope(Complaint.objects.filter(unit=unit), user):
-        yield TimelineEntry(
+def _date(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else "—"
+
+
+@register_timeline_source(permission="property_service.view_complaint",
+                          subjects=(Unit, Resident))
+def complaint_events(subject, user, limit: int) -> TimelinePart:
+    """The newest complaints about the unit, or of the resident, and their follow-ups."""
+    complaints, more = newest(scope(Complaint.objects.filter(**subject_filter(subject)), user)
+                              .order_by("-received_at", "-id"), limit)
+    part = TimelinePart()
+    for complaint in complaints:
+        url = reverse("admin:property_service_complaint_change", args=[complaint.pk])
+        dates = [_("received %(at)s") % {"at": _date(complaint.received_at)}]
+        if complaint.resolved_at:
+            dates.append(_("resolved %(at)s") % {"at": _date(complaint.resolved_at)})
+        elif complaint.resolve_by and complaint.state in OPEN_STATES:
+            dates.append(_("resolve by %(at)s") % {"at": _date(complaint.resolve_by)})
+        part.entries.append(TimelineEntry(
             complaint.received_at, "complaint",
-            f"{complaint.number} · {complaint.get_category_display()}",
-            f"{complaint.get_state_display()} · {complaint.content[:80]}",
-            reverse("admin:property_service_complaint_change", args=[complaint.pk]),
-        )
+            f"{_('Complaint')} · {complaint.get_category_display()} · "
+            f"{complaint.get_state_display()}",
+            f"{' · '.join(str(d) for d in dates)} · {complaint.content[:80]}",
+            url, complaint.number,
+        ))
+        if complaint.followed_up_at:
+            detail = (_("satisfaction %(score)s/5") % {"score": complaint.satisfaction}
+                      if complaint.satisfaction else "")
+            part.entries.append(TimelineEntry(
+                complaint.followed_up_at, "complaint_follow_up",
+                str(_("Complaint follow-up")), str(detail), url, complaint.number))
+    if more:
+        part.more = TimelineMore(str(_("All complaints")), changelist_url(
+            "complaint", **subject_list_filter(subject)))
+    return part

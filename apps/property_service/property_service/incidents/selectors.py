@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..access.scoping import scope
-from ..registry.selectors import TimelineEntry, register_timeline_source
+from ..registry.selectors import (
+    TimelineEntry,
+    TimelineMore,
+    TimelinePart,
+    changelist_url,
+    newest,
+    register_timeline_source,
+)
 from .models import Incident
 
 
@@ -42,12 +49,21 @@ def incident_timeline(incident: Incident) -> list[TimelineLine]:
 
 
 @register_timeline_source(permission="property_service.view_incident")
-def incident_events(unit, user):
-    incidents = Incident.objects.filter(Q(units=unit) | Q(buildings=unit.building_id)).distinct()
-    for incident in scope(incidents, user):
-        yield TimelineEntry(
+def incident_events(unit, user, limit: int) -> TimelinePart:
+    ids = Incident.objects.filter(Q(units=unit) | Q(buildings=unit.building_id)).values("pk")
+    incidents, more = newest(scope(Incident.objects.filter(pk__in=ids), user)
+                             .order_by("-reported_at", "-id"), limit)
+    part = TimelinePart([
+        TimelineEntry(
             incident.reported_at, "incident",
-            f"{incident.number} · {incident.get_kind_display()}",
-            f"{incident.get_state_display()} · {incident.location}",
+            f"{_('Incident')} · {incident.get_kind_display()} · {incident.get_state_display()}",
+            incident.location,
             reverse("admin:property_service_incident_change", args=[incident.pk]),
+            incident.number,
         )
+        for incident in incidents
+    ])
+    if more:
+        part.more = TimelineMore(str(_("All incidents of the community")), changelist_url(
+            "incident", community__id__exact=unit.building.community_id))
+    return part

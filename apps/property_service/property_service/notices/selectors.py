@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from ..access.scoping import resident_unit_ids
-from ..registry.models import Unit
+from ..access.scoping import resident_unit_ids, scope
+from ..portal.selectors import subject_accounts
+from ..registry.models import Resident, Unit
+from ..registry.selectors import TimelineEntry, TimelinePart, newest, register_timeline_source
 from .models import Notice, NoticeRead
 from .states import State
 
@@ -42,3 +46,19 @@ def mark_read(notice: Notice, user) -> None:
             NoticeRead.objects.get_or_create(notice=notice, user=user)
     except IntegrityError:
         pass
+
+
+@register_timeline_source(permission="property_service.view_notice", subjects=(Unit, Resident))
+def notice_read_events(subject, user, limit: int) -> TimelinePart:
+    """The notices the resident (or the unit's residents of today) opened in the portal."""
+    readers = subject_accounts(subject, user).values("user_id")
+    reads, _more = newest(scope(NoticeRead.objects.filter(user_id__in=readers), user)
+                          .select_related("notice").order_by("-read_at", "-id"), limit)
+    # Receipts have no list of their own: the newest are shown, each with its notice.
+    return TimelinePart([
+        TimelineEntry(read.read_at, "notice_read", str(gettext("Read a notice")),
+                      read.notice.get_kind_display(),
+                      reverse("admin:property_service_notice_change", args=[read.notice_id]),
+                      read.notice.title)
+        for read in reads
+    ])

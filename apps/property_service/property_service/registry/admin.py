@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.decorators import display
 
-from ..access.scoping import community_ids, scope, sees_all_communities
+from ..access.scoping import community_ids, may_access_community, scope, sees_all_communities
 from ..core.admin import (
     MAX_PAGE,
     BaseAdmin,
@@ -33,8 +33,9 @@ from .models import (
     Vehicle,
     current_occupancy_q,
 )
+from .prefill import add_url
 from .resources import ResidentResource, UnitResource
-from .selectors import search_units, unit_timeline
+from .selectors import report_targets, search_units, timeline
 
 
 @admin.register(Community)
@@ -99,7 +100,8 @@ class UnitAdmin(BigTableListMixin, ImportExportAdmin):
                          "number (6栋 2-1502, 6-2-1502), or building name from the start.")
     autocomplete_fields = ["building"]
     inlines = [OccupancyInline]
-    change_form_after_template = "property_service/unit_history.html"
+    change_form_outer_before_template = "property_service/story_actions.html"
+    change_form_after_template = "property_service/story.html"
     fieldsets = [
         (None, {"fields": ["building", "entrance", "floor", "number"]}),
         (_("Details"), {"fields": ["area", "use", "status", "note"]}),
@@ -126,8 +128,41 @@ class UnitAdmin(BigTableListMixin, ImportExportAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None:
-            context["unit_timeline"] = unit_timeline(obj, request.user)
+            context.update(story_context(obj, request.user, title=_("Unit history")))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def story_context(subject, user, *, title) -> dict:
+    """The page's timeline and its buttons to file a repair or a complaint about the subject
+    (for the units and communities the user works for, with the permission to add them)."""
+    return {"story": timeline(subject, user), "story_title": title,
+            "story_subject": subject._meta.model_name,
+            "story_reports": report_buttons(subject, user)}
+
+
+def report_buttons(subject, user) -> list[dict]:
+    may_repair = user.has_perm("property_service.add_workorder")
+    may_complain = user.has_perm("property_service.add_complaint")
+    if not (may_repair or may_complain):
+        return []
+    targets = report_targets(subject)
+    units = scope(Unit.objects.filter(pk__in=[t.unit.pk for t in targets if t.unit]), user)
+    open_units = set(units.values_list("pk", flat=True))
+    buttons = []
+    for target in targets:
+        if (target.unit.pk not in open_units if target.unit
+                else not may_access_community(user, target.community_id)):
+            continue
+        ids = {"community_id": target.community_id,
+               "unit_id": target.unit.pk if target.unit else None,
+               "resident_id": target.resident.pk if target.resident else None}
+        buttons.append({
+            "label": f"{target.unit.building.name} {target.unit.label}"
+            if target.unit and len(targets) > 1 else "",
+            "repair_url": add_url("workorder", **ids) if may_repair else "",
+            "complaint_url": add_url("complaint", **ids) if may_complain else "",
+        })
+    return buttons
 
 
 class PersonalDataHistoryHelper(HistoricalRecordContextHelper):
@@ -184,6 +219,8 @@ class ResidentAdmin(BigTableListMixin, ImportExportAdmin):
     autocomplete_fields = ["community"]
     inlines = [ResidentOccupancyInline]
     form = ResidentForm
+    change_form_outer_before_template = "property_service/story_actions.html"
+    change_form_after_template = "property_service/story.html"
     base_fields = ["community", "name", "phone", "id_number", "email", "language", "note"]
 
     def get_queryset(self, request):
@@ -260,6 +297,7 @@ class ResidentAdmin(BigTableListMixin, ImportExportAdmin):
                            obj=None):
         if obj is not None:
             self._reveal(request, obj)
+            context.update(story_context(obj, request.user, title=_("Resident's story")))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_view(self, request, object_id, extra_context=None):

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, Working
 from ..core.params import id_param
 from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years, provisional_years_among
+from ..registry.prefill import PrefillFromRegistryMixin
 from ..registry.selectors import place_for_intake
 from . import services
 from .figures import figures_view
@@ -43,6 +45,7 @@ from .models import (
 from .permissions import available_actions, may_fire, may_use_clock
 from .resources import WorkOrderResource
 from .selectors import queue_conditions, queue_counts, search_work_orders
+from .sheet import sheet_filename, sheet_pdf
 from .sla import SlaState, order_sla_state, policy_for
 from .states import IN_PLACE_ACTIONS, OPEN_STATES, State
 
@@ -106,7 +109,8 @@ class CategoryDefaultPriorityForm:
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin):
+class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowActionsMixin,
+                     ImportExportAdmin):
     resource_classes = [WorkOrderResource]
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
@@ -204,6 +208,8 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
                 name="property_service_workorder_figures"),
             path("place/", self.admin_site.admin_view(self.place_view),
                  name="property_service_workorder_place"),
+            path("<int:object_id>/sheet/", self.admin_site.admin_view(self.sheet_view),
+                 name="property_service_workorder_sheet"),
         ] + super().get_urls()
 
     def place_view(self, request):
@@ -216,6 +222,20 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
             return JsonResponse({"unit": None, "community": None})
         return JsonResponse({"unit": {"id": unit.pk, "text": str(unit)},
                              "community": unit.building.community_id})
+
+    def sheet_view(self, request, object_id):
+        """The printable work order (PDF), in the user's language: whoever may open the order
+        may print it."""
+        order = get_object_or_404(self.get_queryset(request).select_related(
+            "community", "unit__building__community", "resident", "category", "team",
+            "assignee"), pk=object_id)
+        if not self.has_view_permission(request, order):
+            raise PermissionDenied
+        url = request.build_absolute_uri(
+            reverse("admin:property_service_workorder_change", args=[order.pk]))
+        response = HttpResponse(sheet_pdf(order, url=url), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{sheet_filename(order)}"'
+        return response
 
     def photo_view(self, request, photo_id):
         return self.owned_file_response(request, WorkOrderPhoto.objects.all(), photo_id,
@@ -248,6 +268,8 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
             context.update({
                 "wo_actions": available_actions(obj, user),
                 "wo_act_url": reverse("admin:property_service_workorder_act", args=[obj.pk]),
+                "wo_sheet_url": reverse("admin:property_service_workorder_sheet",
+                                        args=[obj.pk]),
                 "wo_teams": scope(Team.objects.all(), user),
                 "wo_members": TeamMember.objects.filter(
                     works_for_community_q(obj.community_id, prefix="user__"),

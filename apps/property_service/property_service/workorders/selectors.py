@@ -6,14 +6,25 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
 from ..core.lists import capped_count, count_cap
 from ..registry.lookups import find_by_number, full_number
 from ..registry.models import Resident, Unit
-from ..registry.selectors import TimelineEntry, register_timeline_source
-from .models import TeamMember, WorkOrder
+from ..registry.selectors import (
+    TimelineEntry,
+    TimelineMore,
+    TimelinePart,
+    changelist_url,
+    newest,
+    register_timeline_source,
+    subject_filter,
+    subject_list_filter,
+)
+from .models import FollowUp, TeamMember, WorkOrder
 from .rules import repeat_window
 from .sla import due_soon_q, overdue_q
 from .states import OPEN_STATES, State
@@ -81,14 +92,49 @@ def earlier_reports(*, unit_id: int | None, category_id: int, at: datetime.datet
             .exclude(state=State.CANCELLED))
 
 
-@register_timeline_source(permission="property_service.view_workorder")
-def work_order_events(unit, user):
-    orders = scope(WorkOrder.objects.filter(unit=unit), user).select_related("category")
-    for order in orders:
-        yield TimelineEntry(
-            order.reported_at, "work_order",
-            f"{order.number} · {order.category}",
-            f"{order.get_state_display()} · {order.description[:80]}",
-            reverse("admin:property_service_workorder_change", args=[order.pk]),
-        )
+def _date(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else "—"
 
+
+@register_timeline_source(permission="property_service.view_workorder",
+                          subjects=(Unit, Resident))
+def work_order_events(subject, user, limit: int) -> TimelinePart:
+    """The newest orders of the unit, or reported by the resident (each read off the index of
+    its foreign key), with their follow-up calls (回访) when the user may see those."""
+    orders, more = newest(scope(WorkOrder.objects.filter(**subject_filter(subject)), user)
+                          .select_related("category").order_by("-reported_at", "-id"), limit)
+    part = TimelinePart()
+    for order in orders:
+        dates = [_("reported %(at)s") % {"at": _date(order.reported_at)}]
+        if order.completed_at:
+            dates.append(_("completed %(at)s") % {"at": _date(order.completed_at)})
+        elif order.complete_by and order.state in OPEN_STATES:
+            dates.append(_("complete by %(at)s") % {"at": _date(order.complete_by)})
+        if order.closed_at:
+            dates.append(_("closed %(at)s") % {"at": _date(order.closed_at)})
+        part.entries.append(TimelineEntry(
+            order.reported_at, "work_order",
+            f"{_('Repair')} · {order.category} · {order.get_state_display()}",
+            f"{' · '.join(str(d) for d in dates)} · {order.description[:80]}",
+            reverse("admin:property_service_workorder_change", args=[order.pk]),
+            order.number,
+        ))
+    if orders and user.has_perm("property_service.view_followup"):
+        numbers = {order.pk: order.number for order in orders}
+        follow_ups = scope(FollowUp.objects.filter(work_order_id__in=list(numbers)), user)
+        for call in follow_ups:
+            outcome = [call.get_status_display()]
+            if call.result:
+                outcome.append(call.get_result_display())
+            if call.satisfaction:
+                outcome.append(_("satisfaction %(score)s/5") % {"score": call.satisfaction})
+            part.entries.append(TimelineEntry(
+                call.done_at or call.due_at, "follow_up", str(_("Follow-up call")),
+                " · ".join(str(o) for o in outcome),
+                reverse("admin:property_service_followup_change", args=[call.pk]),
+                numbers[call.work_order_id],
+            ))
+    if more:
+        part.more = TimelineMore(str(_("All work orders")), changelist_url(
+            "workorder", **subject_list_filter(subject)))
+    return part
