@@ -10,14 +10,15 @@ from django.conf import settings as django_settings
 
 
 def edited_fixtures(settings, tmp_path: Path, name: str, **values) -> Path:
-    """Copy fixtures/ to ``tmp_path``, set ``key = value`` in ``name`` and use the copy."""
+    """Copy fixtures/ to ``tmp_path``, set the first ``key = value`` in ``name`` (the first
+    section holding the key) and use the copy."""
     source = Path(django_settings.BASE_DIR) / "fixtures"
     target = tmp_path / "fixtures"
     shutil.copytree(source, target)
     path = target / name
     text = path.read_text(encoding="utf-8")
     for key, value in values.items():
-        text, count = re.subn(rf"(?m)^{key} = \d+", f"{key} = {value}", text)
+        text, count = re.subn(rf"(?m)^{key} = \d+", f"{key} = {value}", text, count=1)
         assert count == 1, key
     path.write_text(text, encoding="utf-8")
     settings.PROPERTY_SERVICE = {**django_settings.PROPERTY_SERVICE, "FIXTURES_DIR": target}
