@@ -10,6 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
+from django.utils.formats import sanitize_strftime_format
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -59,14 +60,20 @@ def value_renderer(widget, **kwargs) -> Callable:
     if render is ChoiceWidget.render:
         labels = {choice.value: str(choice.label) for choice in widget.choices_class}
         return lambda value: "" if value is None or value == "" else labels.get(value, value)
-    if render is widgets.DateTimeWidget.render and native and settings.USE_TZ:
-        zone = timezone.get_current_timezone()
+    if render is widgets.DateTimeWidget.render and (native or widget.coerce_to_string):
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        # A file's cells hold no time zone (the local time); a text is in the widget's format.
+        text_format = None if native else sanitize_strftime_format(widget.formats[0])
 
         def local_time(value):
             if not value or not isinstance(value, datetime.datetime):
                 return ""
-            # A file's cells hold no time zone: the local time, as the widget gives it.
-            return timezone.localtime(value, zone).replace(tzinfo=None)
+            if zone is not None:
+                if value.tzinfo is None:
+                    return timezone.localtime(value, zone)  # refused, as the widget refuses it
+                value = value.astimezone(zone)
+            return value.replace(tzinfo=None) if text_format is None else value.strftime(
+                text_format)
 
         return local_time
     if render is widgets.Widget.render or (render is widgets.CharWidget.render

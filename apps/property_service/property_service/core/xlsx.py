@@ -5,7 +5,7 @@ are ever held in memory, at several times the speed of a general-purpose writer.
 What it writes is what openpyxl's write-only workbook wrote for the same rows, read back alike:
 text as inline strings (cut to Excel's 32,767 characters, characters XML cannot hold removed),
 numbers as numbers, booleans as booleans, dates and times as Excel serial numbers with a date
-format, empty values as no cell. Unlike openpyxl, a text starting with "=" stays text: a value
+format, empty values as empty cells. Unlike openpyxl, a text starting with "=" stays text: a value
 typed by a user is never turned into a formula. A header row in bold and frozen, column widths,
 and multi-line text wrapped.
 """
@@ -82,6 +82,9 @@ STYLES = _HEAD + (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
 
+# What text needs more than to be written as it is: a character to escape (& < >), to remove
+# (control characters), a line break to wrap, a space at either end to keep.
+_NOT_PLAIN = re.compile(r"[\x00-\x1f&<>]|^\s|\s\Z")
 # Characters a sheet's name may not hold.
 _TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 
@@ -116,7 +119,7 @@ def _text_cell(ref: str, value: str, style: int = 0) -> str:
 
 def _number_cell(ref: str, value) -> str:
     if not isfinite(value):
-        return ""
+        return f'<c r="{ref}"/>'
     return f'<c r="{ref}"><v>{float(value):.16g}</v></c>'
 
 
@@ -131,11 +134,13 @@ def _date_cell(ref: str, value: datetime.date) -> str:
 
 
 def _cell(ref: str, value) -> str:
-    """The cell at ``ref`` holding ``value`` ("" for no cell): any value, by its type."""
-    if value is None:
-        return ""
+    """The cell at ``ref`` holding ``value``, by its type. An empty cell is written all the
+    same: a reader of the rows as they come (openpyxl's read-only mode, imports) then sees
+    every row as wide as the header."""
+    if value is None or value == "":
+        return f'<c r="{ref}"/>'
     if isinstance(value, str):
-        return _text_cell(ref, str(value)) if value else ""
+        return _text_cell(ref, str(value))
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int):
@@ -154,11 +159,13 @@ def _row(number: int, letters: list[str], values) -> str:
     for letter, value in zip(letters, values, strict=False):
         # The common types first, by their exact type: this runs for every cell.
         kind = type(value)
-        if kind is str:
-            if value:
+        if kind is str and value:
+            if len(value) > MAX_TEXT or _NOT_PLAIN.search(value):
                 cells.append(_text_cell(f"{letter}{number}", value))
-        elif value is None:
-            continue
+            else:  # most text: nothing to escape, remove, wrap or keep spaces of
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+        elif value is None or kind is str:
+            cells.append(f'<c r="{letter}{number}"/>')
         elif kind is int:
             cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
         elif kind is datetime.datetime and value.tzinfo is None:
@@ -199,8 +206,9 @@ def write_sheet(target, *, title, header: list, rows: Iterable, widths: list[flo
         book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         book.writestr("xl/styles.xml", STYLES)
         with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            head = "".join(_text_cell(f"{letter}1", str(name), HEADER)
-                           for letter, name in zip(letters, header, strict=True) if str(name))
+            head = "".join(_text_cell(f"{letter}1", str(name), HEADER) if str(name)
+                           else f'<c r="{letter}1"/>'
+                           for letter, name in zip(letters, header, strict=True))
             pending = [_sheet_start(list(widths)), f'<row r="1">{head}</row>']
             for count, values in enumerate(rows, start=1):
                 pending.append(_row(count + 1, letters, values))
