@@ -27,18 +27,27 @@ class ChoiceWidget(widgets.Widget):
         super().__init__(**kwargs)
         self.choices_class = choices_class
 
+    def _values_by_text(self) -> dict[str, str]:
+        """Each choice's code and labels in the shipped languages -> its code (the first
+        choice to claim a text keeps it). Worked out once: the labels do not change."""
+        if "_by_text" not in self.__dict__:
+            by_text = {}
+            for choice in self.choices_class:
+                texts = [choice.value]
+                for language in ("en", "zh-hans"):
+                    with translation.override(language):
+                        texts.append(str(choice.label))
+                for text in texts:
+                    by_text.setdefault(text, choice.value)
+            self._by_text = by_text
+        return self._by_text
+
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
         text = str(value).strip()
-
-        for choice in self.choices_class:
-            labels = {choice.value}
-            for language in ("en", "zh-hans"):
-                with translation.override(language):
-                    labels.add(str(choice.label))
-            if text in labels:
-                return choice.value
+        if text in self._values_by_text():
+            return self._values_by_text()[text]
         allowed = ", ".join(str(c.label) for c in self.choices_class)
         raise ValueError(_("“%(value)s” is not one of: %(allowed)s.")
                          % {"value": text, "allowed": allowed})
@@ -142,13 +151,50 @@ class ScopedResource(resources.ModelResource):
         # Existing rows are matched only among those the user may see.
         return scope(super().get_queryset(), self.user)
 
+    _import_fields: list | None = None
+    # A confirmed import's values of each row's instance before the row was applied (the
+    # import fields', in order): what tells an unchanged row (``skip_row``).
+    _values_before: list | None = None
+
     def import_data(self, dataset, dry_run=False, **kwargs):
-        if not dry_run:
-            # Only a preview shows each row's changes: a confirmed import does not write them
-            # out as HTML (it still compares, to skip unchanged rows).
+        if not dry_run and not self._has_many_to_many():
+            # Only a preview shows each row's changes: a confirmed import neither writes them
+            # out nor keeps a copy of each instance to compare with; it compares the values of
+            # the import fields before and after, to skip unchanged rows (``skip_row``).
             self._meta = copy(self._meta)
             self._meta.skip_html_diff = True
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+            self._meta.skip_diff = True
+        self._import_fields = None
+        try:
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        finally:
+            self._import_fields = None
+
+    def _has_many_to_many(self) -> bool:
+        return any(isinstance(field.widget, widgets.ManyToManyWidget)
+                   for field in self.fields.values())
+
+    def get_import_fields(self):
+        # The same for every row of a file: worked out once per import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self._meta.skip_diff:
+            self._values_before = [field.get_value(instance)
+                                   for field in self.get_import_fields()]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        # What the comparison with a copy of the instance would say (without many-to-many
+        # fields: those imports keep the copy).
+        if not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        return all(field.get_value(instance) == before for field, before
+                   in zip(self.get_import_fields(), self._values_before, strict=True))
 
     # With ``use_bulk`` (see ``Meta``), rows are saved a batch at a time, with their audit
     # history as a save would write it.
