@@ -88,24 +88,6 @@ def values_plan(model, paths: list[str]) -> ValuesPlan | None:
     return ValuesPlan(paths)
 
 
-def column_rows(queryset, paths: list[str], *, chunk_size: int) -> Iterator:
-    """The rows of ``queryset`` as the columns reading ``paths`` (``number``,
-    ``unit__building__name``, ``community__code``) see them, read ``chunk_size`` at a time with
-    the joins they need, so that a row costs no query of its own.
-
-    When every path is made of fields, each row is read as plain values and handed over as
-    light objects with just those attributes (``row.unit.building.name``; a missing related
-    row is ``None``), which is several times cheaper than a model instance; otherwise as model
-    instances with their related rows joined."""
-    queryset = queryset.select_related(None).prefetch_related(None)
-    plan = values_plan(queryset.model, paths)
-    if plan is None:
-        yield from instance_rows(queryset, paths, chunk_size=chunk_size)
-        return
-    for values in plan.values(queryset, chunk_size=chunk_size):
-        yield plan.row(values)
-
-
 def instance_rows(queryset, paths: list[str], *, chunk_size: int) -> Iterator:
     """The model instances of ``queryset`` with the related rows ``paths`` go through joined."""
     queryset = queryset.select_related(None).prefetch_related(None)

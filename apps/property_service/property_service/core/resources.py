@@ -234,7 +234,7 @@ class ScopedResource(resources.ModelResource):
     def export_path(field) -> str | None:
         """What the export of ``field`` reads from a row: the field's attribute, and for a
         related row the field its widget shows (``community`` -> ``community__code``). Only
-        these are read (``column_rows``): a ``dehydrate_<field>`` method may read its own
+        these are read (``values_plan``): a ``dehydrate_<field>`` method may read its own
         field's attribute, nothing else of the row."""
         if not field.attribute:
             return None
