@@ -21,6 +21,17 @@ BARE_MARGIN_MS = 50.0
 LARGE_OVER_SMALL = 1.5
 DEEP_OVER_FIRST = 1.2
 RESTRICTED_OVER_SUPERUSER = 1.5
+# Exports and imports: rows per second (wall time of the request; an import's confirmation),
+# and how much more memory the export of every work order may take at the large scale
+# (1,000,000 rows) than at the small (10,000).
+# A rate is held to its target from RATE_MIN_ROWS rows (a smaller one is mostly the request's
+# fixed cost).
+EXPORT_ROWS_PER_S = 10_000
+IMPORT_ROWS_PER_S = 2_000
+RATE_MIN_ROWS = 10_000
+FLAT_MEMORY_MIB = 50.0
+RATE_TARGETS_TEXT = (f"an export ≥ {EXPORT_ROWS_PER_S:,} rows/s, an import ≥ "
+                     f"{IMPORT_ROWS_PER_S:,} rows/s, from {RATE_MIN_ROWS:,} rows")
 # For orientation on a 2-core machine: list pages and API pages, p95.
 LIST_MS = 300.0
 API_MS = 150.0
@@ -143,3 +154,17 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
     return round(numerator / denominator, 2)
+
+
+def meets_rate(rows_per_s: float, rows: int, *, imports: bool = False) -> bool | None:
+    """Whether an export (or an import) of ``rows`` handles its target rows per second
+    (``None`` below ``RATE_MIN_ROWS`` rows)."""
+    if rows < RATE_MIN_ROWS:
+        return None
+    return rows_per_s >= (IMPORT_ROWS_PER_S if imports else EXPORT_ROWS_PER_S)
+
+
+def memory_is_flat(small_peak_mib: float, large_peak_mib: float) -> bool:
+    """Whether the export of every work order takes at most ``FLAT_MEMORY_MIB`` more memory at
+    the large scale than at the small one."""
+    return large_peak_mib - small_peak_mib <= FLAT_MEMORY_MIB

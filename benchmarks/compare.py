@@ -1,7 +1,8 @@
 """The scale targets read off the benchmark's results: large ÷ small per page, the same query
-count at both scales, deep page ÷ first page, restricted user ÷ superuser, and how many pages
-meet their bare-SQL target. Written to benchmarks/results/summary.md by `make bench` once a
-scale's results are in (both scales' figures where both exist), or by hand:
+count at both scales, deep page ÷ first page, restricted user ÷ superuser, how many pages
+meet their bare-SQL target, and the exports' and import's rows/s and memory. Written to
+benchmarks/results/summary.md by `make bench` once a scale's results are in (both scales'
+figures where both exist), or by hand:
 
     uv run --no-sync python -m benchmarks.compare
 """
@@ -16,6 +17,8 @@ from benchmarks import checks
 
 RESULTS = Path(__file__).parent / "results"
 SUPERUSER, RESTRICTED = "admin", "cs_agent"
+# The export whose memory is compared across scales (benchmarks/run.py measures it).
+EVERY_ORDER = "export every work order (xlsx)"
 
 
 def _timed(pages: dict) -> dict:
@@ -150,11 +153,71 @@ def orientation(results: dict) -> str:
             f"{len(over)}" + _named(over) + ".")
 
 
+def _own_process(results: dict) -> dict:
+    return {key: row for key, row in results.get("exports", {}).items()
+            if row.get("own_process")}
+
+
+def export_targets(results: dict) -> str:
+    """How many of the exports and imports measured in their own process meet their rows/s."""
+    verdicts = {key.removesuffix(", own process"): _rate_verdict(row)
+                for key, row in _own_process(results).items()}
+    held = {key: meets for key, meets in verdicts.items() if meets is not None}
+    if not held:
+        return ""
+    missed = [key for key, meets in held.items() if not meets]
+    return (f"Exports and imports at their target ({checks.RATE_TARGETS_TEXT}): "
+            f"{len(held) - len(missed)} of {len(held)}" + (f"; not{_named(missed)}" if missed
+                                                            else "") + ".")
+
+
+def _rate_verdict(row: dict) -> bool | None:
+    if "rows_per_s" not in row:
+        return False  # the measurement failed
+    return checks.meets_rate(row["rows_per_s"], row["rows"], imports=bool(row.get("import")))
+
+
+def exports_by_scale(by_scale: dict[str, dict]) -> list[str]:
+    """The exports and imports measured in their own process at each scale: rows/s, rows per
+    CPU second, peak RSS; and whether the export of every work order takes as much memory at
+    the large scale as at the small one (``checks.memory_is_flat``)."""
+    keys = list(dict.fromkeys(key for results in by_scale.values()
+                              for key in _own_process(results)))
+    if not keys:
+        return []
+    scales = list(by_scale)
+    lines = ["| export or import | " + " | ".join(
+        f"{scale} rows | {scale} rows/s | {scale} rows per CPU s | {scale} peak RSS MiB"
+        for scale in scales) + " |", "|---|" + "---:|---:|---:|---:|" * len(scales)]
+    for key in keys:
+        cells = []
+        for scale in scales:
+            row = _own_process(by_scale[scale]).get(key, {})
+            if "rows_per_s" not in row:
+                cells.append("– | – | – | –" if not row else "failed | – | – | –")
+                continue
+            verdict = " **(below target)**" if _rate_verdict(row) is False else ""
+            cells.append(f"{row['rows']:,} | {row['rows_per_s']:,}{verdict} | "
+                         f"{row['rows_per_cpu_s']:,} | {row['peak_rss_mib']}")
+        lines.append(f"| {key.removesuffix(', own process')} | " + " | ".join(cells) + " |")
+    every = [_own_process(by_scale.get(scale, {})).get(f"admin: {EVERY_ORDER}, own process", {})
+             for scale in ("small", "large")]
+    if all("peak_rss_mib" in row for row in every):
+        small, large = every
+        flat = checks.memory_is_flat(small["peak_rss_mib"], large["peak_rss_mib"])
+        lines += ["", f"Memory of the export of every work order: {small['peak_rss_mib']} MiB "
+                      f"for {small['rows']:,} rows, {large['peak_rss_mib']} MiB for "
+                      f"{large['rows']:,}: within {checks.FLAT_MEMORY_MIB:g} MiB: "
+                      f"{'yes' if flat else '**no**'}."]
+    return lines
+
+
 def summary(by_scale: dict[str, dict]) -> str:
     lines = ["# Benchmark summary: the scale targets", ""]
     for scale, results in by_scale.items():
         lines += [f"Scale **{scale}** ({results['database']}, {results['date']}): "
-                  + bare_targets(results) + " " + orientation(results), ""]
+                  + bare_targets(results) + " " + orientation(results)
+                  + (" " + export_targets(results) if export_targets(results) else ""), ""]
     both = "small" in by_scale and "large" in by_scale
     if both and by_scale["small"].get("harness") != by_scale["large"].get("harness"):
         lines += ["The two scales' results come from different versions of the benchmark: "
@@ -162,6 +225,9 @@ def summary(by_scale: dict[str, dict]) -> str:
     elif both:
         lines += ["## Large ÷ small", ""] + across_scales(by_scale["small"], by_scale["large"])
         lines += [""] + jobs_across_scales(by_scale["small"], by_scale["large"]) + [""]
+    exports = exports_by_scale(by_scale)
+    if exports:
+        lines += ["## Exports and imports", ""] + exports + [""]
     for scale, results in by_scale.items():
         lines += [f"## Deep page ÷ first page ({scale})", ""] + deep_pages(results) + [""]
         lines += [f"## Restricted ÷ superuser ({scale})", ""] + restricted_pages(results)

@@ -3,8 +3,11 @@ counts compare with the baseline, the targets. Pure functions: no database neede
 
 from benchmarks import checks
 from benchmarks.compare import (
+    EVERY_ORDER,
     across_scales,
     deep_pages,
+    export_targets,
+    exports_by_scale,
     jobs_across_scales,
     restricted_pages,
     summary,
@@ -159,3 +162,36 @@ def test_results_of_different_benchmark_versions_are_not_compared():
     assert "## Large ÷ small" not in summary({"small": small, "large": large})
     large["harness"] = 2
     assert "## Large ÷ small" in summary({"small": small, "large": large})
+
+
+def _measured(rows_per_s, peak, *, rows=10_000, imports=False):
+    return {"own_process": True, "rows": rows, "rows_per_s": rows_per_s,
+            "rows_per_cpu_s": rows_per_s * 2, "peak_rss_mib": peak,
+            **({"import": True} if imports else {})}
+
+
+def test_exports_and_imports_are_held_to_their_rows_per_second():
+    assert checks.meets_rate(10_000, 10_000) and not checks.meets_rate(9_999, 10_000)
+    assert checks.meets_rate(2_000, 10_000, imports=True)
+    assert not checks.meets_rate(1_999, 10_000, imports=True)
+    # A small export is mostly the request's fixed cost: not held to the rate.
+    assert checks.meets_rate(500, 9_999) is None
+    results = {"exports": {"admin: export all (xlsx), own process": _measured(12_000, 90),
+                           "admin: import (xlsx), own process": _measured(1_500, 300,
+                                                                          imports=True),
+                           "admin: export (csv)": {"median_ms": 10}}}
+    text = export_targets(results)
+    assert "1 of 2" in text and "(admin: import (xlsx))" in text
+    assert "below target" in "\n".join(exports_by_scale({"small": results}))
+
+
+def test_the_export_of_every_order_must_take_as_much_memory_at_both_scales():
+    assert checks.memory_is_flat(88, 138) and not checks.memory_is_flat(88, 139)
+    key = f"admin: {EVERY_ORDER}, own process"
+    small = {"exports": {key: _measured(20_000, 88.0)}}
+    large = {"exports": {key: _measured(20_000, 150.0, rows=1_000_000)}}
+    assert "within 50 MiB: **no**" in "\n".join(exports_by_scale({"small": small,
+                                                                   "large": large}))
+    large["exports"][key]["peak_rss_mib"] = 120.0
+    assert "within 50 MiB: yes" in "\n".join(exports_by_scale({"small": small,
+                                                                "large": large}))

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from import_export import fields
 from import_export.formats.base_formats import CSV, XLSX
 from property_service.core import personal_data
 from property_service.core import resources as core_resources
@@ -221,3 +222,25 @@ def test_on_mysql_the_rows_are_read_as_they_come_not_loaded_first(db):
         assert isinstance(cursor.cursor.cursor, SSCursor)
         cursor.close()
     assert not isinstance(connection.chunked_cursor().cursor.cursor, SSCursor)
+
+
+class OrderWithUnitResource(WorkOrderResource):
+    """A column showing a related row itself (its text), not a field of it."""
+
+    unit_text = fields.Field(attribute="unit", column_name="unit_text")
+
+    class Meta(WorkOrderResource.Meta):
+        fields = (*WorkOrderResource.Meta.fields, "unit_text")
+        export_order = fields
+
+
+@pytest.mark.parametrize("resource_class", [WorkOrderResource, OrderWithUnitResource])
+def test_the_rows_of_an_export_are_what_export_writes_whether_read_as_values_or_as_rows(
+        agent, place_a, category, small_chunks, resource_class):
+    make_rows("workorder", place_a, 5, category)
+    queryset = WorkOrder.objects.order_by("pk")
+    for native in (True, False):
+        rows = list(resource_class(user=agent).export_rows(queryset, force_native_type=native))
+        dataset = resource_class(user=agent).export(queryset=queryset, force_native_type=native)
+        assert rows[0] == list(dataset.headers)
+        assert rows[1:] == [list(row) for row in dataset]

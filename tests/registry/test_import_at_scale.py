@@ -115,3 +115,24 @@ def test_a_resident_resource_reads_the_file_once_before_its_rows(manager):
         assert not result.has_errors() and not result.has_validation_errors()
         counts.append(len(queries))
     assert counts[1] == counts[2]
+
+
+def test_a_confirmed_import_saves_only_the_rows_that_change_something(client, manager,
+                                                                       place_a):
+    """An unchanged resident is skipped (no save, no history row); a changed one is saved with
+    its history; the preview said which is which."""
+    same = ResidentFactory(community=place_a.community, id_number=id_number(700),
+                           phone="13500000700", email="", note="")
+    changed = ResidentFactory(community=place_a.community, id_number=id_number(701),
+                              phone="13500000701", email="", note="")
+    rows = [["AAA", same.name, same.phone, same.id_number, "", same.language, ""],
+            ["AAA", changed.name, changed.phone, changed.id_number, "", changed.language,
+             "新备注"]]
+    before = {r.pk: r.history.count() for r in (same, changed)}
+    preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *rows]))
+    assert confirmed is not None and confirmed.status_code == 302, preview_errors(preview)
+    assert [row.import_type for row in preview.context["result"].rows] == ["skip", "update"]
+    assert same.history.count() == before[same.pk]
+    assert changed.history.count() == before[changed.pk] + 1
+    changed.refresh_from_db()
+    assert changed.note == "新备注"

@@ -1,5 +1,5 @@
 """An admin list's export written row by row as the rows are read: CSV streamed to the browser,
-Excel through openpyxl's write-only workbook into a temporary file served from disk. Neither
+Excel through ``core.xlsx`` into a temporary file served from disk. Neither
 keeps the rows in memory, so an export of a million rows needs as much memory as one of ten
 thousand. The columns are the resource's (``ScopedResource.export_rows``); this module only
 reads and writes them."""
@@ -10,22 +10,19 @@ import csv
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+from .xlsx import write_sheet
 
 # Rows read from the database at a time.
 CHUNK_ROWS = 2000
-# An Excel column is sized from the header and the first rows (write-only sheets are sized
-# before their rows are written).
+# An Excel column is sized from the header and the first rows (a sheet written as its rows
+# arrive is sized before them).
 SIZED_FROM_ROWS = CHUNK_ROWS
 MAX_COLUMN_WIDTH = 60
 
@@ -50,38 +47,56 @@ def _resolve(model, path: str) -> tuple[list[str], bool]:
     return joins, not field.is_relation
 
 
-def column_rows(queryset, paths: list[str], *, chunk_size: int) -> Iterator:
-    """The rows of ``queryset`` as the columns reading ``paths`` (``number``,
-    ``unit__building__name``, ``community__code``) see them, read ``chunk_size`` at a time with
-    the joins they need, so that a row costs no query of its own.
+class ValuesPlan:
+    """How rows are read as plain values for the columns reading ``paths`` (``number``,
+    ``unit__building__name``, ``community__code``): the names given to ``values_list`` (each
+    path, and the key of each related row on the way), where each path is among them
+    (``index``), and the tree that turns a row's values into light objects (``row``)."""
 
-    When every path is made of fields, each row is read as plain values and handed over as
-    light objects with just those attributes (``row.unit.building.name``; a missing related
-    row is ``None``), which is several times cheaper than a model instance; otherwise as model
-    instances with their related rows joined."""
-    model = queryset.model
-    resolved = [_resolve(model, path) for path in paths]
+    def __init__(self, paths: list[str]):
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+        self.tree: dict = {}
+        for path in paths:
+            parts, node = path.split("__"), self.tree
+            for depth, part in enumerate(parts[:-1]):
+                if not isinstance(node.get(part), tuple):
+                    self.index["__".join(parts[:depth + 1])] = len(self.names)
+                    self.names.append("__".join(parts[:depth + 1]))  # the related row's key
+                    node[part] = (len(self.names) - 1, {})
+                node = node[part][1]
+            if parts[-1] not in node:
+                self.index[path] = len(self.names)
+                self.names.append(path)
+                node[parts[-1]] = len(self.names) - 1
+
+    def values(self, queryset, *, chunk_size: int) -> Iterator[tuple]:
+        """Each row of ``queryset`` as the tuple of its values of ``names``."""
+        return queryset.values_list(*self.names).iterator(chunk_size=chunk_size)
+
+    def row(self, values: tuple) -> SimpleNamespace:
+        """The row as a light object with just the attributes of the paths
+        (``row.unit.building.name``; a missing related row is ``None``)."""
+        return _row(self.tree, values)
+
+
+def values_plan(model, paths: list[str]) -> ValuesPlan | None:
+    """The plan to read ``paths`` of ``model`` as plain values, or ``None`` when a path does not
+    end on a column of the row or of a row it points to (it is read from model instances)."""
+    if not all(concrete for _joins, concrete in (_resolve(model, path) for path in paths)):
+        return None
+    return ValuesPlan(paths)
+
+
+def instance_rows(queryset, paths: list[str], *, chunk_size: int) -> Iterator:
+    """The model instances of ``queryset`` with the related rows ``paths`` go through joined."""
     queryset = queryset.select_related(None).prefetch_related(None)
-    if not all(concrete for _joins, concrete in resolved):
-        joins = {"__".join(relations[:end]) for relations, _concrete in resolved
-                 for end in range(1, len(relations) + 1)}
-        if joins:
-            queryset = queryset.select_related(*sorted(joins))
-        yield from queryset.iterator(chunk_size=chunk_size)
-        return
-    names, tree = [], {}
-    for path in paths:
-        parts, node = path.split("__"), tree
-        for depth, part in enumerate(parts[:-1]):
-            if not isinstance(node.get(part), tuple):
-                names.append("__".join(parts[:depth + 1]))  # the related row's key
-                node[part] = (len(names) - 1, {})
-            node = node[part][1]
-        if parts[-1] not in node:
-            names.append(path)
-            node[parts[-1]] = len(names) - 1
-    for values in queryset.values_list(*names).iterator(chunk_size=chunk_size):
-        yield _row(tree, values)
+    joins = {"__".join(relations[:end]) for relations, _concrete in
+             (_resolve(queryset.model, path) for path in paths)
+             for end in range(1, len(relations) + 1)}
+    if joins:
+        queryset = queryset.select_related(*sorted(joins))
+    return queryset.iterator(chunk_size=chunk_size)
 
 
 def _row(tree: dict, values: tuple) -> SimpleNamespace:
@@ -143,45 +158,21 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
-def _cell_text(value):
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+def column_widths(header: list, rows: list[list]) -> list[int]:
+    """Each column as wide as its header and ``rows`` need (in characters), within bounds."""
+    return [min(max([len(str(name))] + [len(_shown(row[index])) for row in rows]) + 2,
+                MAX_COLUMN_WIDTH)
+            for index, name in enumerate(header)]
 
 
-def write_xlsx(rows: Iterator[list], target, *, title: str) -> None:
-    """Write the header and rows of ``rows`` into ``target`` as one sheet: a bold, frozen header
-    row, columns as wide as the header and the first rows need, multi-line text wrapped."""
+def write_xlsx(rows: Iterator[list], target, *, title: str) -> int:
+    """Write the header and rows of ``rows`` into ``target`` as one sheet (``core.xlsx``): a
+    bold, frozen header row, columns as wide as the header and the first rows need, multi-line
+    text wrapped. Returns the number of rows written."""
     header = next(rows)
     first = list(islice(rows, SIZED_FROM_ROWS))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(title)[:31])
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(header, start=1):
-        width = max([len(str(name))] + [len(_shown(row[index - 1])) for row in first])
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2,
-                                                                      MAX_COLUMN_WIDTH)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True)
-
-    def header_cell(value):
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.font = bold
-        return cell
-
-    def value_cell(value):
-        value = _cell_text(value)
-        if isinstance(value, str) and "\n" in value:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.alignment = wrap
-            return cell
-        return value
-
-    sheet.append([header_cell(name) for name in header])
-    for row in first:
-        sheet.append([value_cell(value) for value in row])
-    for row in rows:
-        sheet.append([value_cell(value) for value in row])
-    book.save(target)
+    return write_sheet(target, title=title, header=header, rows=chain(first, rows),
+                       widths=column_widths(header, first))
 
 
 def xlsx_response(rows: Iterator[list], *, filename: str, title: str) -> FileResponse:

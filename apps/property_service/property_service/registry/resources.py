@@ -37,9 +37,6 @@ class BuildingInCommunityWidget(ScopedForeignKeyWidget):
     def row_key(self, row) -> tuple:
         return (row.get("community"),)
 
-    def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
-
 
 class UnitResource(ScopedResource):
     community = fields.Field(attribute="building__community__code", column_name="community",

@@ -45,9 +45,6 @@ class UnitInRowWidget(widgets.ForeignKeyWidget):
                 "number": value})
         return unit
 
-    def render(self, value, obj=None, **kwargs):
-        return value.number if value else ""
-
 
 class WorkOrderResource(ScopedResource):
     number = fields.Field(attribute="number", column_name="number",
