@@ -213,6 +213,8 @@ UNFOLD = {
     "SITE_SYMBOL": "apartment",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # No public site to return to: the login page's "Return to site" would lead back to it.
+    "SITE_URL": None,
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": True,
