@@ -2,23 +2,33 @@
 people read (placeholder, title, aria-label, alt).
 
 A word is a run of two or more Latin letters that stands alone: codes that mix letters with
-digits (order numbers, plates), addresses (paths, emails) and the names in ``ALLOWED`` are not
-English text."""
+digits (order numbers, plates) or underscores, addresses (paths, emails) and the names in
+``ALLOWED`` are not English text. Values of fields being edited (inputs, text areas) are data;
+so is the value of a field that holds English by design (a name's English version)."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
 
-# Latin on purpose: product and file-format names, units, and the demo's own codes and logins.
-ALLOWED = frozenset({
-    "PDF", "API", "Excel", "CSV", "XLSX", "ID", "m²", "JXHY", "CHTD", "AAA", "BBB",
-    "admin", "manager", "cs_supervisor", "cs_agent", "frontdesk", "maintenance", "cleaning",
-    "security", "finance", "resident",
-})
-WORD = re.compile(r"(?<![\w@./:#&%=-])[A-Za-z][A-Za-z'’]*[A-Za-z](?![\w@./:#&%=-])")
+# Latin on purpose, and nothing else: names of formats and standards, and the language menu,
+# which names each language in itself ("English", with its code "en").
+ALLOWED = frozenset({"PDF", "API", "Excel", "CSV", "XLSX", "ID", "IP", "English", "en",
+                     # the keyboard key that closes a dialog, as printed on the key
+                     "esc"})
+# The demo's logins and community codes, shown as they are typed.
+DEMO_NAMES = frozenset({"admin", "manager", "cs_supervisor", "cs_agent", "frontdesk",
+                        "maintenance", "cleaning", "security", "finance", "resident", "JXHY",
+                        "CHTD"})
+# Only ASCII neighbours make a code: "暂停SLA计时" holds the word "SLA".
+WORD = re.compile(r"(?<![A-Za-z0-9_@./:#&%=\\-])[A-Za-z][A-Za-z'’]*[A-Za-z]"
+                  r"(?![A-Za-z0-9_@./:#&%=\\-])")
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
-SKIPPED_TAGS = {"script", "style", "svg", "textarea"}
+SKIPPED_TAGS = {"script", "style", "svg", "textarea", "template"}
+# Read-only values whose label says they are English, or machine text (a browser's signature).
+DATA_LABEL = re.compile(r"（英文）$|^(浏览器标识|请求接受类型|路径|查询参数|提交数据)$")
+DATA_CELLS = ("field-user_agent", "field-path_info", "field-http_accept")
 
 
 def english_words(text: str) -> list[str]:
@@ -26,33 +36,40 @@ def english_words(text: str) -> list[str]:
     found = []
     for match in WORD.finditer(text):
         word = match.group(0)
-        # Letters glued to digits or CJK (沪A12345, WO2026...) are codes, not words.
-        before = text[match.start() - 1] if match.start() else " "
-        after = text[match.end()] if match.end() < len(text) else " "
-        if before.isdigit() or after.isdigit():
+        if word in ALLOWED or word.lower() in DEMO_NAMES or word in DEMO_NAMES:
             continue
-        if word not in ALLOWED:
-            found.append(word)
+        found.append(word)
     return found
 
 
 class _Text(HTMLParser):
-    """Collects text outside scripts, styles and icons (an icon font's ligature names, e.g.
-    ``<span class="material-symbols-outlined">search</span>``, are drawn as pictures)."""
+    """Collects text outside scripts, styles, icons (an icon font's ligature names, e.g.
+    ``<span class="material-symbols-outlined">search</span>``, are drawn as pictures) and
+    data fields."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.skip_tag, self.depth = None, 0
+        self.in_label, self.label = False, ""
         self.parts: list[str] = []
+
+    def _skips(self, tag, attrs) -> bool:
+        classes = (attrs.get("class") or "").split()
+        return (tag in SKIPPED_TAGS or any(c.startswith("material-symbols") for c in classes)
+                or (attrs.get("lang") or "").startswith("en")
+                or any(c in DATA_CELLS for c in classes)
+                or ("readonly" in classes and bool(DATA_LABEL.search(self.label.strip()))))
 
     def handle_starttag(self, tag, attrs):
         if self.skip_tag:
             self.depth += tag == self.skip_tag
             return
         attrs = dict(attrs)
-        if tag in SKIPPED_TAGS or "material-symbols" in (attrs.get("class") or ""):
+        if self._skips(tag, attrs):
             self.skip_tag, self.depth = tag, 1
             return
+        if tag == "label":
+            self.in_label, self.label = True, ""
         for name in READ_ATTRIBUTES:
             if attrs.get(name):
                 self.parts.append(attrs[name])
@@ -62,9 +79,15 @@ class _Text(HTMLParser):
             self.depth -= 1
             if not self.depth:
                 self.skip_tag = None
+        elif tag == "label":
+            self.in_label = False
 
     def handle_data(self, data):
-        if not self.skip_tag and data.strip():
+        if self.skip_tag:
+            return
+        if self.in_label:
+            self.label += data
+        if data.strip():
             self.parts.append(data.strip())
 
 
@@ -78,3 +101,11 @@ def readable_texts(html: str) -> list[str]:
 def english_in_html(html: str) -> list[str]:
     """Each piece of text of ``html`` that holds English, as it reads."""
     return [part for part in readable_texts(html) if english_words(part)]
+
+
+def page_kind(url: str) -> tuple:
+    """Pages of one kind: the same path with numbers as N, and the same query parameters
+    (one change page per model, one page per filter, is enough to find a label)."""
+    parts = urlsplit(url)
+    keys = tuple(sorted({key for key, _ in parse_qsl(parts.query) if key not in ("p", "o")}))
+    return re.sub(r"\d+", "N", parts.path), keys

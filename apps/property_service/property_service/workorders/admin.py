@@ -311,7 +311,7 @@ class CalendarYearInline(BaseTabularInline):
 @admin.register(WorkingCalendar)
 class WorkingCalendarAdmin(RulesAdminMixin, BaseAdmin):
     after_change = (chase_every_order_again, chase_every_complaint_again)
-    list_display = ["code", "name", "workday_start", "workday_end", "weekdays", "is_default",
+    list_display = ["name", "workday_start", "workday_end", "weekdays", "is_default",
                     "provisional_years"]
     inlines = [CalendarYearInline, CalendarDayInline]
 
