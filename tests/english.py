@@ -2,9 +2,10 @@
 people read (placeholder, title, aria-label, alt).
 
 A word is a run of two or more Latin letters that stands alone: codes that mix letters with
-digits (order numbers, plates) or underscores, addresses (paths, emails) and the names in
-``ALLOWED`` are not English text. Values of fields being edited (inputs, text areas) are data;
-so is the value of a field that holds English by design (a name's English version)."""
+digits (order numbers, plates) or underscores, runs of six or more capitals (generated codes),
+addresses (paths, emails), masked values and the names in ``ALLOWED`` are not English text.
+Values of fields being edited (inputs, text areas) are data; so is the value of a field that
+holds English or an identifier by design (a name's English version, a code)."""
 
 from __future__ import annotations
 
@@ -14,20 +15,25 @@ from urllib.parse import parse_qsl, urlsplit
 
 # Latin on purpose, and nothing else: names of formats and standards, and the language menu,
 # which names each language in itself ("English", with its code "en").
-ALLOWED = frozenset({"PDF", "API", "Excel", "CSV", "XLSX", "ID", "IP", "English", "en",
+ALLOWED = frozenset({"PDF", "API", "Excel", "CSV", "XLSX", "JPEG", "PNG", "WebP", "MB", "ID",
+                     "IP", "English", "en",
                      # the keyboard key that closes a dialog, as printed on the key
                      "esc"})
 # The demo's logins and community codes, shown as they are typed.
 DEMO_NAMES = frozenset({"admin", "manager", "cs_supervisor", "cs_agent", "frontdesk",
                         "maintenance", "cleaning", "security", "finance", "resident", "JXHY",
                         "CHTD"})
-# Only ASCII neighbours make a code: "暂停SLA计时" holds the word "SLA".
-WORD = re.compile(r"(?<![A-Za-z0-9_@./:#&%=\\-])[A-Za-z][A-Za-z'’]*[A-Za-z]"
-                  r"(?![A-Za-z0-9_@./:#&%=\\-])")
+# Only ASCII neighbours make a code: "暂停SLA计时" holds the word "SLA"; "EQyx****" is masked,
+# "<unknown>" a placeholder for missing data (django-axes, for a login made without a request).
+WORD = re.compile(r"(?<![A-Za-z0-9_@./:#&%=<\\-])[A-Za-z][A-Za-z'’]*[A-Za-z]"
+                  r"(?![A-Za-z0-9_@./:#&%=*+>\\-])")
+# Generated codes (invitation codes, plates) are capitals; an acronym is at most five letters.
+CODE = re.compile(r"[A-Z]{6,}")
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 SKIPPED_TAGS = {"script", "style", "svg", "textarea", "template"}
-# Read-only values whose label says they are English, or machine text (a browser's signature).
-DATA_LABEL = re.compile(r"（英文）$|^(浏览器标识|请求接受类型|路径|查询参数|提交数据)$")
+# Read-only values whose label says they are English, codes (identifiers such as
+# "water_leak"), or machine text (a browser's signature).
+DATA_LABEL = re.compile(r"（英文）$|^(编码|浏览器标识|请求接受类型|路径|查询参数|提交数据)$")
 DATA_CELLS = ("field-user_agent", "field-path_info", "field-http_accept")
 
 
@@ -36,7 +42,8 @@ def english_words(text: str) -> list[str]:
     found = []
     for match in WORD.finditer(text):
         word = match.group(0)
-        if word in ALLOWED or word.lower() in DEMO_NAMES or word in DEMO_NAMES:
+        if (word in ALLOWED or word.lower() in DEMO_NAMES or word in DEMO_NAMES
+                or CODE.fullmatch(word)):
             continue
         found.append(word)
     return found

@@ -308,6 +308,13 @@ class BaseAdmin(SimpleHistoryAdmin, ScopedAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return LabelledChanges(self.model, historical_record)
 
+    def set_history_delta_changes(self, request, page_obj, *args, **kwargs):
+        super().set_history_delta_changes(request, page_obj, *args, **kwargs)
+        for record in page_obj:
+            # A change without a reason shows nothing (the page would print "None").
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
+
     def _get_scoped_object_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
