@@ -218,6 +218,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     # No public site to return to: the login page's "Return to site" would lead back to it.
     "SITE_URL": None,
+    "SCRIPTS": ["property_service.core.theme.scroll_label_script"],
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": True,

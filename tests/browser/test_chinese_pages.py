@@ -75,8 +75,7 @@ def kind_of(url: str) -> str:
 
 
 def read_in_chinese(page, url: str, screenshot, name: str) -> list[str]:
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
+    page.goto(url, wait_until="load")
     if page.evaluate(OPEN_MENUS):
         page.wait_for_timeout(250)  # the menus' transitions
     texts = page.evaluate(READ_PAGE, [list(DATA_CELLS), DATA_LABEL.pattern])
