@@ -74,11 +74,12 @@ def kind_of(url: str) -> str:
     return "page"
 
 
-def read_in_chinese(page, url: str, screenshot, name: str) -> list[str]:
+def read_in_chinese(page, url: str, screenshot, name: str, read: set) -> list[str]:
     page.goto(url, wait_until="load")
     if page.evaluate(OPEN_MENUS):
         page.wait_for_timeout(250)  # the menus' transitions
     texts = page.evaluate(READ_PAGE, [list(DATA_CELLS), DATA_LABEL.pattern])
+    read.update(texts)
     english = sorted({text for text in texts if english_words(text)})
     if english:
         screenshot(page, name)
@@ -90,14 +91,15 @@ def links_on(page, base: str) -> list[str]:
     return [h for h in hrefs if h and LINK.match(h) and not any(s in h for s in SKIP)]
 
 
-def crawl_role(browser, base: str, username: str, screenshot) -> dict[str, list[str]]:
+def crawl_role(browser, base: str, username: str, screenshot, read: set) -> dict[str, list[str]]:
     context = browser.new_context(locale="zh-CN",
                                   extra_http_headers={"Accept-Language": "zh-hans"})
     page = context.new_page()
     home = "/portal/" if username == DEMO_RESIDENT else "/admin/"
     page.goto(f"{base}{home}login/")
     found = {}
-    login_english = read_in_chinese(page, f"{base}{home}login/", screenshot, f"{username}-login")
+    login_english = read_in_chinese(page, f"{base}{home}login/", screenshot, f"{username}-login",
+                                    read)
     if login_english:
         found[f"{home}login/"] = login_english
     page.fill("input[name=username]", username)
@@ -108,23 +110,24 @@ def crawl_role(browser, base: str, username: str, screenshot) -> dict[str, list[
     # so that a few pages per role see each kind.
     queues = {kind: deque() for kind in ("page", "add", "change", "filter")}
     queues["page"].append(home)
-    kinds, read = set(), 0
-    while read < PAGES_PER_ROLE and any(queues.values()):
+    kinds, pages = set(), 0
+    while pages < PAGES_PER_ROLE and any(queues.values()):
         for queue in queues.values():
             while queue and page_kind(queue[0]) in kinds:
                 queue.popleft()
-            if not queue or read >= PAGES_PER_ROLE:
+            if not queue or pages >= PAGES_PER_ROLE:
                 continue
             url = queue.popleft()
             kinds.add(page_kind(url))
-            read += 1
-            english = read_in_chinese(page, f"{base}{url}", screenshot, f"{username}-{read}")
+            pages += 1
+            english = read_in_chinese(page, f"{base}{url}", screenshot, f"{username}-{pages}",
+                                      read)
             if english:
                 found[url] = english
             for link in links_on(page, base):
                 queues[kind_of(link)].append(link)
     context.close()
-    assert read >= min(PAGES_PER_ROLE, 4), f"{username} reached only {read} pages"
+    assert pages >= min(PAGES_PER_ROLE, 4), f"{username} reached only {pages} pages"
     return found
 
 
@@ -133,8 +136,13 @@ def test_each_demo_role_sees_its_pages_in_chinese_in_a_browser(live_server, brow
                                                                settings):
     settings.LANGUAGE_CODE = "zh-hans"
     load_demo()
-    found = {username: crawl_role(browser, live_server.url, username, screenshot)
-             for username in [*DEMO_USERS, DEMO_RESIDENT]}
+    read = {username: set() for username in [*DEMO_USERS, DEMO_RESIDENT]}
+    found = {username: crawl_role(browser, live_server.url, username, screenshot, texts)
+             for username, texts in read.items()}
+    # The closed parts were read too: the user menu's theme switcher, the filter panel.
+    assert {"浅色", "深色", "跟随系统"} <= read["admin"]
+    assert any(text.startswith("以 ") for text in read["admin"])  # a filter: "以 状态"
+    assert any("欢迎回到" in text for text in read["cs_agent"])
     found = {username: pages for username, pages in found.items() if pages}
     assert found == {}, "\n".join(f"{user} {url}: {texts}" for user, pages in found.items()
                                   for url, texts in pages.items())
