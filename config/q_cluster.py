@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 
 def q_cluster(*, site: str, redis_url: str) -> dict:
     conf = {
@@ -14,7 +16,7 @@ def q_cluster(*, site: str, redis_url: str) -> dict:
         "queue_limit": 50,
         "bulk": 10,
         "catch_up": True,
-        "label": "Django Q",
+        "label": _("Scheduled jobs"),  # its name in the back office
         "save_limit": 1000,
     }
     if redis_url:

@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
-    "axes",
+    "property_service.core.app_names.LoginProtectionConfig",  # django-axes, named
     "django_q",
     "property_service",
 ]
@@ -139,6 +139,9 @@ AXES_LOCKOUT_CALLABLE = "property_service.access.lockout.lockout_response"
 LOGIN_REDIRECT_URL = "/field/start/"
 LOGIN_URL = "/admin/login/"
 
+# The app's catalog first: it also words the pieces it builds on (unfold, Django's admin,
+# django-q2, django-axes) where their own catalogs are missing or read badly.
+LOCALE_PATHS = [BASE_DIR / "apps" / "property_service" / "property_service" / "locale"]
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
@@ -214,6 +217,9 @@ UNFOLD = {
     "SITE_SYMBOL": "apartment",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # No public site to return to: the login page's "Return to site" would lead back to it.
+    "SITE_URL": None,
+    "SCRIPTS": ["property_service.core.theme.scroll_label_script"],
     "SIDEBAR": {
         "show_search": False,
         # Grouped by work area, each entry shown to those who may open it; every registered

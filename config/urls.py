@@ -15,3 +15,6 @@ urlpatterns = [
 
 # A refused request (a bad id, year or filter in the address) says what was wrong.
 handler400 = "property_service.core.errorpages.bad_request"
+handler403 = "property_service.core.errorpages.permission_denied"
+handler404 = "property_service.core.errorpages.page_not_found"
+handler500 = "property_service.core.errorpages.server_error"

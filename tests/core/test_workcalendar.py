@@ -69,8 +69,8 @@ def test_china_calendar_days_lists_weekday_holidays_and_make_up_weekend_days():
     assert days == sorted(days)
     assert len(by_date) == len(days)
     assert by_date[datetime.date(2026, 10, 1)][0] is False
-    assert "National Day" in by_date[datetime.date(2026, 10, 1)][1]
-    assert by_date[datetime.date(2026, 10, 10)] == (True, "调休上班 / make-up working day")
+    assert by_date[datetime.date(2026, 10, 1)][1] == "国庆节"  # as the notice names it
+    assert by_date[datetime.date(2026, 10, 10)] == (True, "调休上班")
     assert by_date[datetime.date(2026, 9, 20)][0] is True
     # A holiday on a Saturday changes nothing: Saturday is a day off anyway.
     assert datetime.date(2026, 10, 3) not in by_date

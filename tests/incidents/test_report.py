@@ -65,3 +65,15 @@ def test_the_form_serves_the_report_as_a_pdf(client, guard, new_incident):
     assert incident.number in response["Content-Disposition"]
     text, _ = pdf_text_and_fonts(response.content)
     assert "应急事件" in text or "Incident report" in text
+
+
+def test_an_incident_is_worded_as_an_incident_not_as_a_repair(new_incident, guard, manager):
+    incident = approved_incident(new_incident, guard, manager)
+    with translation.override("zh-hans"):
+        html = report_html(incident)
+    assert "发生时间" in html and "事件登记" in html
+    assert "报修" not in html
+    with translation.override("en"):
+        html = report_html(incident)
+    assert "Occurred at" in html and "Incident recorded" in html
+    assert "Reported at" not in html

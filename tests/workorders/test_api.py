@@ -66,7 +66,13 @@ def test_categories_and_teams(client, agent):
     client.force_login(agent)
     categories = client.get("/api/v1/work-order-categories/?page_size=50").json()["results"]
     leak = next(c for c in categories if c["code"] == "water_leak")
-    assert leak["default_priority"] == "urgent" and leak["default_team_label"] == "工程维修部"
+    assert leak["default_priority"] == "urgent"
+    # Labels in the caller's language (English here), both names as they are stored.
+    assert (leak["label"], leak["default_team_label"]) == ("Water leak", "Maintenance team")
+    assert (leak["name"], leak["name_en"]) == ("漏水", "Water leak")
+    chinese = client.get(f"/api/v1/work-order-categories/{leak['id']}/",
+                         HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert (chinese["label"], chinese["default_team_label"]) == ("漏水", "工程维修部")
     teams = client.get("/api/v1/teams/").json()["results"]
     assert {t["code"] for t in teams} >= {"maintenance", "cleaning", "security"}
 

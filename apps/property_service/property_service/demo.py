@@ -115,9 +115,13 @@ class _Generator:
 
     def plate(self, prefix: str) -> str:
         while True:
-            plate = (prefix + self.rng.choice(PLATE_LETTERS)
-                     + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
-                               for _ in range(5)))
+            area = self.rng.choice(PLATE_LETTERS)
+            tail = [self.rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5)]
+            # A plate's five characters hold at most two letters (沪A·12B3C, never 沪A·BCDEF).
+            letters = [i for i, c in enumerate(tail) if c.isalpha()]
+            for i in letters[2:]:
+                tail[i] = str(ord(tail[i]) % 10)
+            plate = prefix + area + "".join(tail)
             if plate not in self.plates:
                 self.plates.add(plate)
                 return plate

@@ -25,6 +25,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from ..core.language import in_language
+
 APP_LABEL = "property_service"
 MODEL_ACTIONS = ("view", "add", "change", "delete")
 
@@ -89,6 +91,20 @@ def load_roles(path: Path | None = None) -> dict[str, Role]:
         roles[key] = Role(key=key, name=entry["name"], label_zh=entry.get("label_zh", ""),
                           description=entry.get("description", ""), models=models)
     return roles
+
+
+_labels: dict[tuple[str, float], dict[str, str]] = {}
+
+
+def role_label(group_name: str) -> str:
+    """A role's name in the active language (the roles file's ``label_zh`` in Chinese); a group
+    the roles file does not declare keeps its own name."""
+    path = roles_file()
+    key = (str(path), path.stat().st_mtime)
+    if key not in _labels:
+        _labels.clear()
+        _labels[key] = {role.name: role.label_zh for role in load_roles(path).values()}
+    return in_language(_labels[key].get(group_name) or group_name, group_name)
 
 
 def resolve_permissions(role: Role) -> list[Permission]:

@@ -25,6 +25,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.signals import post_export
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import display
@@ -286,8 +287,33 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
 
+class LabelledChanges(HistoricalRecordContextHelper):
+    """A history page's changes as people read them: a choice's label, not its code ("已派单",
+    not "dispatched"), yes or no, and a dash for nothing."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return super().prepare_delta_change_value(change, value)
+
+
 class BaseAdmin(SimpleHistoryAdmin, ScopedAdmin):
     """Every domain model's admin: scoped, with its audit history reachable from the form."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, page_obj, *args, **kwargs):
+        super().set_history_delta_changes(request, page_obj, *args, **kwargs)
+        for record in page_obj:
+            # A change without a reason shows nothing (the page would print "None").
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
 
     def _get_scoped_object_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))

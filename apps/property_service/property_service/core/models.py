@@ -255,5 +255,9 @@ class NumberSequence(models.Model):
     key = models.CharField(max_length=20, unique=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
     def __str__(self):
         return f"{self.key}: {self.last}"

@@ -45,7 +45,8 @@ WORKING_DAYS = "working_days"
 UNITS = (MINUTES, WORKING_MINUTES, WORKING_DAYS)
 
 SEARCH_LIMIT_DAYS = 3 * 366
-MAKE_UP_DAY_NAME = "调休上班 / make-up working day"
+# Days are named as the State Council's notice names them: in Chinese.
+MAKE_UP_DAY_NAME = "调休上班"
 DEFAULT_CALENDAR_CODE = "cn"
 DEFAULT_CALENDAR_NAME = "中国大陆工作日历"
 
@@ -239,9 +240,7 @@ def china_calendar_days(years: Iterable[int]) -> list[tuple[datetime.date, bool,
     days: dict[datetime.date, tuple[datetime.date, bool, str]] = {}
     for day, name in english.items():
         if day.year in wanted and day.isoweekday() <= 5:
-            zh_name = chinese.get(day)
-            label = f"{zh_name} / {name}" if zh_name and zh_name != name else name
-            days[day] = (day, False, label)
+            days[day] = (day, False, chinese.get(day) or name)
 
     make_up = {datetime.date(int(y), int(m), int(d))
                for name in english.values() for m, d, y in SUBSTITUTED_RE.findall(name)}

@@ -189,6 +189,11 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
 
 @admin.register(PlaybookStep)
 class PlaybookStepAdmin(BaseAdmin):
-    list_display = ["incident_kind", "position", "text_zh", "text_en"]
+    list_display = ["incident_kind", "position", "step"]
     list_filter = ["incident_kind"]
     list_display_links = ["incident_kind", "position"]
+
+    @display(description=_("step"))
+    def step(self, step):
+        """In the reader's language; both are on the step's page."""
+        return step.text

@@ -7,11 +7,12 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.files import stored_name, validate_attachment
+from ..core.language import in_language
 from ..core.models import Event, TimeStampedModel
 from .states import ACTIONS, State, event_label
 
@@ -41,12 +42,6 @@ WORK_ORDER_CATEGORY = {
 REQUIRED_FOR_REPORT = ("summary", "actions_taken", "cause", "corrective_actions")
 # States in which the report has been submitted (its parts are then complete).
 SUBMITTED_STATES = (State.REPORT_DRAFTED, State.APPROVED, State.CLOSED)
-
-
-def in_language(text_zh: str, text_en: str) -> str:
-    """The text in the active language (Chinese unless English is asked for)."""
-    language = translation.get_language() or ""
-    return text_en if language.startswith("en") and text_en else text_zh
 
 
 class PlaybookStep(TimeStampedModel):
@@ -104,7 +99,7 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
                                        verbose_name=_("affected buildings"))
     units = models.ManyToManyField("property_service.Unit", blank=True,
                                    related_name="incidents", verbose_name=_("affected units"))
-    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_at = models.DateTimeField(_("occurred at"), default=timezone.now)
     contained_at = models.DateTimeField(_("contained at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True,
                                        help_text=_("When normal service was back."))

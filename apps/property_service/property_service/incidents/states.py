@@ -39,7 +39,7 @@ def actions_from(state: str) -> list[Action]:
 
 
 EVENT_LABELS = {
-    "created": _("Reported"),
+    "created": _("Incident recorded"),
     "work_order_raised": _("Work order raised"),
     "notice_raised": _("Outage notice drafted"),
 }

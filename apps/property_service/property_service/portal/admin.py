@@ -45,6 +45,11 @@ class ResidentAccountAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        # The form's username and password are for creating one; a saved account shows its login.
+        return super().get_fields(request, obj) if obj is None else [
+            "user", "resident", "created_at", "created_by"]
+
     def save_model(self, request, obj, form, change):
         created = services.create_account(by=request.user, resident=form.cleaned_data["resident"],
                                           username=form.cleaned_data["username"],

@@ -324,18 +324,18 @@ class TeamMemberInline(BaseTabularInline):
 class TeamAdmin(RulesAdminMixin, BaseAdmin):
     # A pool's taking time is chased.
     after_change = (chase_every_order_again,)
-    list_display = ["code", "name", "kind", "community", "dispatch_mode", "take_within_minutes"]
+    list_display = ["__str__", "kind", "community", "dispatch_mode", "take_within_minutes"]
     list_filter = ["kind", "dispatch_mode"]
-    search_fields = ["^code", "^name"]
+    search_fields = ["^code", "^name", "^name_en"]
     inlines = [TeamMemberInline]
 
 
 @admin.register(WorkOrderCategory)
 class WorkOrderCategoryAdmin(BaseAdmin):
-    list_display = ["code", "name", "default_team", "default_priority", "is_active"]
+    list_display = ["__str__", "default_team", "default_priority", "is_active"]
     list_filter = ["default_priority", "is_active"]
     list_select_related = ["default_team"]
-    search_fields = ["^code", "^name"]
+    search_fields = ["^code", "^name", "^name_en"]
 
 
 @admin.register(SlaPolicy)
@@ -374,7 +374,7 @@ class CalendarYearInline(BaseTabularInline):
 @admin.register(WorkingCalendar)
 class WorkingCalendarAdmin(RulesAdminMixin, BaseAdmin):
     after_change = (chase_every_order_again, chase_every_complaint_again)
-    list_display = ["code", "name", "workday_start", "workday_end", "weekdays", "is_default",
+    list_display = ["name", "workday_start", "workday_end", "weekdays", "is_default",
                     "provisional_years"]
     inlines = [CalendarYearInline, CalendarDayInline]
 

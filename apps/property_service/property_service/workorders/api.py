@@ -26,9 +26,11 @@ from .states import ACTIONS, IN_PLACE_ACTIONS
 
 
 class TeamSerializer(ScopedModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="The name in the user's language.")
+
     class Meta:
         model = Team
-        fields = ["id", "code", "name", "kind", "community", "dispatch_mode",
+        fields = ["id", "code", "name", "name_en", "label", "kind", "community", "dispatch_mode",
                   "take_within_minutes"]
 
 
@@ -36,20 +38,23 @@ class TeamViewSet(ScopedViewSet):
     base_queryset = Team.objects.select_related("community")
     serializer_class = TeamSerializer
     filterset_fields = ["kind", "community"]
-    search_fields = ["^code", "^name"]
+    search_fields = ["^code", "^name", "^name_en"]
 
 
 class WorkOrderCategorySerializer(ScopedModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="The name in the user's language.")
+
     class Meta:
         model = WorkOrderCategory
-        fields = ["id", "code", "name", "default_team", "default_priority", "is_active"]
+        fields = ["id", "code", "name", "name_en", "label", "default_team", "default_priority",
+                  "is_active"]
 
 
 class WorkOrderCategoryViewSet(ScopedViewSet):
     base_queryset = WorkOrderCategory.objects.select_related("default_team")
     serializer_class = WorkOrderCategorySerializer
     filterset_fields = ["is_active", "default_team"]
-    search_fields = ["^code", "^name"]
+    search_fields = ["^code", "^name", "^name_en"]
 
 
 class WorkOrderSerializer(ScopedModelSerializer):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.files import stored_name, validate_photo
+from ..core.language import in_language
 from ..core.models import Event, TimeStampedModel
 from .states import ACTIONS, State, event_label
 
@@ -48,7 +49,8 @@ class Team(TimeStampedModel):
         ROUND_ROBIN = "round_robin", _("Round robin among members on duty")
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name (Chinese)"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="teams",
@@ -68,7 +70,12 @@ class Team(TimeStampedModel):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return in_language(self.name, self.name_en)
 
 
 class TeamMember(models.Model):
@@ -104,7 +111,8 @@ class WorkOrderCategory(TimeStampedModel):
     company_wide = True
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name (Chinese)"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=50, blank=True)
     default_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="categories", verbose_name=_("default team"))
     default_priority = models.CharField(_("default priority"), max_length=16,
@@ -117,7 +125,12 @@ class WorkOrderCategory(TimeStampedModel):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return in_language(self.name, self.name_en)
 
 
 class SlaPolicy(TimeStampedModel):

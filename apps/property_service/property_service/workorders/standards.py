@@ -43,12 +43,14 @@ def load_standards() -> dict[str, int]:
     teams = {}
     for code, row in data.get("teams", {}).items():
         teams[code], new = Team.objects.get_or_create(
-            code=code, defaults={"name": row["name"], "kind": row["kind"],
+            code=code, defaults={"name": row["name"], "name_en": row.get("name_en", ""),
+                                 "kind": row["kind"],
                                  "dispatch_mode": row.get("dispatch_mode", "direct")})
         created["teams"] += new
     for code, row in data.get("categories", {}).items():
         _, new = WorkOrderCategory.objects.get_or_create(
-            code=code, defaults={"name": row["name"], "default_team": teams.get(row.get("team")),
+            code=code, defaults={"name": row["name"], "name_en": row.get("name_en", ""),
+                                 "default_team": teams.get(row.get("team")),
                                  "default_priority": row["priority"]})
         created["categories"] += new
     # Incidents build on work orders; imported here to keep that direction.
