@@ -13,6 +13,7 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
+from ..core.filters import QueueFilter as BaseQueueFilter
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
@@ -23,6 +24,7 @@ from .jobs import chase_every_complaint_again
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import (
     complaint_events,  # noqa: F401  (registers the unit-history source)
+    queue_conditions,
     search_complaints,
 )
 from .services import supervisors_for
@@ -38,6 +40,13 @@ class ActionForm(forms.Form):
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
 
 
+class QueueFilter(BaseQueueFilter):
+    """The complaint queues (``selectors.queue_conditions``), as tabs and as a filter."""
+
+    def queue_conditions(self, request):
+        return queue_conditions(request.user, timezone.now())
+
+
 class AttachmentInline(OwnedRowsInline):
     """Attachments belong to their complaint: whoever may edit it may add and remove them."""
 
@@ -51,7 +60,7 @@ class ComplaintAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
                     "received_at", "emotional"]
-    list_filter = ["state", "severity", "category", ("community", ScopedRelatedFilter),
+    list_filter = [QueueFilter, "state", "severity", "category", ("community", ScopedRelatedFilter),
                    "emotional"]
     list_select_related = ["community", "unit__building__community", "supervisor"]
     # The search itself is search_complaints: each kind of number on its own index.

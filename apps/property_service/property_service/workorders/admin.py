@@ -17,9 +17,9 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
+from ..core.filters import QueueFilter as BaseQueueFilter
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
-from ..core.lists import count_cap, count_label
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
 from ..core.throttle import Throttled
 from ..core.workcalendar import provisional_years, provisional_years_among
@@ -37,32 +37,16 @@ from .models import (
 )
 from .permissions import available_actions, may_fire, may_use_clock
 from .resources import WorkOrderResource
-from .selectors import queue_conditions, queue_counts, search_work_orders
+from .selectors import queue_conditions, search_work_orders
 from .sla import SlaState, order_sla_state, policy_for
 from .states import IN_PLACE_ACTIONS, OPEN_STATES, State
 
 
-class QueueFilter(admin.SimpleListFilter):
-    """The queues staff work from, each with its size."""
+class QueueFilter(BaseQueueFilter):
+    """The work-order queues (``selectors.queue_conditions``), as tabs and as a filter."""
 
-    title = _("queue")
-    parameter_name = "queue"
-
-    def __init__(self, request, params, model, model_admin):
-        # One clock and one reading of the user's teams for the counts and the filter.
-        self.conditions = queue_conditions(request.user, timezone.now())
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        cap = count_cap()
-        counts = queue_counts(model_admin.get_queryset(request), self.conditions, cap)
-        return [(name, f"{label} ({count_label(counts[name], cap)})")
-                for name, (label, _cond) in self.conditions.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.conditions:
-            return queryset.filter(self.conditions[self.value()][1])
-        return queryset
+    def queue_conditions(self, request):
+        return queue_conditions(request.user, timezone.now())
 
 
 class PhotoInline(OwnedRowsInline):
