@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +197,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
 
     class Meta:
         verbose_name = _("notification")
