@@ -175,6 +175,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("Assigned to you")
+        URGENT_ORDER = "urgent_order", _("New urgent order")
         SLA_WARNING = "sla_warning", _("Deadline approaching")
         SLA_BREACH = "sla_breach", _("Deadline missed")
         SLA_ESCALATED = "sla_escalated", _("Missed deadline escalated")

@@ -235,7 +235,7 @@ class FollowUpAdmin(BaseAdmin):
 
 class TeamMemberInline(BaseTabularInline):
     model = TeamMember
-    fields = ["user", "on_duty", "last_assigned_at"]
+    fields = ["user", "on_duty", "is_lead", "last_assigned_at"]
     readonly_fields = ["last_assigned_at"]
     autocomplete_fields = ["user"]
     show_change_link = False

@@ -77,6 +77,8 @@ class TeamMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="team_memberships", verbose_name=_("user"))
     on_duty = models.BooleanField(_("on duty"), default=True)
+    is_lead = models.BooleanField(_("team lead"), default=False,
+                                  help_text=_("Told when one of the team's orders is late."))
     last_assigned_at = models.DateTimeField(_("last assigned at"), null=True, blank=True)
 
     class Meta:
