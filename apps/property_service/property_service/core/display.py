@@ -8,9 +8,12 @@ from django.utils.text import capfirst
 
 
 def display_name(user) -> str:
-    """A user's full name, else their username; "" for no user."""
-    if user is None:
+    """A user's full name, else their username; "" for no user (anything else, a name already,
+    as it is)."""
+    if user is None or user == "":
         return ""
+    if not hasattr(user, "get_full_name"):
+        return str(user)
     return user.get_full_name().strip() or user.get_username()
 
 

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from ..core.display import display_name
 from ..core.notifications import page_unread_badge
 
 register = template.Library()
@@ -20,3 +21,9 @@ def notification_bell(context):
     return {"show": True, "badge": page_unread_badge(request),
             "list_url": reverse("admin:property_service_notification_changelist"),
             "unread_url": reverse("admin:property_service_notification_unread")}
+
+
+@register.filter
+def person(user) -> str:
+    """A user as staff see them: ``core.display.display_name``."""
+    return display_name(user)

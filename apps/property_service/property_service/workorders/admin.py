@@ -17,6 +17,7 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
+from ..core.display import StaffChoiceField, display_name
 from ..core.filters import QueueFilter as BaseQueueFilter
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
@@ -64,7 +65,7 @@ class ActionForm(forms.Form):
     expected_state = forms.CharField(required=False)
     comment = forms.CharField(required=False)
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
-    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    assignee = StaffChoiceField(queryset=get_user_model().objects.all(), required=False)
     appointment_at = forms.DateTimeField(required=False)
     parts_note = forms.CharField(required=False)
     priority = forms.CharField(required=False)
@@ -78,7 +79,7 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
     resource_classes = [WorkOrderResource]
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
-                    "team", "assignee", "reported_at", "is_repeat"]
+                    "team", "assignee_name", "reported_at", "is_repeat"]
     list_filter = [QueueFilter, "state", "priority", ("community", ScopedRelatedFilter),
                    ("team", ScopedRelatedFilter), "category", "is_repeat", "channel"]
     list_select_related = ["community", "unit__building__community", "category", "team",
@@ -96,7 +97,7 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
     add_fields = ["community", "unit", "location", "resident", "channel", "category", "priority",
                   "description"]
     change_fields = ["number", "state", "community", "unit", "location", "resident", "channel",
-                     "category", "priority", "description", "team", "assignee",
+                     "category", "priority", "description", "team", "assignee_name",
                      "appointment_at", "parts_note", "reported_at", "respond_by",
                      "responded_at", "complete_by", "completed_at", "first_completed_at",
                      "rework_started_at", "closed_at", "paused_at",
@@ -149,6 +150,10 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
     def sla_badge(self, order):
         state = order_sla_state(order, timezone.now())
         return state, SlaState.LABELS[state]
+
+    @display(description=_("assignee"), ordering="assignee")
+    def assignee_name(self, order):
+        return display_name(order.assignee) or self.get_empty_value_display()
 
     @display(description=_("where"))
     def where(self, order):
@@ -222,7 +227,7 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
 @admin.register(FollowUp)
 class FollowUpAdmin(BaseAdmin):
     list_display = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
-                    "satisfaction", "done_by"]
+                    "satisfaction", "done_by_name"]
     list_filter = ["status", ("work_order__community", ScopedRelatedFilter)]
     list_select_related = ["work_order", "done_by"]
     search_fields = ["=work_order__number"]
@@ -231,6 +236,10 @@ class FollowUpAdmin(BaseAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @display(description=_("called by"), ordering="done_by")
+    def done_by_name(self, follow_up):
+        return display_name(follow_up.done_by) or self.get_empty_value_display()
 
 
 class TeamMemberInline(BaseTabularInline):

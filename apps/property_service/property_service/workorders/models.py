@@ -87,7 +87,9 @@ class TeamMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
 
     def __str__(self):
-        return f"{self.user} @ {self.team}"
+        from ..core.display import display_name
+
+        return f"{display_name(self.user)} @ {self.team}"
 
     def clean(self):
         from ..access.scoping import works_for_community
