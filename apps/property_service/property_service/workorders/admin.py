@@ -151,7 +151,7 @@ class WorkOrderAdmin(BigTableListMixin, WorkflowActionsMixin, ImportExportAdmin)
         state = order_sla_state(order, timezone.now())
         return state, SlaState.LABELS[state]
 
-    @display(description=_("assignee"), ordering="assignee")
+    @display(description=_("technician"), ordering="assignee")
     def assignee_name(self, order):
         return display_name(order.assignee) or self.get_empty_value_display()
 
