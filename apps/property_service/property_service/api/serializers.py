@@ -15,8 +15,9 @@ from ..core.intake import has_intake, locked_fields, locked_message
 from .errors import validation_error_detail
 
 
-class UserLabelField(serializers.Field):
-    """A staff user's display label: their name (``core.display.display_name``)."""
+class UserLabelField(serializers.CharField):
+    """A staff user's display label (a string, read-only): their name
+    (``core.display.display_name``)."""
 
     def to_representation(self, value):
         return display_name(value)
