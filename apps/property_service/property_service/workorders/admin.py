@@ -232,7 +232,8 @@ class FollowUpAdmin(BaseAdmin):
     list_select_related = ["work_order", "done_by"]
     search_fields = ["=work_order__number"]
     readonly_fields = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
-                       "satisfaction", "note", "done_by", "done_at"]
+                       "satisfaction", "note", "done_by_name", "done_at"]
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False
