@@ -96,3 +96,15 @@ def test_staff_selects_in_admin_forms_show_names(make_staff):
     field = model_admin.formfield_for_foreignkey(Complaint._meta.get_field("supervisor"),
                                                  request)
     assert isinstance(field, StaffChoiceField)
+
+
+def test_the_chosen_person_of_a_staff_autocomplete_shows_their_name(make_staff):
+    from property_service.contracts.models import Contract
+
+    model_admin = admin.site._registry[Contract]
+    request = RequestFactory().get("/")
+    request.user = make_staff(None, is_superuser=True)
+    field = model_admin.formfield_for_foreignkey(Contract._meta.get_field("responsible"),
+                                                 request)
+    chosen = make_staff(None, username="fin_a", first_name="Min", last_name="Zhou")
+    assert "Min Zhou" in field.widget.render("responsible", chosen.pk)

@@ -57,9 +57,8 @@ class ScopedFieldsMixin:
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A choice of staff shows each by name.
+        # A choice of staff shows each by name (an autocomplete's chosen one too).
         if db_field.remote_field.model is get_user_model() and \
-                db_field.name not in self.get_autocomplete_fields(request) and \
                 db_field.name not in self.raw_id_fields:
             kwargs.setdefault("form_class", StaffChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
