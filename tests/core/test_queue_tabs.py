@@ -120,13 +120,17 @@ def test_the_tabs_add_no_query_to_the_list(client, agent, overdue_orders):
     assert len(counts) == queues + 1
 
 
-def test_the_tabs_read_in_chinese(client, agent, overdue_orders):
-    client.force_login(agent)
+@pytest.mark.parametrize("url", [ORDERS, COMPLAINTS])
+def test_the_tabs_read_in_chinese(client, supervisor, url):
+    client.force_login(supervisor)
     with translation.override("zh-hans"):
-        html = client.get(ORDERS, headers={"accept-language": "zh-hans"}).content.decode()
+        html = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     strip = html[html.index('id="queue-tabs"'):]
     strip = strip[:strip.index("</nav>")]
-    assert "Overdue" not in strip and "All" not in strip
+    titles = " ".join(re.sub(r"<[^>]*>", "", inner) for inner in
+                      re.findall(r'data-queue="\w+"[^>]*>(.*?)</a>', strip, re.S))
+    assert "已超时" in titles and "全部" in titles
+    assert not re.search(r"[A-Za-z]{2,}", titles)
 
 
 def test_the_complaint_list_shows_its_queues_as_tabs(client, clock, supervisor, new_complaint):
