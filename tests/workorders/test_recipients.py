@@ -157,3 +157,14 @@ def test_an_order_reported_at_night_breaches_once_at_its_deadline(everyone, agen
     # Dispatching was the response; the completion deadline was missed: told once.
     assert Notification.objects.filter(kind=BREACH, user=technician).count() == 1
     assert not Notification.objects.filter(kind=BREACH, user__username__endswith="_b").exists()
+
+
+def test_an_urgent_repair_reported_in_the_residents_portal_is_announced(everyone, place_a):
+    from property_service.portal import services as portal
+
+    account = portal.create_account(by=None, resident=place_a.resident, username="resident_a",
+                                    password="Resident-pass-2026")
+    order = portal.report_repair(user=account.user, unit_id=place_a.unit.pk,
+                                 category=category("water_leak"), description="家里水管爆了")
+    assert order.priority == "urgent"
+    assert told(URGENT) == {"agent_a", "sup_a", "tech_a", "lead_a"}
