@@ -71,6 +71,13 @@ def test_the_agent_hears_of_an_urgent_order_through_the_bell_and_works_the_overd
     assert agent.locator("#notification-badge").count() == 0  # read now
     screenshot(agent, "order-opened")
 
+    # The notification list names the order by its number too.
+    agent.click("#notification-bell-button")
+    agent.click("#notification-bell-all")
+    agent.wait_for_url(re.compile(r".*/notification/$"))
+    assert agent.get_by_role("link", name=f"工单 {order.number}").count() == 1
+    screenshot(agent, "notification-list")
+
     # The overdue tab shows its count; choosing it lists the overdue order alone.
     agent.goto(f"{live_server.url}/admin/property_service/workorder/")
     overdue = agent.locator('#queue-tabs a[data-queue="overdue"]')
