@@ -67,7 +67,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The app's versions of a few of unfold's templates (the notification bell in the top
+        # bar): found before unfold's own.
+        "DIRS": [BASE_DIR / "apps" / "property_service" / "property_service" / "unfold_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

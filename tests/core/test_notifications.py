@@ -1,6 +1,8 @@
 """Notifications: stored once per user and key, emailed once after commit, each user's own in the
 back office and the API."""
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError
@@ -199,14 +201,18 @@ def test_the_user_menu_links_to_the_notifications_with_the_unread_count(client, 
 
 def test_the_admin_list_shows_only_the_callers_notifications(client, make_staff, place_a):
     me, other = make_staff("Cleaning"), make_staff("Cleaning")
-    notify(users=[me], kind=ASSIGNED, message="mine about the unit", target=place_a.unit)
+    (mine,) = notify(users=[me], kind=ASSIGNED, message="mine about the unit",
+                     target=place_a.unit)
     notify(users=[other], kind=ASSIGNED, message="someone else's")
     client.force_login(me)
     response = client.get(admin_url("notification", "changelist"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "mine about the unit" in page and "someone else" not in page
-    assert f'href="{admin_url("unit", "change", place_a.unit.pk)}"' in page
+    # The record is named by its kind and number, and opening it marks the notification read.
+    assert f'href="{admin_url("notification", "open", mine.pk)}">Unit 301</a>' in page
+    opened = client.get(admin_url("notification", "open", mine.pk))
+    assert opened.url == admin_url("unit", "change", place_a.unit.pk)
 
 
 def test_superusers_too_see_only_their_own_notifications(client, make_staff):
@@ -367,3 +373,69 @@ def test_the_schema_describes_the_notifications_without_warnings():
     assert set(paths["/api/v1/notifications/{id}/read/"]) == {"post"}
     fields = schema["components"]["schemas"]["Notification"]["properties"]
     assert set(fields) >= CONTRACT_FIELDS
+
+
+# The bell in the top bar
+
+
+def bell_of(page: str) -> str:
+    start = page.index('id="notification-bell"')
+    return page[start:page.index("</nav>", start)]
+
+
+def test_the_bell_in_the_top_bar_shows_the_unread_count_and_links_to_the_list(client, alice):
+    client.force_login(alice)
+    assert 'id="notification-badge"' not in bell_of(
+        client.get(reverse("admin:index")).content.decode())
+    notify(users=[alice], kind=ASSIGNED, message="one")
+    notify(users=[alice], kind=ASSIGNED, message="two")
+    bell = bell_of(client.get(reverse("admin:index")).content.decode())
+    assert re.search(r'id="notification-badge"[^>]*>2<', bell)
+    assert f'href="{admin_url("notification", "changelist")}"' in bell
+
+
+def test_the_bell_says_99_plus_past_the_cap(client, alice):
+    Notification.objects.bulk_create(
+        [Notification(user=alice, kind=ASSIGNED, message=f"n{n}") for n in range(100)])
+    client.force_login(alice)
+    bell = bell_of(client.get(reverse("admin:index")).content.decode())
+    assert re.search(r'id="notification-badge"[^>]*>99\+<', bell)
+
+
+def test_the_bell_and_the_user_menu_count_the_unread_once_per_page(client, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notify(users=[alice], kind=ASSIGNED, message="one")
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("admin:index")).content.decode()
+    assert "Notifications (1 unread)" in page and 'id="notification-badge"' in page
+    assert len([q for q in queries.captured_queries
+                if "property_service_notification" in q["sql"]]) == 1
+
+
+def test_the_bells_drop_down_lists_the_newest_unread_and_opening_one_marks_it_read(
+        client, alice, bob):
+    old = notify(users=[alice], kind=ASSIGNED, message="old one")[0]
+    for n in range(6):
+        notify(users=[alice], kind=ASSIGNED, message=f"news {n}")
+    notify(users=[bob], kind=ASSIGNED, message="bob's")
+    mark_read(user=alice, notification_id=old.pk)
+    client.force_login(alice)
+    items = client.get(admin_url("notification", "unread")).content.decode()
+    assert re.findall(r"news \d", items) == ["news 5", "news 4", "news 3", "news 2", "news 1"]
+    assert "bob" not in items and "old one" not in items
+    newest = Notification.objects.filter(user=alice).order_by("-id").first()
+    response = client.get(admin_url("notification", "open", newest.pk))
+    assert response.status_code == 302
+    newest.refresh_from_db()
+    assert newest.read
+
+
+def test_nobody_opens_another_users_notification(client, alice, bob):
+    (bobs,) = notify(users=[bob], kind=ASSIGNED, message="bob's")
+    client.force_login(alice)
+    assert client.get(admin_url("notification", "open", bobs.pk)).status_code == 404
+    bobs.refresh_from_db()
+    assert not bobs.read

@@ -33,7 +33,10 @@ def clock(clock):
 
 
 def kinds(user):
-    return sorted(Notification.objects.filter(user=user).values_list("kind", flat=True))
+    """The user's notifications but the announcement of an urgent order (its own tests are in
+    test_recipients)."""
+    return sorted(Notification.objects.filter(user=user).exclude(
+        kind=Notification.Kind.URGENT_ORDER).values_list("kind", flat=True))
 
 
 # -- pure functions -----------------------------------------------------------------------

@@ -265,7 +265,8 @@ def _create_demo_users(*, first_community: Community) -> None:
     User = get_user_model()
     for username, (role, limited) in DEMO_USERS.items():
         user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=True,
-                                        is_superuser=username == "admin")
+                                        is_superuser=username == "admin",
+                                        first_name=DEMO_NAMES.get(username, ""))
         group, _ = Group.objects.get_or_create(name=role)
         user.groups.add(group)
         profile = StaffProfile.objects.create(user=user, all_communities=not limited)
@@ -273,10 +274,15 @@ def _create_demo_users(*, first_community: Community) -> None:
             profile.communities.add(first_community)
         if username in DEMO_TEAMS:
             TeamMember.objects.create(team=Team.objects.get(code=DEMO_TEAMS[username]),
-                                      user=user)
+                                      user=user, is_lead=True)
 
 
-# Demo technicians and the team each works in.
+# The demo staff's names (a Chinese name whole, as staff see it; the login stays the username).
+DEMO_NAMES = {"admin": "赵磊", "manager": "李明", "cs_supervisor": "陈静", "cs_agent": "王芳",
+              "frontdesk": "刘洋", "maintenance": "张伟", "cleaning": "杨丽", "security": "黄强",
+              "finance": "周敏"}
+
+# Demo technicians and the team each works in (each its team's lead).
 DEMO_TEAMS = {"maintenance": "maintenance", "cleaning": "cleaning", "security": "security"}
 
 DEMO_REPORTS = {

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import copy
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
 
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
+from ..core.display import display_name
 from ..core.intake import has_intake, locked_fields, locked_message
 from .errors import validation_error_detail
+
+
+class UserLabelField(serializers.CharField):
+    """A staff user's display label (a string, read-only): their name
+    (``core.display.display_name``)."""
+
+    def to_representation(self, value):
+        return display_name(value)
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
@@ -39,7 +49,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             label = f"{name}_label"
             if label in fields:
                 continue
-            if isinstance(model_field, models.ForeignKey):
+            if isinstance(model_field, models.ForeignKey) and \
+                    model_field.related_model is get_user_model():
+                fields[label] = UserLabelField(source=name, read_only=True,
+                                               allow_null=model_field.null)
+            elif isinstance(model_field, models.ForeignKey):
                 fields[label] = serializers.StringRelatedField(source=name, read_only=True,
                                                                allow_null=model_field.null)
             elif getattr(model_field, "choices", None):

@@ -13,6 +13,8 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
+from ..core.display import StaffChoiceField, display_name
+from ..core.filters import QueueFilter as BaseQueueFilter
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
@@ -24,6 +26,7 @@ from .jobs import chase_every_complaint_again
 from .models import Complaint, ComplaintAttachment, ComplaintStandard
 from .selectors import (
     complaint_events,  # noqa: F401  (registers the unit-history source)
+    queue_conditions,
     search_complaints,
 )
 from .services import supervisors_for
@@ -34,9 +37,16 @@ class ActionForm(forms.Form):
     action = forms.CharField()
     expected_state = forms.CharField(required=False)
     comment = forms.CharField(required=False)
-    supervisor = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    supervisor = StaffChoiceField(queryset=get_user_model().objects.all(), required=False)
     satisfied = forms.BooleanField(required=False)
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
+
+
+class QueueFilter(BaseQueueFilter):
+    """The complaint queues (``selectors.queue_conditions``), as tabs and as a filter."""
+
+    def queue_conditions(self, request):
+        return queue_conditions(request.user, timezone.now())
 
 
 class AttachmentInline(OwnedRowsInline):
@@ -50,9 +60,9 @@ class AttachmentInline(OwnedRowsInline):
 @admin.register(Complaint)
 class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     action_form_class = ActionForm
-    list_display = ["number", "state_badge", "severity", "category", "where", "supervisor",
+    list_display = ["number", "state_badge", "severity", "category", "where", "supervisor_name",
                     "received_at", "emotional"]
-    list_filter = ["state", "severity", "category", ("community", ScopedRelatedFilter),
+    list_filter = [QueueFilter, "state", "severity", "category", ("community", ScopedRelatedFilter),
                    "emotional"]
     list_select_related = ["community", "unit__building__community", "supervisor"]
     # The search itself is search_complaints: each kind of number on its own index.
@@ -67,10 +77,10 @@ class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
                   "emotional", "content", "request", "staff_concerned"]
     change_fields = ["number", "state", "community", "unit", "resident", "channel", "category",
                      "severity", "emotional", "content", "request", "staff_concerned",
-                     "supervisor", "plan", "answer", "resolution", "withdraw_reason",
+                     "supervisor_name", "plan", "answer", "resolution", "withdraw_reason",
                      "satisfaction", "reopen_count", "reopened_at", "withdrawn_at",
                      "manager_acknowledged_at",
-                     "manager_acknowledged_by", "received_at"]
+                     "manager_acknowledged_by_name", "received_at"]
 
     def get_search_results(self, request, queryset, search_term):
         return search_complaints(queryset, search_term), False
@@ -103,6 +113,14 @@ class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
         State.CLOSED: "success", State.REOPENED: "danger", State.WITHDRAWN: ""})
     def state_badge(self, complaint):
         return complaint.state, complaint.get_state_display()
+
+    @display(description=_("supervisor"), ordering="supervisor")
+    def supervisor_name(self, complaint):
+        return display_name(complaint.supervisor) or self.get_empty_value_display()
+
+    @display(description=_("acknowledged by"))
+    def manager_acknowledged_by_name(self, complaint):
+        return display_name(complaint.manager_acknowledged_by) or self.get_empty_value_display()
 
     @display(description=_("where"))
     def where(self, complaint):

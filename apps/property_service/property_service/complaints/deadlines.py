@@ -175,3 +175,33 @@ def deadline_rows(complaint, now) -> list[DeadlineRow]:
                                 number))
     order = {d.name: i for i, d in enumerate(DEADLINES)}
     return sorted(rows, key=lambda row: (row.round, order[row.deadline.name]))
+
+
+# Overdue and due soon, as ``deadline_status`` says them and as the queues count them (SQL),
+# side by side: a deadline not done whose due time ``now`` is past is overdue; one not done
+# and due within ``window`` of ``now`` is due soon. Only the deadlines of the round under way
+# (the complaint's own fields) count.
+def is_overdue(complaint, now) -> bool:
+    return any(deadline_status(getattr(complaint, d.due_field), getattr(complaint, d.done_field),
+                               now) == LATE_OPEN for d in DEADLINES)
+
+
+def overdue_q(now) -> Q:
+    found = Q(pk__in=[])
+    for d in DEADLINES:
+        found |= Q(**{f"{d.done_field}__isnull": True, f"{d.due_field}__lt": now})
+    return found
+
+
+def is_due_soon(complaint, now, window: datetime.timedelta) -> bool:
+    return not is_overdue(complaint, now) and any(
+        getattr(complaint, d.done_field) is None and getattr(complaint, d.due_field) is not None
+        and now <= getattr(complaint, d.due_field) <= now + window for d in DEADLINES)
+
+
+def due_soon_q(now, window: datetime.timedelta) -> Q:
+    found = Q(pk__in=[])
+    for d in DEADLINES:
+        found |= Q(**{f"{d.done_field}__isnull": True, f"{d.due_field}__gte": now,
+                      f"{d.due_field}__lte": now + window})
+    return found & ~overdue_q(now)

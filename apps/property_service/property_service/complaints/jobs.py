@@ -2,7 +2,8 @@
 
 Every unmet deadline of the round under way of an open complaint climbs it: the supervisor who
 owns the complaint (or, before handover, the community's CS agents) is warned at
-``warn_at_percent`` of the time; at the deadline the community's CS supervisors are told;
+``warn_at_percent`` of the time; at the deadline that supervisor and the community's CS
+supervisors are told;
 ``manager_after_minutes`` later its managers. The managers' own acknowledgement of a major
 complaint climbs it too: they are warned, told again at the deadline (with the CS supervisors,
 whose plan waits for it) and reminded at the last step.
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access.selectors import users_with_role
+from ..core.display import record_label
 from ..core.escalation import (
     Rung,
     Step,
@@ -76,14 +78,17 @@ def _recipients(complaint: Complaint, clock: str, step: str, people: _Reading) -
         if complaint.supervisor_id:
             return [complaint.supervisor]
         return people.role("CS Agent", complaint.community_id)
-    role = "CS Supervisor" if step == Step.BREACH else "Property Manager"
-    return people.role(role, complaint.community_id)
+    if step == Step.BREACH:
+        # The handler who missed it and the community's supervisors.
+        handler = [complaint.supervisor] if complaint.supervisor_id else []
+        return handler + people.role("CS Supervisor", complaint.community_id)
+    return people.role("Property Manager", complaint.community_id)
 
 
 def _message(complaint: Complaint, rung: Rung) -> str:
     text = (_("%(number)s: “%(deadline)s” due by %(when)s.") if rung.step == Step.WARNING
             else _("%(number)s: “%(deadline)s” was due by %(when)s and is late."))
-    return text % {"number": complaint.number, "deadline": BY_NAME[rung.clock].label,
+    return text % {"number": record_label(complaint), "deadline": BY_NAME[rung.clock].label,
                    "when": timezone.localtime(rung.deadline).strftime("%Y-%m-%d %H:%M")}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +22,30 @@ from ..registry.selectors import (
     subject_filter,
     subject_list_filter,
 )
-from .models import Complaint
-from .states import OPEN_STATES
+from ..workorders.sla import DUE_SOON_WINDOW
+from .deadlines import due_soon_q, overdue_q
+from .models import Complaint, Severity
+from .states import OPEN_STATES, State
+
+# The states in which a complaint still has a deadline to meet (the follow-up's included).
+PENDING_STATES = (*OPEN_STATES, State.RESOLVED, State.FOLLOW_UP)
+
+
+def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
+    """The complaint queues staff work from: name -> (label, condition on Complaint). Each
+    starts from the complaint's state (its index), so that closed ones are never read."""
+    pending = Q(state__in=PENDING_STATES)
+    return {
+        "mine": (_("My open complaints"), Q(state__in=OPEN_STATES, supervisor=user)),
+        "due_soon": (_("Due within 1 h"), pending & due_soon_q(now, DUE_SOON_WINDOW)),
+        "overdue": (_("Overdue"), pending & overdue_q(now)),
+        "pool": (_("Waiting for a supervisor"), Q(state=State.RECEIVED)),
+        "major": (_("Major, not yet acknowledged"),
+                  Q(state__in=PENDING_STATES, severity=Severity.MAJOR,
+                    manager_acknowledged_at__isnull=True)),
+        "follow_up": (_("Awaiting follow-up"), Q(state__in=(State.RESOLVED, State.FOLLOW_UP))),
+        "reopened": (_("Reopened"), Q(state=State.REOPENED)),
+    }
 
 
 def search_complaints(queryset: QuerySet, search_term: str) -> QuerySet:

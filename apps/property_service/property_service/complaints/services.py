@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import resident_unit_ids, scope, works_for_community
 from ..access.selectors import users_with_role
+from ..core.display import record_label
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.intake import corrections_note, save_corrections
 from ..core.models import Notification
@@ -62,7 +63,7 @@ def _create(*, by, received_at, **fields) -> Complaint:
     _event(complaint, action="created", by=by, to_state=complaint.state)
     if complaint.severity == Severity.MAJOR:
         _tell_managers_major(complaint, _("%(number)s: a major complaint was received.") % {
-            "number": complaint.number})
+            "number": record_label(complaint)})
     return complaint
 
 
@@ -146,7 +147,7 @@ def transition_complaint(*, complaint_id: int, user, action: str,
     if act.name == "assign":
         notify(users=[complaint.supervisor], kind=Notification.Kind.ASSIGNED, target=complaint,
                message=_("%(number)s handed to you: contact the resident by %(when)s.") % {
-                   "number": complaint.number,
+                   "number": record_label(complaint),
                    "when": timezone.localtime(complaint.contact_by).strftime("%H:%M")},
                dedupe_key=f"complaint:{complaint.pk}:assigned:{complaint.events.count()}")
     return complaint
@@ -212,7 +213,7 @@ def raise_to_major(*, complaint_id: int, user, reason: str) -> Complaint:
     update_chase_at(complaint)
     _event(complaint, action="raise_major", by=user, comment=reason)
     _tell_managers_major(complaint, _("%(number)s was raised to a major complaint: "
-                                      "%(reason)s") % {"number": complaint.number,
+                                      "%(reason)s") % {"number": record_label(complaint),
                                                        "reason": reason})
     return complaint
 

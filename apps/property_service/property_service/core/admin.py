@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters, ShowFacets
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     FieldDoesNotExist,
     ImproperlyConfigured,
@@ -33,6 +34,7 @@ from unfold.views import ChangeList
 
 from ..access.roles import may_export
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
+from .display import StaffChoiceField
 from .errors import ActionError, ConcurrentChange
 from .exports import csv_response, xlsx_response
 from .files import file_response
@@ -54,6 +56,13 @@ class ScopedFieldsMixin:
                 queryset = related._default_manager.using(db)
             queryset = scope(queryset, request.user)
         return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A choice of staff shows each by name (an autocomplete's chosen one too).
+        if db_field.remote_field.model is get_user_model() and \
+                db_field.name not in self.raw_id_fields:
+            kwargs.setdefault("form_class", StaffChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class UnchangedSinceShownForm:

@@ -1,7 +1,12 @@
+from __future__ import annotations
+
 from django.contrib import admin
-from django.db.models import ForeignKey
+from django.contrib.admin.views.main import PAGE_VAR
+from django.db.models import ForeignKey, Q
+from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
+from .lists import count_cap, count_label, queue_counts
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -17,3 +22,46 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
         if ordering:
             queryset = queryset.order_by(*ordering)
         return [(obj.pk, str(obj)) for obj in queryset]
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The queues staff work from, each with its size: shown as tabs above the list
+    (``queue_tabs``) and among the filters. The sizes are counted once per page, for both.
+
+    A subclass says what its queues are: ``queue_conditions(request)`` -> name -> (label,
+    condition on the list's model)."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def queue_conditions(self, request) -> dict[str, tuple[str, Q]]:
+        raise NotImplementedError
+
+    def __init__(self, request, params, model, model_admin):
+        # One clock and one reading of the user's teams for the counts and the filter.
+        self.conditions = self.queue_conditions(request)
+        self.cap = count_cap()
+        self.counts = queue_counts(model_admin.get_queryset(request), self.conditions, self.cap)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [(name, f"{label} ({count_label(self.counts[name], self.cap)})")
+                for name, (label, _cond) in self.conditions.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.conditions:
+            return queryset.filter(self.conditions[self.value()][1])
+        return queryset
+
+    def tabs(self, changelist) -> list[dict]:
+        """The tabs: "All", then each queue with its size; each keeps the list's other filters
+        and search, and starts again on the first page."""
+        current = self.value() if self.value() in self.conditions else None
+        tabs = [{"name": "", "title": _("All"), "count": "", "active": current is None,
+                 "link": changelist.get_query_string({self.parameter_name: None, PAGE_VAR: None})}]
+        for name, (label, _cond) in self.conditions.items():
+            tabs.append({
+                "name": name, "title": label, "active": name == current,
+                "count": count_label(self.counts[name], self.cap),
+                "link": changelist.get_query_string({self.parameter_name: name, PAGE_VAR: None})})
+        return tabs

@@ -36,6 +36,16 @@ def count_label(count: int, cap: int) -> str:
     return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
+def queue_counts(queryset, conditions: dict,
+                 cap: int | None = None) -> dict[str, int]:
+    """Each queue's size (``conditions``: name -> (label, condition)), counted no further than
+    ``cap + 1`` (see ``capped_count``): one bounded query per queue, never a pass over the whole
+    table."""
+    cap = count_cap() if cap is None else cap
+    return {name: capped_count(queryset.filter(cond), cap)
+            for name, (_label, cond) in conditions.items()}
+
+
 def rows_by_ids_first(queryset, start: int, stop: int):
     """Rows ``start:stop`` of ``queryset`` in its order: their ids from one index-only ordered
     query, then those rows alone, with the queryset's joins (still in its order)."""

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +176,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("Assigned to you")
+        URGENT_ORDER = "urgent_order", _("New urgent order")
         SLA_WARNING = "sla_warning", _("Deadline approaching")
         SLA_BREACH = "sla_breach", _("Deadline missed")
         SLA_ESCALATED = "sla_escalated", _("Missed deadline escalated")
@@ -197,6 +199,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
 
     class Meta:
         verbose_name = _("notification")

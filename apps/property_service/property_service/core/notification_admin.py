@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +14,9 @@ from django.utils.translation import ngettext
 from unfold.decorators import display
 
 from .admin import ReadOnlyAdmin
+from .display import record_label
 from .models import Notification
-from .notifications import mark_read
+from .notifications import latest_unread, mark_read
 
 
 class ReadStateFilter(admin.SimpleListFilter):
@@ -42,7 +46,47 @@ class NotificationAdmin(ReadOnlyAdmin):
     actions = ["mark_as_read"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(user_id=request.user.pk)
+        # The records they are about, one query per kind of record on the page.
+        return (super().get_queryset(request).filter(user_id=request.user.pk)
+                .prefetch_related("target"))
+
+    def get_urls(self):
+        return [
+            path("unread/", self.admin_site.admin_view(self.unread_view),
+                 name="property_service_notification_unread"),
+            path("<int:notification_id>/open/", self.admin_site.admin_view(self.open_view),
+                 name="property_service_notification_open"),
+        ] + super().get_urls()
+
+    def unread_view(self, request):
+        """The bell's drop-down: the caller's newest unread notifications."""
+        if not self.has_view_permission(request):
+            raise Http404
+        return TemplateResponse(request, "property_service/admin/bell_items.html",
+                                {"notifications": latest_unread(request.user)})
+
+    def open_view(self, request, notification_id):
+        """Mark one of the caller's notifications read and open the record it is about (or the
+        notification itself when it is about none)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        try:
+            notification = mark_read(user=request.user, notification_id=notification_id)
+        except Notification.DoesNotExist:
+            raise Http404 from None
+        return redirect(self.target_url(notification)
+                        or reverse(f"{self.admin_site.name}:property_service_notification_change",
+                                   args=[notification.pk]))
+
+    def target_url(self, notification) -> str | None:
+        content_type = notification.target_type
+        if content_type is None or notification.target_id is None:
+            return None
+        try:
+            return reverse(f"{self.admin_site.name}:{content_type.app_label}_"
+                           f"{content_type.model}_change", args=[notification.target_id])
+        except NoReverseMatch:
+            return None
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -55,13 +99,15 @@ class NotificationAdmin(ReadOnlyAdmin):
         content_type = notification.target_type
         if content_type is None or notification.target_id is None:
             return self.get_empty_value_display()
-        label = f"{capfirst(content_type.name)} #{notification.target_id}"
-        try:
-            url = reverse(f"{self.admin_site.name}:{content_type.app_label}_"
-                          f"{content_type.model}_change", args=[notification.target_id])
-        except NoReverseMatch:
+        target = notification.target
+        # A record deleted since is named by its kind alone.
+        label = record_label(target) if target is not None else capfirst(content_type.name)
+        if target is None or self.target_url(notification) is None:
             return label
-        return format_html('<a href="{}">{}</a>', url, label)
+        # Opened through the notification: following it marks it read.
+        return format_html('<a href="{}">{}</a>', reverse(
+            f"{self.admin_site.name}:property_service_notification_open",
+            args=[notification.pk]), label)
 
     @display(description=_("read"), boolean=True)
     def is_read(self, notification):

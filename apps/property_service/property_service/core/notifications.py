@@ -171,6 +171,24 @@ def unread_badge(request) -> int | str:
     return f"{UNREAD_CAP}+" if count > UNREAD_CAP else count or ""
 
 
+def page_unread_badge(request) -> int | str:
+    """``unread_badge`` counted once per page: the bell and the user menu show the same."""
+    if not hasattr(request, "_unread_badge"):
+        request._unread_badge = unread_badge(request)
+    return request._unread_badge
+
+
+# How many of the newest unread notifications the bell's drop-down lists.
+BELL_PREVIEW = 5
+
+
+def latest_unread(user, limit: int = BELL_PREVIEW) -> list[Notification]:
+    """``user``'s newest unread notifications, newest first (read off the index of the user's
+    unread ones: its rows are in id order, which is their order of creation)."""
+    return list(Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+                .order_by("-id")[:limit])
+
+
 def account_links(request) -> list[dict]:
     """``UNFOLD["ACCOUNT"]["navigation"]``: the user menu with the notifications and the unread
     count, unfold's default "Change password" link (which any custom list replaces), and for
@@ -178,7 +196,7 @@ def account_links(request) -> list[dict]:
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return []
-    count = unread_badge(request)
+    count = page_unread_badge(request)
     title = (gettext("Notifications (%(count)s unread)") % {"count": count} if count
              else gettext("Notifications"))
     links = [{"title": title,

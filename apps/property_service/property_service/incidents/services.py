@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition
 
 from ..access.scoping import may_access_community, scope
 from ..access.selectors import users_with_role
+from ..core.display import record_label
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.intake import locked_fields, locked_message
 from ..core.models import Notification
@@ -85,7 +86,7 @@ def _create(*, by, community, buildings, units, **fields) -> Incident:
     notify(users=users_with_role("Property Manager", community.pk),
            kind=Notification.Kind.INCIDENT, target=incident,
            message=_("%(number)s: %(kind)s at %(where)s.") % {
-               "number": incident.number, "kind": incident.get_kind_display(),
+               "number": record_label(incident), "kind": incident.get_kind_display(),
                "where": incident.location},
            dedupe_key=f"incident:{incident.pk}:reported")
     return incident
@@ -147,7 +148,7 @@ def transition_incident(*, incident_id: int, user, action: str,
         notify(users=users_with_role("Property Manager", incident.community_id),
                kind=Notification.Kind.INCIDENT, target=incident,
                message=_("%(number)s: the incident report waits for your approval.") % {
-                   "number": incident.number},
+                   "number": record_label(incident)},
                dedupe_key=f"incident:{incident.pk}:drafted:{incident.events.count()}")
     return incident
 

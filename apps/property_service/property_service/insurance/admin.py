@@ -16,7 +16,7 @@ from .models import Claim, InsurancePolicy
 @admin.register(InsurancePolicy)
 class InsurancePolicyAdmin(AgreementAdmin):
     list_display = ["policy_number", "insurer", "kind", "community", "state_badge", "end_date",
-                    "days_left", "renewal_step", "responsible", "sum_insured"]
+                    "days_left", "renewal_step", "responsible_name", "sum_insured"]
     search_fields = ["policy_number", "insurer"]
     add_fields = ["community", "kind", "insurer", "policy_number", "insured_assets", "cover",
                   "start_date", "end_date", "sum_insured", "premium", "currency", "responsible",

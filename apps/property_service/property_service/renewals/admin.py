@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, BigTableListMixin, OwnedRowsInline, WorkflowActionsMixin
+from ..core.display import display_name
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.params import choice_param
@@ -83,6 +84,10 @@ class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     add_fields: list[str] = []
     amount_field = ""
     number_field = ""
+
+    @display(description=_("responsible"), ordering="responsible")
+    def responsible_name(self, agreement):
+        return display_name(agreement.responsible) or self.get_empty_value_display()
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -18,3 +18,13 @@ def probed_date_hierarchy(cl):
 def probed_date_hierarchy_tag(parser, token):
     return InclusionAdminNode(parser, token, func=probed_date_hierarchy,
                               template_name="date_hierarchy.html", takes_context=False)
+
+
+@register.inclusion_tag("property_service/admin/queue_tabs.html")
+def queue_tabs(cl):
+    """The list's queues as tabs (``core.filters.QueueFilter``), with the sizes its filter
+    counted already: no query of its own."""
+    for spec in cl.filter_specs:
+        if hasattr(spec, "tabs"):
+            return {"tabs": spec.tabs(cl)}
+    return {"tabs": []}

@@ -20,9 +20,10 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
+from ..core.display import StaffChoiceField, display_name
+from ..core.filters import QueueFilter as BaseQueueFilter
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
-from ..core.lists import count_cap, count_label
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
 from ..core.params import id_param
 from ..core.throttle import Throttled
@@ -44,33 +45,17 @@ from .models import (
 )
 from .permissions import available_actions, may_fire, may_use_clock
 from .resources import WorkOrderResource
-from .selectors import queue_conditions, queue_counts, search_work_orders
+from .selectors import queue_conditions, search_work_orders
 from .sheet import sheet_filename, sheet_pdf
 from .sla import SlaState, order_sla_state, policy_for
 from .states import IN_PLACE_ACTIONS, OPEN_STATES, State
 
 
-class QueueFilter(admin.SimpleListFilter):
-    """The queues staff work from, each with its size."""
+class QueueFilter(BaseQueueFilter):
+    """The work-order queues (``selectors.queue_conditions``), as tabs and as a filter."""
 
-    title = _("queue")
-    parameter_name = "queue"
-
-    def __init__(self, request, params, model, model_admin):
-        # One clock and one reading of the user's teams for the counts and the filter.
-        self.conditions = queue_conditions(request.user, timezone.now())
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        cap = count_cap()
-        counts = queue_counts(model_admin.get_queryset(request), self.conditions, cap)
-        return [(name, f"{label} ({count_label(counts[name], cap)})")
-                for name, (label, _cond) in self.conditions.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.conditions:
-            return queryset.filter(self.conditions[self.value()][1])
-        return queryset
+    def queue_conditions(self, request):
+        return queue_conditions(request.user, timezone.now())
 
 
 class PhotoInline(OwnedRowsInline):
@@ -88,7 +73,7 @@ class ActionForm(forms.Form):
     expected_state = forms.CharField(required=False)
     comment = forms.CharField(required=False)
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
-    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    assignee = StaffChoiceField(queryset=get_user_model().objects.all(), required=False)
     appointment_at = forms.DateTimeField(required=False)
     parts_note = forms.CharField(required=False)
     priority = forms.CharField(required=False)
@@ -114,7 +99,7 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
     resource_classes = [WorkOrderResource]
     action_form_class = ActionForm
     list_display = ["number", "state_badge", "priority", "sla_badge", "where", "category",
-                    "team", "assignee", "reported_at", "is_repeat"]
+                    "team", "assignee_name", "reported_at", "is_repeat"]
     list_filter = [QueueFilter, "state", "priority", ("community", ScopedRelatedFilter),
                    ("team", ScopedRelatedFilter), "category", "is_repeat", "channel"]
     list_select_related = ["community", "unit__building__community", "category", "team",
@@ -132,7 +117,7 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
     add_fields = ["community", "unit", "location", "resident", "channel", "category", "priority",
                   "description"]
     change_fields = ["number", "state", "community", "unit", "location", "resident", "channel",
-                     "category", "priority", "description", "team", "assignee",
+                     "category", "priority", "description", "team", "assignee_name",
                      "appointment_at", "parts_note", "reported_at", "respond_by",
                      "responded_at", "complete_by", "completed_at", "first_completed_at",
                      "rework_started_at", "closed_at", "paused_at",
@@ -194,6 +179,10 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
     def sla_badge(self, order):
         state = order_sla_state(order, timezone.now())
         return state, SlaState.LABELS[state]
+
+    @display(description=_("technician"), ordering="assignee")
+    def assignee_name(self, order):
+        return display_name(order.assignee) or self.get_empty_value_display()
 
     @display(description=_("where"))
     def where(self, order):
@@ -301,20 +290,25 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
 @admin.register(FollowUp)
 class FollowUpAdmin(BaseAdmin):
     list_display = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
-                    "satisfaction", "done_by"]
+                    "satisfaction", "done_by_name"]
     list_filter = ["status", ("work_order__community", ScopedRelatedFilter)]
     list_select_related = ["work_order", "done_by"]
     search_fields = ["=work_order__number"]
     readonly_fields = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
-                       "satisfaction", "note", "done_by", "done_at"]
+                       "satisfaction", "note", "done_by_name", "done_at"]
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False
 
+    @display(description=_("called by"), ordering="done_by")
+    def done_by_name(self, follow_up):
+        return display_name(follow_up.done_by) or self.get_empty_value_display()
+
 
 class TeamMemberInline(BaseTabularInline):
     model = TeamMember
-    fields = ["user", "on_duty", "last_assigned_at"]
+    fields = ["user", "on_duty", "is_lead", "last_assigned_at"]
     readonly_fields = ["last_assigned_at"]
     autocomplete_fields = ["user"]
     show_change_link = False

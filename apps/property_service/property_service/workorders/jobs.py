@@ -2,11 +2,12 @@
 
 Each open deadline climbs the shared ladder (core.escalation): at ``warn_at_percent`` of its
 budget (running time only: pauses use none of it) the assignee (or, before anyone is
-assigned, the team) is warned; at the deadline the community's CS supervisors; once the breach
-is ``manager_after_minutes`` old, its property managers. A pooled order nobody takes in the
-team's time goes to the supervisors too. The follow-up call (回访) climbs the same ladder: the
-CS agents are reminded when it is due, the supervisors told when it is overdue, the managers
-once that is ``manager_after_minutes`` old.
+assigned, the team) is warned; at the deadline the assignee, the team's leads and the
+community's CS supervisors are told (``recipients.breach_recipients``); once the breach is
+``manager_after_minutes`` old, its property managers. A pooled order nobody takes in the
+team's time goes to the team's leads and the supervisors too. The follow-up call (回访)
+climbs the same ladder: the CS agents are reminded when it is due, the supervisors told when
+it is overdue, the managers once that is ``manager_after_minutes`` old.
 
 When to look: each order keeps ``chase_at``, the moment its earliest step not yet taken falls
 due (empty when nothing is left to chase: the order is finished, its clock paused, or every
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.selectors import users_with_role
+from ..core.display import record_label
 from ..core.escalation import (
     Rung,
     Step,
@@ -38,6 +39,7 @@ from ..core.escalation import (
 from ..core.models import Notification
 from . import sla
 from .models import FollowUp, Team, TeamMember, WorkOrder
+from .recipients import People, breach_recipients
 from .states import OPEN_STATES, State
 
 RESPOND, COMPLETE, TAKE, FOLLOW_UP = "respond", "complete", "take", "follow_up"
@@ -48,30 +50,25 @@ KINDS = {Step.WARNING: Notification.Kind.SLA_WARNING, Step.BREACH: Notification.
 CHASED_STATES = (*OPEN_STATES, State.FOLLOW_UP)
 
 
-class _Reading:
+class _Reading(People):
     """What one run reads once for all its orders: the SLA policies, the people of each role
     in each community and the members of each team."""
 
     def __init__(self):
+        super().__init__()
         self._policies = None
-        self._roles: dict[tuple[str, int], list] = {}
-        self._teams: dict[int, list] = {}
+        self._members: dict[int, list] = {}
 
     def policy(self, order: WorkOrder):
         if self._policies is None:
             self._policies = sla.policy_table()
         return self._policies(order.community_id, order.priority)
 
-    def role(self, role: str, community_id: int) -> list:
-        if (role, community_id) not in self._roles:
-            self._roles[(role, community_id)] = list(users_with_role(role, community_id))
-        return self._roles[(role, community_id)]
-
-    def team(self, team_id: int) -> list:
-        if team_id not in self._teams:
-            self._teams[team_id] = [m.user for m in TeamMember.objects.filter(team_id=team_id)
-                                    .select_related("user")]
-        return self._teams[team_id]
+    def all_members(self, team_id: int) -> list:
+        if team_id not in self._members:
+            self._members[team_id] = [m.user for m in TeamMember.objects.filter(team_id=team_id)
+                                      .select_related("user")]
+        return self._members[team_id]
 
 
 def _recipients(order: WorkOrder, rung: Rung, people: _Reading) -> list:
@@ -80,7 +77,9 @@ def _recipients(order: WorkOrder, rung: Rung, people: _Reading) -> list:
     if rung.step == Step.WARNING:
         if order.assignee_id:
             return [order.assignee]
-        return people.team(order.team_id) if order.team_id else []
+        return people.all_members(order.team_id) if order.team_id else []
+    if rung.step == Step.BREACH and rung.clock != FOLLOW_UP:
+        return breach_recipients(order, people)
     role = "CS Supervisor" if rung.step == Step.BREACH else "Property Manager"
     return people.role(role, order.community_id)
 
@@ -93,7 +92,7 @@ def _message(order, clock: str, step: str, deadline) -> str:
         text = _("%(number)s: %(what)s due by %(when)s.")
     else:
         text = _("%(number)s: %(what)s was due by %(when)s and is late.")
-    return text % {"number": order.number, "what": what, "when": when}
+    return text % {"number": record_label(order), "what": what, "when": when}
 
 
 def _warn_at(order: WorkOrder, policy, clock: str, deadline, unit: str):

@@ -84,6 +84,8 @@ class TeamMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="team_memberships", verbose_name=_("user"))
     on_duty = models.BooleanField(_("on duty"), default=True)
+    is_lead = models.BooleanField(_("team lead"), default=False,
+                                  help_text=_("Told when one of the team's orders is late."))
     last_assigned_at = models.DateTimeField(_("last assigned at"), null=True, blank=True)
 
     class Meta:
@@ -92,7 +94,9 @@ class TeamMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
 
     def __str__(self):
-        return f"{self.user} @ {self.team}"
+        from ..core.display import display_name
+
+        return f"{display_name(self.user)} @ {self.team}"
 
     def clean(self):
         from ..access.scoping import works_for_community

@@ -11,7 +11,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
-from ..core.lists import capped_count, count_cap
 from ..registry.lookups import find_by_number, full_number
 from ..registry.models import Resident, Unit
 from ..registry.selectors import (
@@ -47,16 +46,6 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
         "follow_up": (_("Awaiting follow-up call"), Q(state=State.FOLLOW_UP)),
         "paused": (_("Clock paused"), is_open & Q(paused_at__isnull=False)),
     }
-
-
-def queue_counts(queryset, conditions: dict[str, tuple[str, Q]],
-                 cap: int | None = None) -> dict[str, int]:
-    """Each queue's size (``conditions`` from ``queue_conditions``), counted no further than
-    ``cap + 1`` (see ``core.lists``): one bounded query per queue, never a pass over the whole
-    table."""
-    cap = count_cap() if cap is None else cap
-    return {name: capped_count(queryset.filter(cond), cap)
-            for name, (_label, cond) in conditions.items()}
 
 
 def search_work_orders(queryset, search_term: str, *, user, channel: str):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..access.scoping import scope, works_for_community, works_for_community_q
 from ..access.selectors import users_with_role
+from ..core.display import record_label
 from ..core.errors import ActionError, ConcurrentChange, NotAllowed
 from ..core.intake import corrections_note, save_corrections
 from ..core.models import Notification
@@ -34,6 +35,7 @@ from .models import (
     WorkOrderEvent,
 )
 from .permissions import is_team_member, may_fire, may_record_follow_up
+from .recipients import urgent_order_recipients
 from .rules import is_repeat_report, repeat_window
 from .selectors import earlier_reports
 from .states import ACTIONS, IN_PLACE_ACTIONS, OPEN_STATES, RESPONDED_STATES, State
@@ -44,6 +46,21 @@ NUMBER_PREFIX = "WO"
 def _event(order, *, action, by, comment="", from_state="", to_state=""):
     return WorkOrderEvent.objects.create(work_order=order, action=action, by=by, comment=comment,
                                          from_state=from_state, to_state=to_state)
+
+
+def _announce_urgent(order: WorkOrder, *, by) -> None:
+    """Tell who must act of an urgent order (``recipients.urgent_order_recipients``), each
+    person once per order: an order raised to urgent, or sent to another team, tells only
+    those not told yet. The person who filed or changed it is not told of their own act."""
+    if order.priority != Priority.URGENT:
+        return
+    notify(users=[u for u in urgent_order_recipients(order) if by is None or u.pk != by.pk],
+           kind=Notification.Kind.URGENT_ORDER, target=order,
+           message=_("Urgent: %(order)s, %(category)s at %(where)s: %(description)s") % {
+               "order": record_label(order), "category": order.category,
+               "where": order.unit or order.location,
+               "description": order.description[:80]},
+           dedupe_key=f"wo:{order.pk}:urgent")
 
 
 def _set_deadlines(order: WorkOrder) -> None:
@@ -113,7 +130,7 @@ def _create_work_order(*, by, community, category, channel, description, unit, l
         supervisors = users_with_role("CS Supervisor", order.community_id)
         message = _("%(number)s: %(unit)s reported %(category)s again (%(count)d times in "
                     "%(days)d days).") % {
-            "number": order.number, "unit": order.unit, "category": order.category,
+            "number": record_label(order), "unit": order.unit, "category": order.category,
             "count": len(earlier) + 1, "days": repeat_window().days}
         notify(users=supervisors, kind=Notification.Kind.REPEAT_REPORT, message=message,
                target=order, dedupe_key=f"wo:{order.pk}:repeat")
@@ -121,6 +138,7 @@ def _create_work_order(*, by, community, category, channel, description, unit, l
         from ..complaints.services import complaint_for_repeat
 
         complaint_for_repeat(order)
+    _announce_urgent(order, by=by)
     return order
 
 
@@ -210,9 +228,11 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
     if act.name == "dispatch" and order.assignee_id is not None:
         notify(users=[order.assignee], kind=Notification.Kind.ASSIGNED, target=order,
                message=_("%(number)s assigned to you: %(category)s at %(where)s.") % {
-                   "number": order.number, "category": order.category,
+                   "number": record_label(order), "category": order.category,
                    "where": order.unit or order.location},
                dedupe_key=f"wo:{order.pk}:assigned:{order.events.count()}")
+    if act.name == "dispatch":
+        _announce_urgent(order, by=user)
     return order
 
 
@@ -237,6 +257,7 @@ def change_priority(*, order_id: int, user, priority: str, comment: str = "",
     note = _("%(before)s → %(after)s") % {"before": before,
                                            "after": order.get_priority_display()}
     _event(order, action=act.name, by=user, comment="\n".join(filter(None, [note, comment])))
+    _announce_urgent(order, by=user)
     return order
 
 
@@ -260,7 +281,7 @@ def _open_follow_up(order: WorkOrder, *, now) -> FollowUp:
     agents = users_with_role("CS Agent", order.community_id)
     notify(users=agents, kind=Notification.Kind.FOLLOWUP_DUE, target=order,
            message=_("%(number)s: follow-up call due by %(due)s.") % {
-               "number": order.number,
+               "number": record_label(order),
                "due": timezone.localtime(follow_up.due_at).strftime("%Y-%m-%d %H:%M")},
            dedupe_key=f"followup:{follow_up.pk}:due")
     return follow_up
