@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('property_service', '0014_list_indexes_and_phone_tail'),
+        ('property_service', '0017_names_per_language'),
     ]
 
     operations = [

@@ -49,7 +49,7 @@ def join_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('property_service', '0014_list_indexes_and_phone_tail'),
+        ('property_service', '0016_field_work'),
     ]
 
     operations = [
