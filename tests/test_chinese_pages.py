@@ -97,3 +97,28 @@ def test_the_error_pages_are_in_english_for_english_readers(client, make_staff):
     client.force_login(make_staff("CS Agent"))
     page = client.get("/admin/no-such-page/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Page not found" in page and "页面" not in page
+
+
+def test_the_server_error_page_says_what_happened_in_chinese(rf):
+    from django.utils import translation
+    from property_service.core.errorpages import server_error
+
+    with translation.override("zh-hans"):
+        response = server_error(rf.get("/portal/repairs/"))
+    page = response.content.decode()
+    assert response.status_code == 500 and "出错了" in page and 'href="/portal/"' in page
+    assert english_in_html(page) == []
+
+
+def test_the_check_finds_english_words_and_passes_codes_and_data():
+    from tests.english import english_words
+
+    assert english_words("漏水 / Water leak") == ["Water", "leak"]
+    assert english_words("暂停SLA计时") == ["SLA"]
+    assert english_words("Select value") == ["Select", "value"]
+    for data in ("WO-202611-00025", "沪A12B34", "water_leak", "resident@example.com",
+                 "138****5678", "邀请码 BSMVUCEX", "导出 Excel", "/admin/"):
+        assert english_words(data) == [], data
+    page = ('<p>工单</p><span class="material-symbols-outlined">search</span>'
+            '<input placeholder="Type to search"><script>var x = "English";</script>')
+    assert english_in_html(page) == ["Type to search"]

@@ -77,3 +77,13 @@ def test_an_incident_is_worded_as_an_incident_not_as_a_repair(new_incident, guar
         html = report_html(incident)
     assert "Occurred at" in html and "Incident recorded" in html
     assert "Reported at" not in html
+
+
+def test_the_incident_page_words_it_as_an_incident(client, new_incident, guard, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    incident = new_incident()
+    client.force_login(guard)
+    page = client.get(admin_url("incident", "change", incident.pk),
+                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "发生时间" in page and "事件登记" in page
+    assert "报修" not in page
