@@ -44,7 +44,7 @@ def test_the_api_gives_both_names_and_the_one_in_the_callers_language(client, ma
 @pytest.mark.django_db
 def test_names_written_in_both_languages_at_once_are_split_by_the_migration(make_staff):
     migration = importlib.import_module(
-        "property_service.migrations.0015_names_per_language")
+        "property_service.migrations.0017_names_per_language")
     WorkOrderCategory.objects.filter(code="water_leak").update(name="漏水 / Water leak",
                                                                name_en="")
     Team.objects.filter(code="cleaning").update(name_en="")
