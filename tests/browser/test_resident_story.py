@@ -35,7 +35,7 @@ def test_an_agent_files_a_repair_from_a_residents_story(live_server, browser, ma
     assert link.get_attribute("href") == \
         f"/admin/property_service/workorder/{order.pk}/change/"
     actions = page.locator("#story-actions")
-    assert actions.locator("a.story-repair").inner_text() == "报修"
+    assert actions.locator("a.story-repair").inner_text() == "登记报修"
     assert actions.locator("a.story-complaint").inner_text() == "投诉"
     text = story.inner_text()
     assert "厨房漏水" in text and "报修于 2026-11-25 10:00" in text
