@@ -26,7 +26,7 @@ MINUTE, HOUR = datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
 NOVEMBER, OCTOBER = datetime.date(2026, 11, 1), datetime.date(2026, 10, 1)
 # When the monthly job runs for November.
 JOB_TIME = "2026-12-01 01:00"
-_numbers = itertools.count(1)
+_numbers = itertools.count(1)  # complaint numbers
 _COMPLAINT_BUDGETS = {name: datetime.timedelta(minutes=m) for name, m in (
     ("handover", 10), ("contact", 30), ("plan", 120), ("answer", 240),
     ("resolve", 2 * 24 * 60), ("follow_up", 3 * 24 * 60))}
@@ -92,8 +92,8 @@ def month_of_a(clock, place_a, place_b, teams):
     o2 = order("WO-R-0002", unit, local(2026, 11, 9, 9), category="electrical", team=east,
                respond=130 * MINUTE, complete=50 * HOUR)
     scored(o2, 2)
-    order("WO-R-0003", unit, local(2026, 11, 16, 9), category="electrical", team=west, complete=60 * HOUR,
-          is_repeat=True)
+    order("WO-R-0003", unit, local(2026, 11, 16, 9), category="electrical", team=west,
+          complete=60 * HOUR, is_repeat=True)
     order("WO-R-0004", other_unit, local(2026, 11, 20, 9), category="plumbing", team=west,
           complete=70 * HOUR)
     order("WO-R-0005", other_unit, local(2026, 11, 21, 9), category="plumbing", team=west,
@@ -129,3 +129,31 @@ def with_targets(settings, tmp_path: Path, **targets) -> None:
     assert count == 1
     path.write_text(text, encoding="utf-8")
     settings.PROPERTY_SERVICE = {**django_settings.PROPERTY_SERVICE, "FIXTURES_DIR": target}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # The reports' files go to a directory of the test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def manager_a(make_staff, place_a):
+    return make_staff("Property Manager", communities=[place_a.community],
+                      username="manager_a", email="manager_a@example.com")
+
+
+@pytest.fixture
+def manager_b(make_staff, place_b):
+    return make_staff("Property Manager", communities=[place_b.community],
+                      username="manager_b")
+
+
+@pytest.fixture
+def supervisor(make_staff):
+    return make_staff("CS Supervisor", communities=None, username="cs_supervisor")
+
+
+@pytest.fixture
+def agent_a(make_staff, place_a):
+    return make_staff("CS Agent", communities=[place_a.community], username="agent_a")

@@ -9,6 +9,7 @@ from unfold.decorators import display
 from ..core.admin import BaseAdmin
 from ..core.errors import ActionError
 from ..core.files import FILE_CSP, file_response
+from ..core.params import parse_id
 from ..core.filters import ScopedRelatedFilter
 from ..core.spreadsheets import XLSX
 from . import services
@@ -67,6 +68,12 @@ class ManagementReportAdmin(BaseAdmin):
     def _report(self, request, object_id) -> ManagementReport:
         # Another community's report is "not found", like a missing one.
         return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if parse_id(object_id) is None:
+            raise Http404
+        self._report(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def pdf_view(self, request, object_id):
         report = self._report(request, object_id)
