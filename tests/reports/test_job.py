@@ -74,8 +74,8 @@ def test_the_job_is_declared_once_and_runs_on_the_first_of_the_month(db, clock):
     assert len(jobs) == 1
     clock.set("2026-11-25 10:00")
     sync_schedules(jobs)
-    from django_q.models import Schedule
     from django.utils import timezone
+    from django_q.models import Schedule
 
     row = Schedule.objects.get(name=jobs[0].name)
     assert row.schedule_type == Schedule.MONTHLY

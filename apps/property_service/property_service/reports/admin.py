@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,8 +10,8 @@ from unfold.decorators import display
 from ..core.admin import BaseAdmin
 from ..core.errors import ActionError
 from ..core.files import FILE_CSP, file_response
-from ..core.params import parse_id
 from ..core.filters import ScopedRelatedFilter
+from ..core.params import parse_id
 from ..core.spreadsheets import XLSX
 from . import services
 from .documents import report_filename, report_sections
@@ -66,6 +67,8 @@ class ManagementReportAdmin(BaseAdmin):
         ] + super().get_urls()
 
     def _report(self, request, object_id) -> ManagementReport:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         # Another community's report is "not found", like a missing one.
         return get_object_or_404(self.get_queryset(request), pk=object_id)
 

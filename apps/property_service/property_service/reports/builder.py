@@ -251,7 +251,7 @@ def _direction_label(row: dict) -> str:
 
 
 def _met_label(met) -> str:
-    return "—" if met is None else _("met") if met else _("missed")
+    return "—" if met is None else _("target reached") if met else _("target not reached")
 
 
 def _change(this: int, last: int) -> str:
