@@ -144,3 +144,24 @@ def test_a_cs_agent_does_not_see_the_reports(client, reports, agent_a):
     assert client.get(admin_url("managementreport", "changelist")).status_code == 403
     for view in ("change", "pdf", "xlsx"):
         assert client.get(admin_url("managementreport", view, a.pk)).status_code == 403
+
+
+def test_in_chinese_the_report_is_drafted_and_shown_without_english(
+        client, month_of_a, place_b, manager_a, settings):
+    import re
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    generate_monthly_reports()
+    a = ManagementReport.objects.get(community=month_of_a)
+    assert a.recommendations.startswith("1. 维修满意度 70.0 分（满分 100），目标 85 分。")
+    client.force_login(manager_a)
+    page = client.get(admin_url("managementreport", "change", a.pk),
+                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    html = page[page.index('id="management-report"'):].split(">", 1)[1]
+    html = html[:html.index("</textarea>")]
+    text = re.sub(r"<svg.*?</svg>|<[^>]+>", " ", html, flags=re.S)
+    # The records' own names (community, building, categories, teams, numbers) are data.
+    for data in ("Community AAA", "Electrical", "Plumbing", "Team East", "Team West",
+                 "AAA-1栋", "WO-R-", "TS-R-", "PDF", "Excel"):
+        text = text.replace(data, "")
+    assert re.findall(r"[A-Za-z]{2,}", text) == []
