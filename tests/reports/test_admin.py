@@ -34,7 +34,7 @@ def test_a_manager_sees_their_communitys_report_with_its_sections_and_downloads(
     pdf = client.get(admin_url("managementreport", "pdf", a.pk))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     xlsx = client.get(admin_url("managementreport", "xlsx", a.pk))
-    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     listing = client.get(admin_url("managementreport", "changelist"))
     assert listing.status_code == 200
     assert "Community AAA" in listing.content.decode()

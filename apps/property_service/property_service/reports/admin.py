@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,7 +9,7 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin
 from ..core.errors import ActionError
-from ..core.files import FILE_CSP, file_response
+from ..core.files import FILE_CSP
 from ..core.filters import ScopedRelatedFilter
 from ..core.params import parse_id
 from ..core.spreadsheets import XLSX
@@ -17,6 +17,23 @@ from . import services
 from .documents import report_filename, report_sections
 from .models import ManagementReport
 from .states import State, event_label
+
+
+def _file(field, content_type: str, filename: str) -> HttpResponse:
+    """A report's stored file (a few hundred kB at most), as a download; "not found" when it
+    is missing."""
+    if not field:
+        raise Http404
+    try:
+        with field.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    return response
 
 
 @admin.register(ManagementReport)
@@ -80,23 +97,11 @@ class ManagementReportAdmin(BaseAdmin):
 
     def pdf_view(self, request, object_id):
         report = self._report(request, object_id)
-        if not report.pdf_file:
-            raise Http404
-        return file_response(report.pdf_file)
+        return _file(report.pdf_file, "application/pdf", report_filename(report, "pdf"))
 
     def xlsx_view(self, request, object_id):
         report = self._report(request, object_id)
-        if not report.xlsx_file:
-            raise Http404
-        try:
-            handle = report.xlsx_file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, content_type=XLSX,
-                                filename=report_filename(report, "xlsx"))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = FILE_CSP
-        return response
+        return _file(report.xlsx_file, XLSX, report_filename(report, "xlsx"))
 
     def act_view(self, request, object_id):
         """Save the recommendations, regenerate or approve; a refusal is a page saying why
