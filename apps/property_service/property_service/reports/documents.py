@@ -51,7 +51,7 @@ def report_xlsx(report: ManagementReport) -> bytes:
     for table in s["background_tables"]:
         sheet.append([])
         sheet.append([table["title"]])
-        sheet.append([table["first"], s["month"], s["previous_month"], _("Change")])
+        sheet.append([table["first"], s["month"], s["previous_month"], _("Difference")])
         for row in table["rows"]:
             sheet.append([row["label"], row["this"], row["last"], row["change"]])
     sheet = book.create_sheet(_("Problems")[:31])
