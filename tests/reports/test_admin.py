@@ -165,3 +165,20 @@ def test_in_chinese_the_report_is_drafted_and_shown_without_english(
                  "AAA-1栋", "WO-R-", "TS-R-", "PDF", "Excel"):
         text = text.replace(data, "")
     assert re.findall(r"[A-Za-z]{2,}", text) == []
+
+
+def test_regenerating_a_draft_recomputes_the_figures_and_redrafts_untouched_recommendations(
+        client, reports, manager_a, place_a):
+    from property_service.workorders.models import WorkOrder
+
+    a, _b = reports
+    # A corrected order: the cancelled one was not cancelled after all (completed late), and
+    # it was a repeated report.
+    WorkOrder.objects.filter(number="WO-R-0005").update(state="closed", is_repeat=True)
+    client.force_login(manager_a)
+    assert act(client, a, action="regenerate").status_code == 302
+    a.refresh_from_db()
+    late = a.figures["problems"]["late_completions"]
+    assert late["count"] == 4 and "WO-R-0005" in late["items"]
+    assert "2 repeated reports (WO-R-0003, WO-R-0005)" in a.recommendations
+    assert a.events.last().action == "regenerated"
