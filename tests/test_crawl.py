@@ -16,9 +16,12 @@ API_LINK = re.compile(r'"(http://testserver/api/v1/[^"]*)"')
 
 
 @pytest.fixture
-def world(place_a, place_b, make_staff):
+def world(place_a, place_b, make_staff, settings, tmp_path):
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
+    from property_service.reports.jobs import generate_monthly_reports
+
+    settings.MEDIA_ROOT = tmp_path / "media"
 
     guard = make_staff("Security")
     for place in (place_a, place_b):
@@ -41,6 +44,7 @@ def world(place_a, place_b, make_staff):
         place.resident.save()  # history with an old and a new phone
         place.resident.phone = PHONE_A if place is place_a else PHONE_B
         place.resident.save()
+    generate_monthly_reports()  # a management report per community
     return place_a, place_b
 
 
@@ -84,6 +88,7 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert f"/admin/property_service/resident/{place_a.resident.pk}/history/" in reached
     assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
     assert "/admin/property_service/incident/" in reached
+    assert "/admin/property_service/managementreport/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
                          "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
                          PHONE_B, ID_B, "secret.bbb@"]) == []

@@ -41,6 +41,7 @@ from .registry.models import (
     Vehicle,
 )
 from .renewals.models import AgreementDocument, AgreementEvent
+from .reports.models import ManagementReport, ManagementReportEvent
 from .workorders.models import (
     FollowUp,
     SlaPause,
@@ -73,6 +74,8 @@ __all__ = [
     "FollowUp",
     "Invitation",
     "Incident",
+    "ManagementReport",
+    "ManagementReportEvent",
     "IncidentAttachment",
     "IncidentChecklistItem",
     "IncidentEvent",

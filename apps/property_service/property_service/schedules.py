@@ -20,7 +20,8 @@ class PeriodicJob:
     func: str
     schedule_type: str
     minutes: int | None = None
-    # Local wall-clock time of the first run (daily jobs run in the quiet hours).
+    # Local wall-clock time of the first run (daily jobs run in the quiet hours; monthly ones
+    # on the 1st of the month).
     at: datetime.time | None = None
 
 
@@ -55,6 +56,12 @@ SCHEDULES: list[PeriodicJob] = [
         schedule_type=Schedule.DAILY,
         at=datetime.time(0, 10),
     ),
+    PeriodicJob(
+        name="reports: draft last month's management report of every community",
+        func="property_service.reports.jobs.generate_monthly_reports",
+        schedule_type=Schedule.MONTHLY,
+        at=datetime.time(1, 0),
+    ),
 ]
 
 
@@ -63,6 +70,13 @@ def _first_run(job: PeriodicJob) -> datetime.datetime:
     if job.at is None:
         return now
     first = now.replace(hour=job.at.hour, minute=job.at.minute, second=0, microsecond=0)
+    if job.schedule_type == Schedule.MONTHLY:
+        # Monthly jobs run on the 1st: this month's if still ahead, else next month's.
+        first = first.replace(day=1)
+        if first <= now:
+            first = first.replace(year=first.year + (first.month == 12),
+                                  month=first.month % 12 + 1)
+        return first
     return first if first > now else first + datetime.timedelta(days=1)
 
 

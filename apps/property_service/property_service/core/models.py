@@ -187,6 +187,7 @@ class Notification(models.Model):
         RENEWAL_DUE = "renewal_due", _("Renewal due")
         EXPIRED = "expired", _("Expired without renewal")
         INCIDENT = "incident", _("Incident")
+        MANAGEMENT_REPORT = "management_report", _("Monthly management report")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("user"))

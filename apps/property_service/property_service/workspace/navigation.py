@@ -64,6 +64,7 @@ AREAS = (
         ("property_service.playbookstep", "checklist"),
     )),
     (_("Reports"), (
+        ("property_service.managementreport", "summarize"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
         RENEWAL_DASHBOARD,

@@ -1,0 +1,22 @@
+"""The monthly job: last month's draft report of every community. Idempotent: a community
+that already has its report for the month (draft or approved) is left as it is."""
+
+from __future__ import annotations
+
+import datetime
+
+from ..core.months import this_month
+from ..registry.models import Community
+from .builder import previous_month
+from .services import management_report_generate
+
+
+def generate_monthly_reports(month: datetime.date | None = None) -> dict[str, object]:
+    """Draft the report of ``month`` (by default the month before today's, in local time) for
+    every active community; returns how many were created and how many existed already."""
+    month = month or previous_month(this_month())
+    created = existing = 0
+    for community in Community.objects.filter(is_active=True).order_by("pk"):
+        _report, new = management_report_generate(community=community, month=month)
+        created, existing = created + new, existing + (not new)
+    return {"month": f"{month:%Y-%m}", "created": created, "existing": existing}
