@@ -41,6 +41,7 @@ from .registry.models import (
     Vehicle,
 )
 from .renewals.models import AgreementDocument, AgreementEvent
+from .visits.models import Visit, VisitEvent
 from .workorders.models import (
     FollowUp,
     SlaPause,
@@ -103,4 +104,6 @@ __all__ = [
     "StaffProfile",
     "Unit",
     "Vehicle",
+    "Visit",
+    "VisitEvent",
 ]

@@ -332,7 +332,8 @@ class TeamAdmin(RulesAdminMixin, BaseAdmin):
 
 @admin.register(WorkOrderCategory)
 class WorkOrderCategoryAdmin(BaseAdmin):
-    list_display = ["code", "name", "default_team", "default_priority", "is_active"]
+    list_display = ["code", "name", "default_team", "default_priority", "major_works",
+                    "is_active"]
     list_filter = ["default_priority", "is_active"]
     list_select_related = ["default_team"]
     search_fields = ["^code", "^name"]

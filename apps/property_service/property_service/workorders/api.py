@@ -42,7 +42,8 @@ class TeamViewSet(ScopedViewSet):
 class WorkOrderCategorySerializer(ScopedModelSerializer):
     class Meta:
         model = WorkOrderCategory
-        fields = ["id", "code", "name", "default_team", "default_priority", "is_active"]
+        fields = ["id", "code", "name", "default_team", "default_priority", "major_works",
+                  "is_active"]
 
 
 class WorkOrderCategoryViewSet(ScopedViewSet):
