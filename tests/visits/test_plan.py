@@ -11,7 +11,6 @@ from property_service.visits import services
 from property_service.visits.jobs import chase_visits, plan_missing_visits
 from property_service.visits.models import Kind, State, Visit, VisitEvent
 from property_service.workorders import services as order_services
-from property_service.workorders.models import WorkOrderCategory
 
 from tests.factories.registry import OccupancyFactory, UnitFactory
 from tests.workorders.conftest import at

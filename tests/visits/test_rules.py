@@ -3,7 +3,6 @@
 import datetime
 import zoneinfo
 
-from property_service.visits.models import DONE_ON_TIME  # noqa: F401  (the query twin)
 from property_service.visits.rules import (
     VisitRules,
     counts_as_new_household,

@@ -4,6 +4,7 @@ record the outcome, mark the resident unreachable or cancel)."""
 from __future__ import annotations
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -28,7 +29,20 @@ class VisitSerializer(ScopedModelSerializer):
         read_only_fields = ["state", "community", "occupancy", "work_order", "step",
                             "planned_on", "assignee", "outcome", "satisfaction", "done_at",
                             "done_by"]
-        extra_kwargs = {"kind": {"default": Kind.OTHER}}
+        extra_kwargs = {"kind": {"required": False}}
+
+    def validate(self, attrs):
+        if self.instance is None:
+            # What the model needs and the caller does not give: the unit's community, the
+            # kind of a visit added by hand, the day it is planned for (the service sets the
+            # same).
+            unit, due_at = attrs.get("unit"), attrs.get("due_at")
+            if unit is not None:
+                attrs["community"] = unit.building.community
+            attrs.setdefault("kind", Kind.OTHER)
+            if due_at is not None:
+                attrs["planned_on"] = timezone.localdate(due_at)
+        return super().validate(attrs)
 
 
 class VisitTransitionSerializer(serializers.Serializer):
