@@ -30,6 +30,9 @@ class VisitSerializer(ScopedModelSerializer):
                             "planned_on", "assignee", "outcome", "satisfaction", "done_at",
                             "done_by"]
         extra_kwargs = {"kind": {"required": False}}
+        # The rules' once-per-source constraints are theirs: a visit added by hand has no
+        # source, and the service decides what may be added.
+        validators = []
 
     def validate(self, attrs):
         if self.instance is None:
