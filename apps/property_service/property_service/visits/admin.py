@@ -37,7 +37,7 @@ class QueueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         cap = count_cap()
-        counts = queue_counts(request.user, timezone.now(), cap)["visit"]
+        counts = queue_counts(request.user, timezone.now(), cap, only=("visit",))["visit"]
         return [(name, f"{label} ({count_label(counts[name], cap)})")
                 for name, label in queue_labels().items()]
 

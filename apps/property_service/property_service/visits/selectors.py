@@ -86,12 +86,14 @@ def visible(source: Source, user) -> QuerySet:
     return scope(source.queryset, user)
 
 
-def queue_counts(user, now: datetime.datetime, cap: int | None = None) -> dict:
-    """Each queue's size per source, counted no further than ``cap + 1`` (``core.lists``)."""
+def queue_counts(user, now: datetime.datetime, cap: int | None = None,
+                 only: tuple[str, ...] | None = None) -> dict:
+    """Each queue's size per source (of the sources ``only`` names, or all), counted no
+    further than ``cap + 1`` (``core.lists``)."""
     cap = count_cap() if cap is None else cap
     return {source.key: {queue: capped_count(visible(source, user).filter(
         queue_condition(source, queue, user, now)), cap) for queue in QUEUES}
-        for source in sources()}
+        for source in sources() if only is None or source.key in only}
 
 
 @dataclass(frozen=True)
