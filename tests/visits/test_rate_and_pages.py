@@ -123,3 +123,21 @@ def test_a_visit_added_by_hand_is_planned_and_chased(clock, place_a, make_staff)
     added = services.visit_create(by=supervisor, unit=place_a.unit, resident=place_a.resident,
                                   due_at=at("2026-12-10 18:00"))
     assert added.kind == "other" and added.chase_at == at("2026-12-07 18:00")
+
+
+def test_the_record_page_tells_its_timeline_in_chinese(client, clock, place_a, make_staff):
+    clock.set("2026-12-01 09:00")
+    supervisor = make_staff("CS Supervisor", communities=[place_a.community], username="sup_zh")
+    agent = make_staff("CS Agent", communities=[place_a.community], username="agent_zh")
+    planned = visit(place_a, "2026-12-20 23:59")
+    client.force_login(supervisor)
+    client.post(f"/admin/property_service/visit/{planned.pk}/act/",
+                {"action": "assign", "assignee": agent.pk})
+    assert Visit.objects.get(pk=planned.pk).assignee == agent
+    page = client.get(f"/admin/property_service/visit/{planned.pk}/change/",
+                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    timeline = page[page.index('id="visit-timeline"'):]
+    timeline = timeline[:timeline.index("</ul>")]
+    assert "已指派" in timeline and "assign" not in timeline.replace('data-action="assign"', "")
+    for english in ("Record the visit", "Outcome (required)", "Due by"):
+        assert english not in page

@@ -34,6 +34,15 @@ TRANSITIONS = {
     "cancel": ((State.PLANNED,), State.CANCELLED),
 }
 
+# What each line of a visit's timeline says was done.
+EVENT_LABELS = {
+    "planned": _("Planned"),
+    "assign": _("Assigned"),
+    "done": _("Visited"),
+    "unreachable": _("Resident unreachable"),
+    "cancel": _("Cancelled"),
+}
+
 # ``rules.done_on_time`` as a query condition: the two are tested for agreement.
 DONE_ON_TIME = Q(state=State.DONE, done_at__lte=F("due_at"))
 
@@ -133,3 +142,7 @@ class VisitEvent(Event):
 
     def __str__(self):
         return f"{self.visit} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
