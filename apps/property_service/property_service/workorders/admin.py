@@ -334,7 +334,7 @@ class TeamAdmin(RulesAdminMixin, BaseAdmin):
 class WorkOrderCategoryAdmin(BaseAdmin):
     list_display = ["code", "name", "default_team", "default_priority", "major_works",
                     "is_active"]
-    list_filter = ["default_priority", "is_active"]
+    list_filter = ["default_priority", "major_works", "is_active"]
     list_select_related = ["default_team"]
     search_fields = ["^code", "^name"]
 
