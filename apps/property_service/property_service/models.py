@@ -42,6 +42,7 @@ from .registry.models import (
 )
 from .renewals.models import AgreementDocument, AgreementEvent
 from .reports.models import ManagementReport, ManagementReportEvent
+from .visits.models import Visit, VisitEvent
 from .workorders.models import (
     FollowUp,
     SlaPause,
@@ -106,4 +107,6 @@ __all__ = [
     "StaffProfile",
     "Unit",
     "Vehicle",
+    "Visit",
+    "VisitEvent",
 ]

@@ -51,6 +51,18 @@ SCHEDULES: list[PeriodicJob] = [
         at=datetime.time(0, 5),
     ),
     PeriodicJob(
+        name="follow-up visits: plan the visits the rules ask for",
+        func="property_service.visits.jobs.plan_missing_visits",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 30),
+    ),
+    PeriodicJob(
+        name="follow-up visits: chase late visits and escalate",
+        func="property_service.visits.jobs.chase_visits",
+        schedule_type=Schedule.MINUTES,
+        minutes=15,
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

@@ -9,6 +9,7 @@ from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
 from ..notices import api as notices_api
 from ..registry import api as registry_api
+from ..visits import api as visits_api
 from ..workorders import api as workorders_api
 from .figures import ComplaintFiguresView, WorkOrderFiguresView
 from .notifications import NotificationViewSet
@@ -31,6 +32,7 @@ router.register("insurance-policies", insurance_api.InsurancePolicyViewSet,
 router.register("claims", insurance_api.ClaimViewSet, basename="claim")
 router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
 router.register("notices", notices_api.NoticeViewSet, basename="notice")
+router.register("visits", visits_api.VisitViewSet, basename="visit")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -20,6 +20,7 @@ from ..core import throttle
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
 from ..core.files import validate_attachment, validate_photo
 from ..registry.models import Occupancy, Resident, Unit
+from ..visits.services import visit_plan_first_month
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel, WorkOrder, WorkOrderPhoto
 from .models import Invitation, ResidentAccount
@@ -146,8 +147,9 @@ def _new_resident(invitation: Invitation, *, name: str, phone: str) -> Resident:
     resident = Resident(community=invitation.unit.building.community, name=name, phone=phone)
     full_clean_or_refuse(resident, exclude=["id_number", "community"])
     resident.save()
-    Occupancy.objects.create(unit=invitation.unit, resident=resident,
-                             relation=invitation.relation, start_date=today)
+    occupancy = Occupancy.objects.create(unit=invitation.unit, resident=resident,
+                                         relation=invitation.relation, start_date=today)
+    visit_plan_first_month(occupancy=occupancy)
     return resident
 
 

@@ -326,8 +326,8 @@ class TeamAdmin(RulesAdminMixin, BaseAdmin):
 
 @admin.register(WorkOrderCategory)
 class WorkOrderCategoryAdmin(BaseAdmin):
-    list_display = ["__str__", "default_team", "default_priority", "is_active"]
-    list_filter = ["default_priority", "is_active"]
+    list_display = ["__str__", "default_team", "default_priority", "major_works", "is_active"]
+    list_filter = ["default_priority", "major_works", "is_active"]
     list_select_related = ["default_team"]
     search_fields = ["^code", "^name", "^name_en"]
 

@@ -47,7 +47,7 @@ class WorkOrderCategorySerializer(ScopedModelSerializer):
     class Meta:
         model = WorkOrderCategory
         fields = ["id", "code", "name", "name_en", "label", "default_team", "default_priority",
-                  "is_active"]
+                  "major_works", "is_active"]
 
 
 class WorkOrderCategoryViewSet(ScopedViewSet):

@@ -122,6 +122,10 @@ class WorkOrderCategory(TimeStampedModel):
     default_priority = models.CharField(_("default priority"), max_length=16,
                                         choices=Priority.choices, default=Priority.NORMAL)
     is_active = models.BooleanField(_("active"), default=True)
+    major_works = models.BooleanField(
+        _("major works"), default=False,
+        help_text=_("Completed orders of this category get the quality visits of the follow-up "
+                    "plan."))
 
     class Meta:
         verbose_name = _("work order category")

@@ -23,6 +23,7 @@ from ..core.notifications import notify
 from ..core.numbering import ensure_sequence, next_number
 from ..core.targets import is_unhappy
 from ..core.workflow import action_in, check_fire, fire
+from ..visits.services import visit_plan_major_works
 from . import sla
 from .jobs import update_chase_at
 from .models import (
@@ -224,6 +225,8 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
            to_state=order.state)
     if act.name == "pass_acceptance":
         _open_follow_up(order, now=now)
+        # Works accepted: a major-works category's quality visits are planned from now on.
+        visit_plan_major_works(order=order)
     update_chase_at(order)
     if act.name == "dispatch" and order.assignee_id is not None:
         notify(users=[order.assignee], kind=Notification.Kind.ASSIGNED, target=order,

@@ -51,7 +51,8 @@ def load_standards() -> dict[str, int]:
         _, new = WorkOrderCategory.objects.get_or_create(
             code=code, defaults={"name": row["name"], "name_en": row.get("name_en", ""),
                                  "default_team": teams.get(row.get("team")),
-                                 "default_priority": row["priority"]})
+                                 "default_priority": row["priority"],
+                                 "major_works": row.get("major_works", False)})
         created["categories"] += new
     # Incidents build on work orders; imported here to keep that direction.
     from ..incidents.playbooks import load_playbooks

@@ -28,6 +28,8 @@ COMPLAINT_FIGURES = Page("admin:property_service_complaint_figures", _("Complain
                          "monitoring", ("property_service.complaint",))
 REPAIR_FIGURES = Page("admin:property_service_workorder_figures", _("Repair figures"),
                       "insights", ("property_service.workorder",))
+VISIT_PLAN = Page("admin:property_service_visit_plan", _("Follow-up visit plan"), "event_note",
+                  ("property_service.visit",))
 RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
                          "event_repeat",
                          ("property_service.contract", "property_service.insurancepolicy"))
@@ -39,6 +41,8 @@ AREAS = (
         ("property_service.workorder", "build"),
         ("property_service.followup", "phone_callback"),
         ("property_service.complaint", "feedback"),
+        VISIT_PLAN,
+        ("property_service.visit", "home_health"),
         ("property_service.notice", "campaign"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
