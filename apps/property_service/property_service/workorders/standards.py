@@ -51,8 +51,11 @@ def load_standards() -> dict[str, int]:
             code=code, defaults={"name": row["name"], "default_team": teams.get(row.get("team")),
                                  "default_priority": row["priority"]})
         created["categories"] += new
-    # Incidents build on work orders; imported here to keep that direction.
+    # Incidents and enquiries build on work orders; imported here to keep that direction.
+    from ..enquiries.standards import load_enquiry_standards
     from ..incidents.playbooks import load_playbooks
+
+    created["enquiry_standards"] = load_enquiry_standards(calendar)
 
     created["playbook_steps"] = load_playbooks()
     return created
