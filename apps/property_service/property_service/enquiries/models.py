@@ -79,7 +79,8 @@ class Enquiry(ConcurrentTransitionMixin, TimeStampedModel):
                                  null=True, blank=True, related_name="enquiries",
                                  verbose_name=_("resident"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices,
+                             default=Topic.OTHER)
     question = models.TextField(_("question"))
     answer = models.TextField(_("answer"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
