@@ -18,7 +18,7 @@ from ..complaints.models import Category as ComplaintCategory
 from ..registry.api import ScopedViewSet
 from ..workorders.models import Channel, WorkOrderCategory
 from . import services
-from .deadlines import LATE_OPEN, MET, MISSED, NOT_DUE, OPEN, deadline_rows
+from .deadlines import STATUSES, deadline_rows
 from .models import Enquiry
 from .states import ACTIONS
 
@@ -28,12 +28,11 @@ class EnquiryDeadlineSerializer(serializers.Serializer):
     label = serializers.CharField()
     due = serializers.DateTimeField(allow_null=True)
     done = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=[MET, MISSED, OPEN, LATE_OPEN, NOT_DUE])
+    status = serializers.ChoiceField(choices=STATUSES)
 
 
 class ConvertedToSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=[services.INTO_WORK_ORDER,
-                                            services.INTO_COMPLAINT])
+    type = serializers.CharField(help_text="work_order or complaint")
     id = serializers.IntegerField()
     number = serializers.CharField()
 
@@ -93,8 +92,9 @@ class EnquiryTransitionSerializer(serializers.Serializer):
     work_order_category = serializers.PrimaryKeyRelatedField(
         queryset=WorkOrderCategory.objects.filter(is_active=True), required=False,
         allow_null=True)
-    complaint_category = serializers.ChoiceField(choices=ComplaintCategory.choices,
-                                                 required=False)
+    # The complaint's own validation checks the subject (a code of complaints' ``category``).
+    complaint_category = serializers.CharField(required=False, allow_blank=True,
+                                               help_text=", ".join(ComplaintCategory.values))
 
     def validate(self, attrs):
         if attrs["action"] == "convert" and not attrs.get("into"):

@@ -27,8 +27,11 @@ from ..complaints.deadlines import (  # one meaning of met/missed for every doma
 from ..core.workcalendar import MINUTES, WORKING_DAYS, CalendarSpec, due_at, spec_from_calendar
 from .models import EnquiryStandard
 
-__all__ = ["LATE_OPEN", "MET", "MISSED", "NOT_DUE", "OPEN", "DEADLINES", "deadline_rows",
-           "intake_deadlines", "standard_for", "standard_table"]
+__all__ = ["LATE_OPEN", "MET", "MISSED", "NOT_DUE", "OPEN", "DEADLINES", "STATUSES",
+           "deadline_rows", "intake_deadlines", "standard_for", "standard_table"]
+
+# A deadline's status as the API lists it (one enum in the schema for every resource).
+STATUSES = [MET, MISSED, OPEN, LATE_OPEN, NOT_DUE]
 
 
 @dataclass(frozen=True)
