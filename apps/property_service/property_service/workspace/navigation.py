@@ -39,6 +39,7 @@ AREAS = (
         ("property_service.workorder", "build"),
         ("property_service.followup", "phone_callback"),
         ("property_service.complaint", "feedback"),
+        ("property_service.enquiry", "contact_support"),
         ("property_service.notice", "campaign"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
@@ -71,6 +72,7 @@ AREAS = (
     (_("Settings"), (
         ("property_service.slapolicy", "timer"),
         ("property_service.complaintstandard", "rule"),
+        ("property_service.enquirystandard", "rule"),
         ("property_service.workingcalendar", "calendar_month"),
         ("property_service.team", "groups"),
         ("property_service.workordercategory", "category"),
