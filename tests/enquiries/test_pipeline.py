@@ -169,3 +169,25 @@ def test_a_simple_enquiry_is_answered_not_resolved(new_enquiry, front_desk, agen
         act(enquiry, agent, "resolve", comment="x")
     with pytest.raises(ActionError, match="complex"):
         act(new_enquiry(complex=True), front_desk, "answer_at_desk", comment="x")
+
+
+def test_the_chaser_is_scheduled_with_the_other_jobs():
+    from django.utils.module_loading import import_string
+    from property_service.schedules import SCHEDULES
+
+    job = next(j for j in SCHEDULES if j.func.endswith("enquiries.jobs.chase_enquiries"))
+    assert job.minutes == 5 and import_string(job.func) is chase_enquiries
+
+
+def test_an_earlier_warning_in_the_standard_reaches_the_enquiries_already_open(
+        clock, new_enquiry, agent):
+    from property_service.enquiries.jobs import chase_every_enquiry_again
+
+    clock.set("2026-11-25 10:00")
+    enquiry = new_enquiry()
+    assert enquiry.chase_at == at("2026-11-25 10:48")
+    EnquiryStandard.objects.filter(community=None).update(warn_at_percent=50)
+    assert chase_every_enquiry_again() == 1
+    chase_enquiries(now=at("2026-11-25 10:00"))
+    # Looked at again: the warning now falls at half the hour.
+    assert Enquiry.objects.get(pk=enquiry.pk).chase_at == at("2026-11-25 10:30")
