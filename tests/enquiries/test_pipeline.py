@@ -191,3 +191,13 @@ def test_an_earlier_warning_in_the_standard_reaches_the_enquiries_already_open(
     chase_enquiries(now=at("2026-11-25 10:00"))
     # Looked at again: the warning now falls at half the hour.
     assert Enquiry.objects.get(pk=enquiry.pk).chase_at == at("2026-11-25 10:30")
+
+
+def test_the_timeline_is_written_at_the_moment_of_each_action(clock, new_enquiry, front_desk,
+                                                              agent):
+    clock.set("2026-11-25 10:00")
+    enquiry = new_enquiry()
+    clock.set("2026-11-25 10:20")
+    act(enquiry, front_desk, "hand_over", handler=agent)
+    assert [e.at for e in enquiry.events.all()] == [at("2026-11-25 10:00"),
+                                                    at("2026-11-25 10:20")]

@@ -32,7 +32,8 @@ INTO_WORK_ORDER, INTO_COMPLAINT = "work_order", "complaint"
 
 def _event(enquiry, *, action, by, comment="", from_state="", to_state=""):
     return EnquiryEvent.objects.create(enquiry=enquiry, action=action, by=by, comment=comment,
-                                       from_state=from_state, to_state=to_state)
+                                       from_state=from_state, to_state=to_state,
+                                       at=timezone.now())
 
 
 def create_enquiry(*, by, community, channel, topic, question, unit=None, resident=None,
