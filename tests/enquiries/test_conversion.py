@@ -75,3 +75,17 @@ def test_the_back_office_converts_with_a_button(client, new_enquiry, agent):
     assert enquiry.state == State.CONVERTED and enquiry.work_order is not None
     page = client.get(admin_url("enquiry", "change", enquiry.pk)).content.decode()
     assert enquiry.work_order.number in page
+
+
+def test_the_back_office_add_form_records_an_enquiry_with_its_deadlines(client, agent, place_a):
+    client.force_login(agent)
+    response = client.post(admin_url("enquiry", "add"), {
+        "community": place_a.community.pk, "unit": place_a.unit.pk, "channel": "walk_in",
+        "topic": "moving", "question": "搬家需要预约电梯吗？"})
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.number.startswith("ZX-") and enquiry.answer_by is not None
+    refused = client.post(admin_url("enquiry", "add"), {
+        "community": place_a.community.pk, "channel": "walk_in", "topic": "moving",
+        "question": ""})
+    assert refused.status_code == 200 and Enquiry.objects.count() == 1
