@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStateEnum": "property_service.renewals.states.State",
         "IncidentStateEnum": "property_service.incidents.states.State",
         "IncidentKindEnum": "property_service.incidents.models.Kind",
+        "DeadlineStatusEnum": "property_service.enquiries.deadlines.STATUSES",
     },
 }
 

@@ -17,6 +17,7 @@ API_LINK = re.compile(r'"(http://testserver/api/v1/[^"]*)"')
 
 @pytest.fixture
 def world(place_a, place_b, make_staff, settings, tmp_path):
+    from property_service.enquiries import services as enquiries
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
     from property_service.reports.jobs import generate_monthly_reports
@@ -35,6 +36,9 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
         incidents.raise_outage_notice(incident_id=incident.pk, user=guard)
         notices.create_notice(by=guard, community=place.community, title=f"{code}停水通知",
                               body="停水", buildings=[place.building])
+        enquiries.create_enquiry(by=None, community=place.community, unit=place.unit,
+                                 resident=place.resident, channel="phone", topic="fees",
+                                 question=f"{code}物业费怎么交？", complex=True)
     for place, plate in ((place_a, "沪A12345"), (place_b, "粤B54321")):
         vehicle = VehicleFactory(community=place.community, owner=place.resident, plate=plate)
         ParkingSpaceFactory(community=place.community, code=f"P-{place.community.code}",

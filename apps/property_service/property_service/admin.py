@@ -8,6 +8,7 @@ from .complaints import admin as complaints_admin  # noqa: F401
 from .contracts import admin as contracts_admin  # noqa: F401
 from .core import notification_admin  # noqa: F401
 from .core.admin import check_every_list
+from .enquiries import admin as enquiries_admin  # noqa: F401
 from .incidents import admin as incidents_admin  # noqa: F401
 from .insurance import admin as insurance_admin  # noqa: F401
 from .notices import admin as notices_admin  # noqa: F401

@@ -20,6 +20,7 @@ from .core.models import (
     PersonalDataAccess,
     WorkingCalendar,
 )
+from .enquiries.models import Enquiry, EnquiryEvent, EnquiryStandard
 from .incidents.models import (
     Incident,
     IncidentAttachment,
@@ -72,6 +73,9 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "EscalationStep",
+    "Enquiry",
+    "EnquiryEvent",
+    "EnquiryStandard",
     "FollowUp",
     "Invitation",
     "Incident",

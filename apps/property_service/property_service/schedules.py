@@ -39,6 +39,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=5,
     ),
     PeriodicJob(
+        name="enquiries: chase deadlines and escalate",
+        func="property_service.enquiries.jobs.chase_enquiries",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+    ),
+    PeriodicJob(
         name="contracts and policies: renewal reminders and expiry",
         func="property_service.renewals.scan.run_renewal_scan",
         schedule_type=Schedule.DAILY,

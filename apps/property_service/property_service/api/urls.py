@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from ..complaints import api as complaints_api
 from ..contracts import api as contracts_api
+from ..enquiries import api as enquiries_api
 from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
 from ..notices import api as notices_api
@@ -26,6 +27,7 @@ router.register("work-order-categories", workorders_api.WorkOrderCategoryViewSet
                 basename="work-order-category")
 router.register("work-orders", workorders_api.WorkOrderViewSet, basename="work-order")
 router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
+router.register("enquiries", enquiries_api.EnquiryViewSet, basename="enquiry")
 router.register("contracts", contracts_api.ContractViewSet, basename="contract")
 router.register("insurance-policies", insurance_api.InsurancePolicyViewSet,
                 basename="insurance-policy")

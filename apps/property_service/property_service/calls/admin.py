@@ -19,7 +19,7 @@ from ..core.errors import ActionError
 from ..core.models import PersonalDataAccess
 from ..core.params import id_param, parse_id
 from . import selectors, services
-from .forms import ComplaintForm, RepairForm
+from .forms import ComplaintForm, EnquiryForm, RepairForm
 from .models import CallDesk
 
 UNIT_NOT_FOUND = _("Pick the caller's unit again: it is not among the units you may see.")
@@ -28,7 +28,8 @@ UNIT_NOT_FOUND = _("Pick the caller's unit again: it is not among the units you 
 def may_take_calls(user) -> bool:
     return bool(user and user.is_active and user.is_staff) and (
         user.has_perm("property_service.add_workorder")
-        or user.has_perm("property_service.add_complaint"))
+        or user.has_perm("property_service.add_complaint")
+        or user.has_perm("property_service.add_enquiry"))
 
 
 @admin.register(CallDesk)
@@ -65,10 +66,10 @@ class CallDeskAdmin(ModelAdmin):
         term = request.GET.get("q", "")
         unit, resident = selectors.picked(user=user, unit_id=id_param(request.GET, "unit"),
                                           resident_id=id_param(request.GET, "resident"))
-        repair = complaint = None
+        repair = complaint = enquiry = None
         status = 200
         if request.method == "POST":
-            unit, resident, repair, complaint, outcome = self._file(request)
+            unit, resident, repair, complaint, enquiry, outcome = self._file(request)
             if not isinstance(outcome, int):
                 return outcome
             status = outcome
@@ -91,6 +92,7 @@ class CallDeskAdmin(ModelAdmin):
             "on_file": selectors.unit_on_file(user=user, unit=unit, now=now) if unit else None,
             "may_file_repair": user.has_perm("property_service.add_workorder"),
             "may_file_complaint": user.has_perm("property_service.add_complaint"),
+            "may_file_enquiry": user.has_perm("property_service.add_enquiry"),
             "preview_url": reverse("admin:property_service_calldesk_preview"),
         }
         saved = selectors.saved_record(user=user, token=request.GET.get("saved", ""))
@@ -100,37 +102,36 @@ class CallDeskAdmin(ModelAdmin):
         if unit is not None:
             repair = repair or RepairForm(user=user, initial=initial)
             complaint = complaint or ComplaintForm(user=user, initial=initial)
-            context.update(repair_form=repair, complaint_form=complaint,
+            enquiry = enquiry or EnquiryForm(user=user, initial=initial)
+            context.update(repair_form=repair, complaint_form=complaint, enquiry_form=enquiry,
                            **self._previews(user, unit, repair, complaint, now))
         return TemplateResponse(request, "property_service/call_desk.html", context,
                                 status=status)
 
     def _file(self, request):
-        """Save the posted repair or complaint. Returns the page's unit, resident and forms,
-        and the redirect once saved, or the status of the refusal (the page is shown again
-        with the reason; nothing was saved)."""
+        """Save the posted repair, complaint or enquiry. Returns the page's unit, resident and
+        forms, and the redirect once saved, or the status of the refusal (the page is shown
+        again with the reason; nothing was saved)."""
         user = request.user
         kind = request.POST.get("kind")
-        form_class = RepairForm if kind == "repair" else ComplaintForm
+        form_class = {"repair": RepairForm, "enquiry": EnquiryForm}.get(kind, ComplaintForm)
         unit, resident = selectors.picked(user=user,
                                           unit_id=parse_id(request.POST.get("unit")),
                                           resident_id=parse_id(request.POST.get("resident")))
         if request.POST.get("action") == "preview":
             # Shown again with its deadlines (without a script), not saved.
             form = form_class(user=user, initial=request.POST.dict())
-            repair, complaint = (form, None) if kind == "repair" else (None, form)
-            return unit, resident, repair, complaint, 200
+            return (unit, resident, *_placed(form), 200)
         form = form_class(request.POST, user=user)
-        repair, complaint = (form, None) if kind == "repair" else (None, form)
         if not form.is_valid():
-            return unit, resident, repair, complaint, 400
+            return (unit, resident, *_placed(form), 400)
         try:
             saved = self._save(user, kind, form)
         except ActionError as error:
             form.add_error(None, error.message)
-            return unit, resident, repair, complaint, error.status_code
-        return unit, resident, repair, complaint, self._saved(
-            request, saved, form.cleaned_data["unit"], form.cleaned_data.get("resident"))
+            return (unit, resident, *_placed(form), error.status_code)
+        return (unit, resident, *_placed(form), self._saved(
+            request, saved, form.cleaned_data["unit"], form.cleaned_data.get("resident")))
 
     @staticmethod
     def _save(user, kind, form):
@@ -145,6 +146,11 @@ class CallDeskAdmin(ModelAdmin):
                 category=data["category"], priority=data.get("priority") or None,
                 description=data["description"], channel=data["channel"], dispatch=dispatch,
                 assignee=assignee)
+        if kind == "enquiry":
+            return services.file_enquiry_call(
+                by=user, unit=data["unit"], resident=data.get("resident"), topic=data["topic"],
+                question=data["question"], channel=data["channel"],
+                complex=data.get("complex", False), answer=data.get("answer", ""))
         return services.file_complaint_call(
             by=user, unit=data["unit"], resident=data.get("resident"),
             category=data["category"], severity=data["severity"], content=data["content"],
@@ -202,6 +208,12 @@ class CallDeskAdmin(ModelAdmin):
             now=now)
         return TemplateResponse(request, "property_service/call_desk_repair_preview.html",
                                 {"repair_preview": preview})
+
+
+def _placed(form):
+    """(repair form, complaint form, enquiry form): ``form`` in its place, None elsewhere."""
+    return tuple(form if isinstance(form, kind) else None
+                 for kind in (RepairForm, ComplaintForm, EnquiryForm))
 
 
 def _clean(field, value):

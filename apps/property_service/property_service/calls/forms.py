@@ -1,4 +1,4 @@
-"""The desk's two forms: a repair and a complaint for the picked unit (and caller)."""
+"""The desk's forms: a repair, a complaint and an enquiry for the picked unit (and caller)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access.scoping import scope
 from ..complaints.models import Category as ComplaintCategory
 from ..complaints.models import Severity
+from ..enquiries.models import Topic
 from ..registry.models import Resident, Unit
 from ..workorders.models import Channel, Priority, WorkOrderCategory
 from .selectors import SEND_TO_TEAM, SEND_TO_USER
@@ -80,3 +81,14 @@ class ComplaintForm(_CallForm):
         widget=forms.Select(attrs={"class": FIELD, "data-preview": "complaint"}))
     content = forms.CharField(label=_("what the caller says"), max_length=4000,
                               widget=forms.Textarea(attrs={"class": FIELD, "rows": 3}))
+
+
+class EnquiryForm(_CallForm):
+    topic = forms.ChoiceField(label=_("topic"), choices=Topic.choices, initial=Topic.OTHER,
+                              widget=forms.Select(attrs={"class": FIELD}))
+    question = forms.CharField(label=_("what the caller asks"), max_length=4000,
+                               widget=forms.Textarea(attrs={"class": FIELD, "rows": 3}))
+    answer = forms.CharField(label=_("answer given at the desk (leave empty to hand over)"),
+                             max_length=4000, required=False,
+                             widget=forms.Textarea(attrs={"class": FIELD, "rows": 2}))
+    complex = forms.BooleanField(label=_("complex: needs investigation"), required=False)

@@ -285,7 +285,9 @@ def saved_record(*, user, token: str):
     from ..core.params import parse_id
 
     kind, _sep, pk = (token or "").partition(":")
-    model = {"workorder": WorkOrder, "complaint": Complaint}.get(kind)
+    from ..enquiries.models import Enquiry
+
+    model = {"workorder": WorkOrder, "complaint": Complaint, "enquiry": Enquiry}.get(kind)
     pk = parse_id(pk)
     if model is None or pk is None:
         return None

@@ -1,6 +1,7 @@
-"""Writes of the call-intake desk: a call becomes a work order or a complaint through the same
-services the admin forms and the API use (``workorders.services.create_work_order``,
-``complaints.services.create_complaint``), and a repair may be dispatched in the same step
+"""Writes of the call-intake desk: a call becomes a work order, a complaint or an enquiry
+through the same services the admin forms and the API use
+(``workorders.services.create_work_order``, ``complaints.services.create_complaint``,
+``enquiries.services.create_enquiry``), and a repair may be dispatched in the same step
 (``transition_work_order``). Either all of it is saved or, refused, nothing is."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from ..complaints import services as complaint_services
 from ..complaints.models import Complaint
 from ..core.errors import ActionError, NotAllowed
 from ..core.numbering import ensure_sequence
+from ..enquiries import services as enquiry_services
+from ..enquiries.models import Enquiry
 from ..workorders import services as work_order_services
 from ..workorders.models import WorkOrder
 
@@ -62,3 +65,25 @@ def file_complaint_call(*, by, unit, category: str, content: str, channel: str,
             channel=channel, category=category, severity=severity, content=content)
     except ValidationError as error:
         raise _refused(error) from None
+
+
+def file_enquiry_call(*, by, unit, topic: str, question: str, channel: str, resident=None,
+                      complex: bool = False, answer: str = "") -> Enquiry:
+    """Record the caller's question about ``unit`` with its deadlines (``create_enquiry``)
+    and, with ``answer``, record it as answered at the desk in the same step."""
+    if not by.has_perm("property_service.add_enquiry"):
+        raise NotAllowed(_("You may not record enquiries."))
+    # Outside the transaction, as create_enquiry does (see core.numbering).
+    ensure_sequence(prefix=enquiry_services.NUMBER_PREFIX, at=timezone.now())
+    try:
+        with transaction.atomic():
+            enquiry = enquiry_services.create_enquiry(
+                by=by, community=unit.building.community, unit=unit, resident=resident,
+                channel=channel, topic=topic, question=question, complex=complex)
+            if (answer or "").strip():
+                enquiry = enquiry_services.transition_enquiry(
+                    enquiry_id=enquiry.pk, user=by, action="answer_at_desk",
+                    expected_state=enquiry.state, comment=answer)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return enquiry

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..complaints.models import Category
+from ..enquiries.models import Topic
 from ..workorders.models import WorkOrderCategory
 
 
@@ -62,3 +63,14 @@ class RatingForm(forms.Form):
     satisfaction = forms.TypedChoiceField(label=_("Your satisfaction"), coerce=int,
                                           choices=[(n, str(n)) for n in range(5, 0, -1)])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+class EnquiryForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices, initial=Topic.OTHER)
+    question = forms.CharField(label=_("Your question"), widget=forms.Textarea(
+        attrs={"rows": 4}), max_length=4000)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]

@@ -19,6 +19,8 @@ from ..complaints.models import Complaint, ComplaintAttachment
 from ..core import throttle
 from ..core.errors import ActionError, NotAllowed, full_clean_or_refuse
 from ..core.files import validate_attachment, validate_photo
+from ..enquiries import services as enquiry_services
+from ..enquiries.models import Enquiry
 from ..registry.models import Occupancy, Resident, Unit
 from ..visits.services import visit_plan_first_month
 from ..workorders import services as work_order_services
@@ -208,6 +210,20 @@ def file_complaint(*, user, unit_id, category: str, content: str, request: str =
     for upload in attachments:
         ComplaintAttachment.objects.create(complaint=complaint, file=upload)
     return complaint
+
+
+def ask_question(*, user, unit_id, topic: str, question: str) -> Enquiry:
+    """A resident's question about one of their units: an enquiry with its deadlines."""
+    unit = _my_unit(user, unit_id)
+    if not (question or "").strip():
+        raise ActionError(_("Write your question."), field="question")
+    return enquiry_services.create_enquiry(
+        by=user, community=unit.building.community, unit=unit, channel=Channel.APP,
+        topic=topic, question=question, resident=user.resident_account.resident)
+
+
+def my_enquiries(user):
+    return scope(Enquiry.objects.select_related("unit__building"), user)
 
 
 def my_work_orders(user):

@@ -22,6 +22,7 @@ from ..complaints.states import State as ComplaintState
 from ..core.errors import ActionError
 from ..core.files import file_response
 from ..core.throttle import Throttled
+from ..enquiries.deadlines import deadline_rows as enquiry_deadline_rows
 from ..notices.selectors import mark_read, notices_for_resident
 from ..workorders import services as work_order_services
 from ..workorders.models import FollowUp, WorkOrderPhoto
@@ -29,7 +30,7 @@ from ..workorders.permissions import available_actions
 from ..workorders.sla import order_sla_state
 from ..workorders.states import State as OrderState
 from . import services
-from .forms import ComplaintForm, RatingForm, RegisterForm, RepairForm
+from .forms import ComplaintForm, EnquiryForm, RatingForm, RegisterForm, RepairForm
 
 LOGIN_URL = "portal:login"
 
@@ -261,3 +262,34 @@ def notice(request, pk):
     item = get_object_or_404(notices_for_resident(request.user), pk=pk)
     mark_read(item, request.user)
     return render(request, "portal/notice.html", {"notice": item})
+
+
+@resident_required
+def enquiries(request):
+    return render(request, "portal/enquiries.html", {
+        "enquiries": services.my_enquiries(request.user).order_by("-received_at", "-id")})
+
+
+@resident_required
+def enquiry_new(request):
+    form = EnquiryForm(request.POST or None, units=services.my_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.ask_question(user=request.user, unit_id=data["unit"],
+                                         topic=data["topic"], question=data["question"])
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your question %(number)s was received. We will "
+                                        "answer it soon.") % {"number": item.number})
+            return redirect("portal:enquiry", item.pk)
+    return render(request, "portal/enquiry_new.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@resident_required
+def enquiry(request, pk):
+    item = get_object_or_404(services.my_enquiries(request.user), pk=pk)
+    return render(request, "portal/enquiry.html", {
+        "enquiry": item, "deadlines": enquiry_deadline_rows(item, timezone.now())})

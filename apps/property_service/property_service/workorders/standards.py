@@ -54,8 +54,11 @@ def load_standards() -> dict[str, int]:
                                  "default_priority": row["priority"],
                                  "major_works": row.get("major_works", False)})
         created["categories"] += new
-    # Incidents build on work orders; imported here to keep that direction.
+    # Incidents and enquiries build on work orders; imported here to keep that direction.
+    from ..enquiries.standards import load_enquiry_standards
     from ..incidents.playbooks import load_playbooks
+
+    created["enquiry_standards"] = load_enquiry_standards(calendar)
 
     created["playbook_steps"] = load_playbooks()
     return created

@@ -41,6 +41,7 @@ AREAS = (
         ("property_service.workorder", "build"),
         ("property_service.followup", "phone_callback"),
         ("property_service.complaint", "feedback"),
+        ("property_service.enquiry", "contact_support"),
         VISIT_PLAN,
         ("property_service.visit", "home_health"),
         ("property_service.notice", "campaign"),
@@ -76,6 +77,7 @@ AREAS = (
     (_("Settings"), (
         ("property_service.slapolicy", "timer"),
         ("property_service.complaintstandard", "rule"),
+        ("property_service.enquirystandard", "rule"),
         ("property_service.workingcalendar", "calendar_month"),
         ("property_service.team", "groups"),
         ("property_service.workordercategory", "category"),

@@ -1,0 +1,69 @@
+"""Reads of enquiries that the admin list, the API and the portal share."""
+
+from __future__ import annotations
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ..core.lists import capped_count, count_cap
+from ..registry.models import Unit
+from .deadlines import DEADLINES
+from .models import Enquiry
+from .states import OPEN_STATES, State
+
+
+# Overdue, in Python and as SQL side by side: open, not yet answered unless complex, and a
+# deadline not met whose due time has passed. tests/enquiries/test_queues.py checks they agree.
+def is_overdue(enquiry: Enquiry, now: datetime.datetime) -> bool:
+    if enquiry.state not in OPEN_STATES or (enquiry.answered_at and not enquiry.complex):
+        return False
+    return any(getattr(enquiry, d.due_field) is not None
+               and getattr(enquiry, d.done_field) is None
+               and getattr(enquiry, d.due_field) < now for d in DEADLINES)
+
+
+def overdue_q(now: datetime.datetime) -> Q:
+    late = reduce(or_, (Q(**{f"{d.due_field}__lt": now, f"{d.done_field}__isnull": True})
+                        for d in DEADLINES))
+    return (Q(state__in=OPEN_STATES) & (Q(answered_at__isnull=True) | Q(complex=True))
+            & late)
+
+
+def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
+    """The queues staff work from: name -> (label, condition on Enquiry)."""
+    is_open = Q(state__in=OPEN_STATES) & (Q(answered_at__isnull=True) | Q(complex=True))
+    return {
+        "mine": (_("My open enquiries"), is_open & Q(handler=user)),
+        "new": (_("Waiting to be answered or handed over"), Q(state=State.NEW)),
+        "overdue": (_("Overdue"), overdue_q(now)),
+        "complex": (_("Complex, not yet resolved"), is_open & Q(complex=True)),
+    }
+
+
+def queue_counts(queryset, conditions: dict[str, tuple[str, Q]],
+                 cap: int | None = None) -> dict[str, int]:
+    """Each queue's size, counted no further than ``cap + 1`` (see ``core.lists``)."""
+    cap = count_cap() if cap is None else cap
+    return {name: capped_count(queryset.filter(cond), cap)
+            for name, (_label, cond) in conditions.items()}
+
+
+def search_enquiries(queryset: QuerySet, search_term: str) -> QuerySet:
+    """Enquiries matching every word: an exact enquiry number or an exact unit number, each
+    read off its own index."""
+    for word in search_term.split():
+        matches = Q(number__iexact=word)
+        units = list(Unit.objects.filter(number__iexact=word).values_list("pk", flat=True))
+        if units:
+            matches |= Q(unit_id__in=units)
+        queryset = queryset.filter(matches)
+    return queryset
+
+
+def resident_enquiries(units) -> QuerySet:
+    """The enquiries about a resident's units, newest first (the portal)."""
+    return Enquiry.objects.filter(unit_id__in=list(units)).order_by("-received_at", "-id")
