@@ -5,7 +5,8 @@ import io
 
 import pytest
 from django.utils import translation
-from property_service.workorders.sheet import qr_data_uri, sheet_html, sheet_pdf, staff_name
+from property_service.core.display import display_name
+from property_service.workorders.sheet import qr_data_uri, sheet_html, sheet_pdf
 from pypdf import PdfReader
 
 from tests.helpers import admin_url
@@ -44,7 +45,7 @@ def test_the_printed_work_order_is_a_pdf_with_the_order_on_it(client, agent, dis
     assert dispatched.number in text
     assert "3楼楼道灯不亮" in text
     assert "139****5671" in text and PHONE not in text
-    assert "王 师傅" in text or "师傅 王" in text  # the full name, not the login
+    assert "王师傅" in text  # the full name, family name first, not the login
     assert "tech_a" not in text
     assert "2026-11-25 10:00" in text  # reported at, by the clock
 
@@ -91,6 +92,6 @@ def test_a_technician_prints_only_the_orders_they_may_open(client, dispatched, t
 
 
 def test_staff_without_a_name_are_printed_by_their_login(make_staff):
-    assert staff_name(make_staff(None, username="nameless", first_name="",
+    assert display_name(make_staff(None, username="nameless", first_name="",
                                  last_name="")) == "nameless"
-    assert staff_name(None) == ""
+    assert display_name(None) == ""

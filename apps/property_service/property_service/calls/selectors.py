@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ..access.scoping import scope
 from ..complaints.models import Complaint
+from ..core.display import display_name
 from ..core.masking import mask
 from ..core.throttle import Throttled
 from ..registry.lookups import search_residents
@@ -252,7 +253,7 @@ def repair_preview(*, user, unit: Unit, category: WorkOrderCategory, priority: s
                    .filter(user__in=get_user_model().objects.filter(
                        works_for_community_q(community_id)))
                    .select_related("user").order_by("user__username"))
-        technicians = [(f"{SEND_TO_USER}{m.user_id}", m.user.get_full_name() or m.user.username)
+        technicians = [(f"{SEND_TO_USER}{m.user_id}", display_name(m.user))
                        for m in members]
     return RepairPreview(
         category=category, priority=chosen, priority_label=str(Priority(chosen).label),

@@ -3,8 +3,13 @@ number ("Work order WO-202611-00042"), never by a login name or a database id.""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.text import capfirst
+
+# A name written in Chinese characters: family name first, no space ("王建国").
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def display_name(user) -> str:
@@ -14,7 +19,16 @@ def display_name(user) -> str:
         return ""
     if not hasattr(user, "get_full_name"):
         return str(user)
-    return user.get_full_name().strip() or user.get_username()
+    return full_name(user.first_name, user.last_name) or user.get_username()
+
+
+def full_name(first: str, last: str) -> str:
+    """The name as it is written: a Chinese one family name first ("王" + "建国" → "王建国"),
+    others given name first ("Jane Smith")."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if CJK.search(first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
 
 
 def record_label(record) -> str:

@@ -9,15 +9,9 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ..core.display import display_name
 from ..core.masking import mask
 from .models import WorkOrder
-
-
-def staff_name(user) -> str:
-    """Staff are printed by their full names; a login name only when no name is recorded."""
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.get_username()
 
 
 def qr_data_uri(url: str) -> str:
@@ -40,7 +34,7 @@ def sheet_html(order: WorkOrder, *, url: str) -> str:
         "resident_name": resident.name if resident else "",
         "resident_phone": mask(resident.phone) if resident else "",
         "team": order.team.name if order.team_id else "",
-        "technician": staff_name(order.assignee),
+        "technician": display_name(order.assignee),
         "url": url,
         "qr": qr_data_uri(url),
         "printed_at": timezone.now(),
