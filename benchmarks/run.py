@@ -365,6 +365,14 @@ API_LISTS = [
 
 OTHER_PAGES = [
     Page("complaint figures", "/admin/property_service/complaint/figures/"),
+    Page("repair figures", "/admin/property_service/workorder/figures/"),
+    Page("repair figures per technician",
+         "/admin/property_service/workorder/figures/?group=technician"),
+    Page("api repair figures", "/api/v1/figures/work-orders/"),
+    Page("api complaint figures", "/api/v1/figures/complaints/"),
+    Page("call desk, search a unit number", "/admin/property_service/calldesk/?q=1502"),
+    Page("call desk, search a last four digits", "/admin/property_service/calldesk/?q=1234"),
+    Page("visit plan", "/admin/property_service/visit/plan/"),
     Page("renewal dashboard", "/admin/property_service/contract/renewals/"),
 ]
 
