@@ -10,7 +10,8 @@ from tests.factories.registry import UserFactory
 def test_a_token_is_issued_for_a_username_and_password(client, make_staff):
     user = make_staff("CS Agent", username="agent007")
     response = client.post("/api/v1/auth/token/",
-                           {"username": "agent007", "password": "test-pass-2026"})
+                           {"username": "agent007", "password": "test-pass-2026"},
+                           content_type="application/json")
     assert response.status_code == 200
     assert token_user(response.json()["token"])[0] == user
 
@@ -18,7 +19,7 @@ def test_a_token_is_issued_for_a_username_and_password(client, make_staff):
 def test_a_wrong_password_gets_no_token_and_a_message(client, make_staff):
     make_staff("CS Agent", username="agent007")
     response = client.post("/api/v1/auth/token/", {"username": "agent007", "password": "nope"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Unable to log in" in response.json()["non_field_errors"][0]
     assert not ApiToken.objects.exists()
