@@ -102,7 +102,8 @@ def test_each_demo_user_logs_in_to_the_admin_and_the_api(client, demo, username)
                            {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response.url == "/admin/"
     assert client.get("/admin/").status_code == 200
-    token = client.post("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD})
+    token = client.post("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD},
+                        content_type="application/json")
     assert token.status_code == 200 and token.json()["token"]
 
 

@@ -96,10 +96,11 @@ def test_repeated_wrong_passwords_lock_the_account(client, make_staff, db):
 def test_a_locked_account_gets_no_api_token_either(client, make_staff, db):
     make_staff("CS Agent", username="victim")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/api/v1/auth/token/", {"username": "victim", "password": "wrong"})
+        client.post("/api/v1/auth/token/", {"username": "victim", "password": "wrong"},
+                    content_type="application/json")
     response = client.post("/api/v1/auth/token/",
                            {"username": "victim", "password": "test-pass-2026"},
-                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 429
     assert "账号已锁定" in response.json()["detail"]
 

@@ -10,7 +10,8 @@ from tests.factories.registry import UserFactory
 def test_a_token_is_issued_for_a_username_and_password(client, make_staff):
     user = make_staff("CS Agent", username="agent007")
     response = client.post("/api/v1/auth/token/",
-                           {"username": "agent007", "password": "test-pass-2026"})
+                           {"username": "agent007", "password": "test-pass-2026"},
+                           content_type="application/json")
     assert response.status_code == 200
     assert token_user(response.json()["token"])[0] == user
 
@@ -18,7 +19,7 @@ def test_a_token_is_issued_for_a_username_and_password(client, make_staff):
 def test_a_wrong_password_gets_no_token_and_a_message(client, make_staff):
     make_staff("CS Agent", username="agent007")
     response = client.post("/api/v1/auth/token/", {"username": "agent007", "password": "nope"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Unable to log in" in response.json()["non_field_errors"][0]
     assert not ApiToken.objects.exists()
@@ -107,3 +108,43 @@ def test_the_schema_documents_every_endpoint_without_warnings(db, tmp_path):
     for path in ("/api/v1/work-orders/{id}/transition/", "/api/v1/notifications/{id}/read/",
                  "/api/v1/teams/", "/api/v1/work-order-categories/"):
         assert path in text
+
+
+@pytest.mark.parametrize("language,message", [
+    ("en", "The request body must be sent as application/json."),
+    ("zh-hans", "请求正文须以 application/json 格式发送。")])
+def test_a_form_body_is_refused_with_415_in_the_callers_language(
+        client, make_staff, place_a, language, message):
+    from property_service.workorders.models import WorkOrder, WorkOrderCategory
+
+    client.force_login(make_staff("CS Agent", communities=[place_a.community]))
+    body = {"unit": place_a.unit.pk, "category": WorkOrderCategory.objects.get(code="elevator").pk,
+            "channel": "app", "description": "电梯困人"}
+    for content_type in ("multipart/form-data; boundary=BoUnDaRy",
+                         "application/x-www-form-urlencoded"):
+        response = client.post("/api/v1/work-orders/", "unit=1&channel=app",
+                               content_type=content_type, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 415
+        assert response.json() == {"detail": message}
+    assert not WorkOrder.objects.exists()
+    # The same order as JSON is taken.
+    assert client.post("/api/v1/work-orders/", body,
+                       content_type="application/json").status_code == 201
+
+
+def test_a_token_is_asked_for_with_a_json_body_only(client, make_staff):
+    make_staff("CS Agent", username="agent007")
+    form = client.post("/api/v1/auth/token/", {"username": "agent007",
+                                               "password": "test-pass-2026"})
+    assert form.status_code == 415 and "application/json" in form.json()["detail"]
+    assert not ApiToken.objects.exists()
+
+
+def test_every_request_body_in_the_schema_is_json(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    bodies = {(path, method): set(operation["requestBody"]["content"])
+              for path, operations in schema["paths"].items()
+              for method, operation in operations.items() if "requestBody" in operation}
+    assert ("/api/v1/work-orders/", "post") in bodies
+    assert ("/api/v1/auth/token/", "post") in bodies
+    assert {key: types for key, types in bodies.items() if types != {"application/json"}} == {}

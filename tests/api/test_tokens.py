@@ -17,7 +17,8 @@ def me(client, key):
 
 def log_in(client, username):
     response = client.post("/api/v1/auth/token/",
-                           {"username": username, "password": "test-pass-2026"})
+                           {"username": username, "password": "test-pass-2026"},
+                           content_type="application/json")
     assert response.status_code == 200
     return response.json()["token"]
 

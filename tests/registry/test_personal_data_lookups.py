@@ -113,7 +113,7 @@ def test_creating_a_resident_with_another_communitys_id_number_does_not_confirm_
     client.force_login(user)
     response = client.post("/api/v1/residents/", {
         "community": place_a.community.pk, "name": "李四", "phone": "13600000001",
-        "id_number": ID_B}, HTTP_ACCEPT_LANGUAGE="en")
+        "id_number": ID_B}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     message = response.json()["id_number"][0]
     assert "already exists" not in message
@@ -123,10 +123,11 @@ def test_creating_a_resident_with_another_communitys_id_number_does_not_confirm_
     # The same answer is counted: trying many ID numbers this way is stopped too.
     for _ in range(LIMIT - 1):
         client.post("/api/v1/residents/", {"community": place_a.community.pk, "name": "李四",
-                                           "phone": "13600000001", "id_number": ID_B})
+                                           "phone": "13600000001", "id_number": ID_B},
+                    content_type="application/json")
     response = client.post("/api/v1/residents/", {
         "community": place_a.community.pk, "name": "李四", "phone": "13600000001",
-        "id_number": ID_B})
+        "id_number": ID_B}, content_type="application/json")
     assert response.status_code == 429
 
 
@@ -149,7 +150,7 @@ def test_the_id_number_taken_is_confirmed_to_whoever_may_see_it(client, make_sta
     client.force_login(user)
     response = client.post("/api/v1/residents/", {
         "community": place_a.community.pk, "name": "李四", "phone": "13600000001",
-        "id_number": ID_A})
+        "id_number": ID_A}, content_type="application/json")
     assert "already exists" in response.json()["id_number"][0]
     assert not lookups(user).exists()
 

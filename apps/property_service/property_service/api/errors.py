@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, UnsupportedMediaType, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -43,4 +43,16 @@ def exception_handler(exc, context):
                          "deleted.")},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, UnsupportedMediaType):
+        return Response({"detail": unsupported_body_message(context)},
+                        status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE)
     return drf_exception_handler(exc, context)
+
+
+def unsupported_body_message(context) -> str:
+    """Names the body formats the endpoint takes (JSON everywhere, multipart where files are
+    uploaded)."""
+    view = context.get("view")
+    accepted = sorted({parser.media_type for parser in view.get_parsers()}) if view else []
+    return _("The request body must be sent as %(accepted)s.") % {
+        "accepted": ", ".join(accepted) or "application/json"}

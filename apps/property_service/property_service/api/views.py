@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,6 +38,9 @@ class MeView(APIView):
 
 class TokenView(ObtainAuthToken):
     """``POST username, password`` → ``{"token": "..."}``; locked out like the admin login."""
+
+    # A JSON body, like every other write (the base view also takes forms).
+    parser_classes = [JSONParser]
 
     def get_serializer_context(self):
         # Authenticate with Django's request so django-axes can count failures and lock out.
