@@ -112,18 +112,19 @@ def test_a_technician_works_an_order_from_the_phone_to_the_residents_signature(
     screenshot(page, "9-signed")
 
     page.click("[data-signature-submit]")
-    page.wait_for_selector('[data-state="completed"]')
+    page.wait_for_selector('[data-state="follow_up"]')
     page.wait_for_selector('#timeline [data-event="signed"] img.signature')
     screenshot(page, "10-finished")
 
     order = WorkOrder.objects.get(pk=order.pk)
-    assert order.state == "completed"  # 已完工，待住户验收 (states.py)
+    assert order.state == "follow_up"  # signed on site: accepted, awaiting the follow-up call
     assert sorted(order.photos.values_list("kind", flat=True)) == ["after", "before",
                                                                   "signature"]
     assert order.parts_note == "LED吸顶灯 × 1"
-    assert list(order.events.order_by("at", "id").values_list("action", flat=True))[-7:] == [
-        "accept", "add_photo", "start", "add_photo", "record_part", "complete", "signed"]
-    assert "已完工" in page.inner_text("[data-state]")
+    assert list(order.events.order_by("at", "id").values_list("action", flat=True))[-8:] == [
+        "accept", "add_photo", "start", "add_photo", "record_part", "complete", "signed",
+        "pass_acceptance"]
+    assert "待回访" in page.inner_text("[data-state]")
     assert violations(page, messages) == []
 
 

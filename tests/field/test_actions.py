@@ -170,7 +170,7 @@ def test_parts_used_are_recorded_while_working(tech_client, technician, my_order
     assert events(my_order)[-1] == "record_part"
 
 
-def test_finishing_with_the_residents_signature_completes_the_order(
+def test_finishing_with_the_residents_signature_completes_and_accepts_the_order(
         tech_client, technician, my_order):
     order = started(my_order, technician)
     services.work_order_record_part(order_id=order.pk, user=technician, name="开关", quantity=1)
@@ -178,11 +178,13 @@ def test_finishing_with_the_residents_signature_completes_the_order(
         "signature": data_url(png_bytes()), "expected_state": "in_progress"})
     assert response.status_code == 302
     order = WorkOrder.objects.get(pk=order.pk)
-    assert order.state == State.COMPLETED and order.completed_at is not None
+    # The signature is the resident's acceptance: the order awaits its follow-up call.
+    assert order.state == State.FOLLOW_UP and order.completed_at is not None
+    assert order.follow_ups.count() == 1
     assert order.parts_note == "开关 × 1"
     signature = order.photos.get(kind=WorkOrderPhoto.Kind.SIGNATURE)
     assert signature.image.read() == png_bytes()
-    assert events(order)[-2:] == ["complete", "signed"]
+    assert events(order)[-3:] == ["complete", "signed", "pass_acceptance"]
     page = tech_client.get(url(order)).content.decode()
     assert f'class="signature" src="/field/photos/{signature.pk}/"' in page
 
@@ -311,3 +313,16 @@ def test_the_field_pages_in_chinese_hold_no_english(client, technician, my_order
         for value in data:
             text = text.replace(value, "")
         assert not re.findall(r"[A-Za-z]{2,}", text), (url, re.findall(r"[A-Za-z]{2,}", text))
+
+
+def test_only_a_signature_lets_the_technician_record_the_residents_acceptance(
+        tech_client, technician, my_order):
+    from property_service.core.errors import ActionError
+    from property_service.workorders import services as work_order_services
+
+    order = started(my_order, technician)
+    tech_client.post(url(order, "finish"), {"accept_in_portal": "yes"})
+    with pytest.raises(ActionError):
+        work_order_services.transition_work_order(order_id=order.pk, user=technician,
+                                                  action="pass_acceptance")
+    assert state_of(order) == State.COMPLETED

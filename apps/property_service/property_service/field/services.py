@@ -119,9 +119,10 @@ def parts_summary(order: WorkOrder) -> str:
 def work_order_finish(*, order_id: int, user, signature: str = "",
                       accept_in_portal: bool = False,
                       expected_state: str | None = None) -> WorkOrder:
-    """Complete the user's order (the ``complete`` transition: it now awaits the resident's
-    acceptance), either with the resident's signature drawn on the phone, stored with the
-    order's photos and on its timeline, or noting that the resident will accept in the portal.
+    """Complete the user's order (the ``complete`` transition), either with the resident's
+    signature drawn on the phone, stored with the order's photos and on its timeline, which is
+    their acceptance (the order goes on to its follow-up call), or noting that the resident will
+    accept in the portal (the order awaits it).
     A signature that is not a real PNG of bounded size refuses the whole step."""
     png = None if accept_in_portal else signature_png(signature)
     order = _lock(order_id, user)
@@ -134,6 +135,11 @@ def work_order_finish(*, order_id: int, user, signature: str = "",
         WorkOrderPhoto.objects.create(work_order=order, kind=WorkOrderPhoto.Kind.SIGNATURE,
                                       image=ContentFile(png, name="signature.png"))
         _event(order, action="signed", by=user)
+        # The signature is the resident's acceptance (验收签字): the order goes on to its
+        # follow-up call as if they had accepted in the portal.
+        order = work_order_services.transition_work_order(
+            order_id=order.pk, user=user, action="pass_acceptance",
+            comment=_("Accepted by the resident's signature on site."), signed_by_resident=True)
     return order
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..access.scoping import resident_unit_ids
 from .models import TeamMember, WorkOrder
-from .states import IN_PLACE_ACTIONS, OPEN_STATES, Action, actions_from
+from .states import ACTIONS, IN_PLACE_ACTIONS, OPEN_STATES, Action, actions_from
 
 # What a resident may do on the orders of their own units, in the portal: accept the repair
 # or send it back (验收), and give the follow-up verdict that closes or reopens it.
@@ -35,6 +35,14 @@ def may_fire(order: WorkOrder, user, action: Action) -> bool:
         # The pool: unassigned orders of the technician's team.
         return order.assignee_id is None and is_team_member(user, order.team_id)
     return order.assignee_id == user.pk
+
+
+def may_record_signed_acceptance(order: WorkOrder, user) -> bool:
+    """The resident's acceptance signed on the technician's phone (验收签字) is recorded by the
+    technician the order is assigned to, with the right to complete it; no other staff member
+    accepts on the resident's behalf."""
+    act = ACTIONS["complete"]
+    return order.assignee_id == user.pk and user.has_perm(f"property_service.{act.permission}")
 
 
 def may_use_clock(order: WorkOrder, user) -> bool:

@@ -35,7 +35,12 @@ from .models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from .permissions import is_team_member, may_fire, may_record_follow_up
+from .permissions import (
+    is_team_member,
+    may_fire,
+    may_record_follow_up,
+    may_record_signed_acceptance,
+)
 from .recipients import urgent_order_recipients
 from .rules import is_repeat_report, repeat_window
 from .selectors import earlier_reports
@@ -189,12 +194,16 @@ def _dispatch(order: WorkOrder, *, team, assignee):
 @transaction.atomic
 def transition_work_order(*, order_id: int, user, action: str, expected_state: str | None = None,
                           comment: str = "", team=None, assignee=None, appointment_at=None,
-                          parts_note: str = "") -> WorkOrder:
+                          parts_note: str = "", signed_by_resident: bool = False) -> WorkOrder:
     """Fire ``action`` on the order. Exactly one of two concurrent calls wins; the other gets
-    ``ConcurrentChange`` (it saw a state that is no longer the order's)."""
+    ``ConcurrentChange`` (it saw a state that is no longer the order's). ``signed_by_resident``:
+    the resident's acceptance, signed on site, recorded by the order's technician."""
     act = action_in(ACTIONS, action)
     order = _lock(order_id, user)
-    comment = check_fire(order, act, allowed=may_fire(order, user, act),
+    allowed = may_fire(order, user, act) or (
+        signed_by_resident and act.name == "pass_acceptance"
+        and may_record_signed_acceptance(order, user))
+    comment = check_fire(order, act, allowed=allowed,
                          expected_state=expected_state, comment=comment)
     now = timezone.now()
     from_state = order.state
