@@ -13,11 +13,12 @@ CHROMIUM := /usr/bin/chromium
 # Printed reports (WeasyPrint) lay text out with pango and need CJK fonts for Chinese text.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
-.PHONY: help install system-packages run serve test test-clock lint check-migrations bench \
+.PHONY: help install system-packages run serve serve-production test test-clock lint check-migrations bench \
 	bench-check bench-baseline messages
 
 help:
 	@echo "make run    install, migrate the '$(SITE)' site, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make serve-production   collectstatic, then gunicorn + scheduler (PRODUCTION=true; README)"
 	@echo "make test   run the whole test suite (DATABASE_URL / REDIS_URL if set, else SQLite)"
 	@echo "make lint   ruff;  make check-migrations;  make messages (compile translations)"
 	@echo "make test-clock CLOCK='@2027-06-16 10:00:00'   the suite with the clock moved (libfaketime)"
@@ -63,6 +64,15 @@ run: install system-packages
 
 serve:
 	$(UV) run --no-sync honcho -f Procfile start
+
+# Production: gunicorn (config/gunicorn.conf.py) and the scheduler, static files collected for
+# whitenoise; migrate first. The site's environment must hold SECRET_KEY, ALLOWED_HOSTS, ...
+serve-production: export PRODUCTION = true
+serve-production: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) sync_schedules
+	$(MANAGE) collectstatic --noinput
+	$(UV) run --no-sync honcho -f Procfile.production start
 
 test: export SITE = test
 test: install system-packages $(CHROMIUM)

@@ -21,6 +21,8 @@ SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The production profile (gunicorn behind TLS): see config/production.py.
+PRODUCTION = env.bool("PRODUCTION", default=False)
 
 INSTALLED_APPS = [
     "unfold",
@@ -241,6 +243,12 @@ UNFOLD = {
         "navigation": "property_service.core.notifications.account_links",
     },
 }
+
+if PRODUCTION:
+    from .production import production_settings, with_whitenoise
+
+    vars().update(production_settings(env))
+    MIDDLEWARE = with_whitenoise(MIDDLEWARE)
 
 LOGGING = {
     "version": 1,

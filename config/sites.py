@@ -20,6 +20,8 @@ SITE_ENV_TEMPLATE = """\
 # Environment variables of the same name take precedence over the values here.
 SECRET_KEY={secret_key}
 DEBUG=false
+# true: the production profile (gunicorn behind TLS, HTTPS only); see the README's "Production".
+PRODUCTION=false
 # Empty DATABASE_URL: the embedded SQLite database in this folder (db.sqlite3).
 # MariaDB: mysql://user:password@127.0.0.1:3306/property_service
 DATABASE_URL=

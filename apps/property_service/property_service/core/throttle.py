@@ -1,14 +1,25 @@
 """How often one user (or one address) may try something: a count per window in the cache,
-shared by every process that shares the cache (Redis in production)."""
+shared by every process that shares the cache (Redis in production).
+
+While the cache cannot be reached the limits hold shut: every attempt counts as over its limit
+(refused with the caller's message, logged), so an outage never lifts a limit on lookups of
+personal data or on registration attempts; the pages themselves still answer."""
 
 from __future__ import annotations
 
 import datetime
+import logging
+import sys
 
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ActionError
+
+log = logging.getLogger(__name__)
+
+# The count of an attempt while the cache is unavailable: over every limit.
+UNAVAILABLE = sys.maxsize
 
 
 class Throttled(ActionError):
@@ -26,17 +37,27 @@ def hit(bucket: str, key, *, window: datetime.timedelta) -> int:
     window starts at its first attempt)."""
     name = _name(bucket, key)
     seconds = max(1, int(window.total_seconds()))
-    cache.add(name, 0, timeout=seconds)
     try:
-        return cache.incr(name)
-    except ValueError:  # the window ended between add and incr
-        cache.add(name, 1, timeout=seconds)
-        return 1
+        cache.add(name, 0, timeout=seconds)
+        try:
+            return cache.incr(name)
+        except ValueError:  # the window ended between add and incr
+            cache.add(name, 1, timeout=seconds)
+            return 1
+    except Exception:  # the cache server is down (redis' own errors)
+        log.error("throttle %s: the cache is unavailable; attempt refused", bucket,
+                  exc_info=True)
+        return UNAVAILABLE
 
 
 def exceeded(bucket: str, key, *, limit: int) -> bool:
     """Whether ``key`` has used its ``limit`` attempts of the current window (counts nothing)."""
-    return cache.get(_name(bucket, key), 0) >= limit
+    try:
+        return cache.get(_name(bucket, key), 0) >= limit
+    except Exception:  # the cache server is down (redis' own errors)
+        log.error("throttle %s: the cache is unavailable; attempt refused", bucket,
+                  exc_info=True)
+        return True
 
 
 def allow(bucket: str, key, *, limit: int, window: datetime.timedelta) -> bool:

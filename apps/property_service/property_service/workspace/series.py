@@ -11,6 +11,7 @@ computed from them when shown.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.cache import cache
 from django.db.models import Count, DateField
@@ -28,6 +29,8 @@ MONTHS = 12
 # kept until the day ends (the day is in the key).
 TTL = 15 * 60
 DAY_TTL = 24 * 60 * 60
+
+log = logging.getLogger(__name__)
 
 
 def months_ending(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
@@ -53,13 +56,20 @@ def _cached(key: str, community_ids: list[int], today: datetime.date, compute, t
     """{community id: its value}, from the cache or, for the communities missing there, from
     ``compute(ids)`` (one query), which is then kept for ``ttl`` seconds."""
     keys = {pk: f"workspace:{key}:{pk}:{today.isoformat()}" for pk in community_ids}
-    found = cache.get_many(list(keys.values()))
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # the cache server is down (redis' own errors): compute, still answer
+        log.error("workspace figures: the cache is unavailable", exc_info=True)
+        found = {}
     values = {pk: found[k] for pk, k in keys.items() if k in found}
     missing = [pk for pk in community_ids if pk not in values]
     if missing:
         computed = compute(missing)
         fresh = {pk: computed.get(pk, {}) for pk in missing}
-        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, ttl)
+        try:
+            cache.set_many({keys[pk]: value for pk, value in fresh.items()}, ttl)
+        except Exception:
+            log.error("workspace figures: the cache is unavailable", exc_info=True)
         values.update(fresh)
     return values
 
