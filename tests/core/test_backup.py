@@ -93,6 +93,7 @@ def test_a_backup_restored_into_an_empty_site_has_every_row_and_media_file(
         site_data, media, target, tmp_path):
     archive = create_backup(output=tmp_path / "backups")
     assert archive.name.endswith(".tar.gz") and archive.parent == tmp_path / "backups"
+    assert archive.stat().st_mode & 0o077 == 0, "only the site's owner may read a backup"
     manifest = read_manifest(archive)
     source_counts = row_counts(connection)
     assert manifest["engine"] == ("sqlite" if connection.vendor == "sqlite" else "mysql")

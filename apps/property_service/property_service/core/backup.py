@@ -208,6 +208,9 @@ def create_backup(*, output: Path | None = None, using: str = "default") -> Path
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                      encoding="utf-8")
         partial = target.with_name(target.name + ".part")
+        # Personal data: readable by the site's owner only, from the first byte.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(partial, 0o600)
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(work / MANIFEST, arcname=MANIFEST)
             archive.add(dump, arcname=dump.name)
