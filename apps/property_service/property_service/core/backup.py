@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -140,9 +141,14 @@ def _run(command: list[str], **kwargs) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {error}")
 
 
-def _dump_counts(dump: Path) -> dict[str, int]:
-    """Row counts read from a dump made with one INSERT per row: exactly what it restores."""
+MIGRATION_ROW = re.compile(rb"^INSERT INTO `django_migrations` VALUES \(\d+,'([^']*)','([^']*)'")
+
+
+def _read_dump(dump: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Row counts and the last migration per app read from a dump made with one INSERT per
+    row: exactly what it restores, from the dump's own snapshot."""
     counts: dict[str, int] = {}
+    last: dict[str, str] = {}
     with dump.open("rb") as handle:
         for line in handle:
             if line.startswith(b"CREATE TABLE `"):
@@ -150,7 +156,12 @@ def _dump_counts(dump: Path) -> dict[str, int]:
             elif line.startswith(b"INSERT INTO `"):
                 name = line.split(b"`")[1].decode()
                 counts[name] = counts.get(name, 0) + 1
-    return counts
+                migration = MIGRATION_ROW.match(line)
+                if migration:
+                    app, applied = (part.decode() for part in migration.groups())
+                    if applied > last.get(app, ""):
+                        last[app] = applied
+    return counts, last
 
 
 # --- backup ---
@@ -198,8 +209,7 @@ def create_backup(*, output: Path | None = None, using: str = "default") -> Path
                        "--no-autocommit", "--result-file", str(dump), settings_dict["NAME"]]
             _run(command)
             defaults.unlink()
-            counts = _dump_counts(dump)
-            migrations = migration_state(connection)
+            counts, migrations = _read_dump(dump)
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "site": site,
             "engine": engine, "created": now.isoformat(), "app_version": app_version(),
