@@ -29,6 +29,10 @@ from property_service.workorders.models import WorkOrder
 from tests.factories.registry import OccupancyFactory
 from tests.factories.workorders import WorkOrderFactory
 
+# Dumps read committed data; the flush after each test is followed by the database's first
+# state again (content types, permissions, the standards), as the other tests expect it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 SCRATCH_DATABASE = "test_property_service_restore"
 
 
