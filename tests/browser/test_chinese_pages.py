@@ -102,6 +102,10 @@ def crawl_role(browser, base: str, username: str, screenshot, read: set) -> dict
                                     read)
     if login_english:
         found[f"{home}login/"] = login_english
+    if home == "/admin/":
+        # The back office's home (field staff would otherwise land in the field app, which
+        # the crawl reaches through the user menu's link).
+        page.goto(f"{base}{home}login/?next={home}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")

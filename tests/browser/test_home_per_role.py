@@ -49,7 +49,8 @@ def test_each_roles_home_page_in_chinese(live_server, browser, screenshot, make_
                                       extra_http_headers={"Accept-Language": "zh-hans"})
         page = context.new_page()
         page.on("pageerror", lambda error, who=login: errors.append((who, str(error))))
-        page.goto(f"{live_server.url}/admin/login/")
+        # Straight to the back office's home (field staff would otherwise land in the field app).
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
         page.fill("input[name=username]", login)
         page.fill("input[name=password]", "test-pass-2026")
         page.click("button[type=submit]")

@@ -99,5 +99,6 @@ def test_the_number_prefix_search_is_one_limited_range_on_the_number_index(db):
         list(by_number_prefix(WorkOrder.objects.all(), "WO-2026"))
     sql = queries.captured_queries[0]["sql"]
     assert "LIKE 'WO-2026%'" in sql and "LIMIT 10" in sql
-    assert sql.rstrip().split("ORDER BY")[1].split("LIMIT")[0].strip().endswith('"number" ASC')
+    order_by = sql.replace("`", '"').rstrip().split("ORDER BY")[1].split("LIMIT")[0].strip()
+    assert order_by.endswith('"number" ASC')
     assert " OR " not in sql

@@ -264,12 +264,13 @@ class ScopedResource(resources.ModelResource):
         paths = [self.export_path(field) for field in fields]
         queryset = queryset.select_related(None).prefetch_related(None)
         plan = values_plan(queryset.model, [path for path in paths if path])
+        if plan is None:
+            # A column shows a row itself: its text may read more rows (a unit names its
+            # building and community), which an unbuffered read in progress would not allow.
+            for row in instance_rows(queryset, [p for p in paths if p], chunk_size=CHUNK_ROWS):
+                yield [self.export_field(field, row, **kwargs) for field in fields]
+            return
         with unbuffered_reads(queryset.db):
-            if plan is None:
-                for row in instance_rows(queryset, [p for p in paths if p],
-                                         chunk_size=CHUNK_ROWS):
-                    yield [self.export_field(field, row, **kwargs) for field in fields]
-                return
             columns = [self._export_column(field, path, plan, kwargs)
                        for field, path in zip(fields, paths, strict=True)]
             needs_row = any(column is None for column in columns)

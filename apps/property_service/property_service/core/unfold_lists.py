@@ -11,6 +11,7 @@ list do not change while it renders, so they are built on the first call and reu
 from __future__ import annotations
 
 from django.contrib.admin import helpers
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from unfold import admin as unfold_admin
@@ -24,7 +25,8 @@ _ATTR = "_property_service_result_headers"
 _LABELS: dict = {}
 _LABELS_MAX = 2048
 _ROW_MARK = "__property_service_row__"
-_checkbox: list[str] = []
+# The checkbox carries a translated label: one drawing per language.
+_checkbox: dict[str, str] = {}
 
 
 def result_headers_once(cl):
@@ -39,7 +41,8 @@ def label_once(value, empty_value_display, label):
     """unfold's ``display_for_label``, drawn once per value: its output depends only on its
     arguments (the label's text arrives translated)."""
     try:
-        key = (id(label) if isinstance(label, dict) else label, value, empty_value_display)
+        key = (id(label) if isinstance(label, dict) else label, value, empty_value_display,
+               translation.get_language())
         drawn = _LABELS.get(key)
     except TypeError:  # a value that cannot be a key is drawn every time
         return _draw_label(value, empty_value_display, label)
@@ -53,10 +56,13 @@ def label_once(value, empty_value_display, label):
 
 def row_checkbox(pk) -> str:
     """The row's selection checkbox as unfold draws it (its widget through a template), drawn
-    once and filled in with each row's key."""
-    if not _checkbox:
-        _checkbox.append(unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME, _ROW_MARK))
-    return mark_safe(_checkbox[0].replace(_ROW_MARK, escape(str(pk))))
+    once per language and filled in with each row's key."""
+    language = translation.get_language()
+    drawn = _checkbox.get(language)
+    if drawn is None:
+        drawn = _checkbox[language] = unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME,
+                                                                   _ROW_MARK)
+    return mark_safe(drawn.replace(_ROW_MARK, escape(str(pk))))
 
 
 def install() -> None:

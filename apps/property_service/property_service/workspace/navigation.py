@@ -11,6 +11,7 @@ from functools import partial
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ AREAS = (
         ("property_service.team", "groups"),
         ("property_service.workordercategory", "category"),
     )),
-    (_("System"), (
+    (pgettext_lazy("work area", "System"), (
         ("auth.user", "person"),
         ("auth.group", "admin_panel_settings"),
         ("property_service.personaldataaccess", "policy"),
@@ -96,6 +97,11 @@ AREAS = (
         ("django_q.ormq", "queue"),
     )),
 )
+
+
+# Entries whose admin exists only in some setups: django-q2 registers its queue (OrmQ) only with
+# the database as broker, not with Redis.
+OPTIONAL = frozenset({"django_q.ormq"})
 
 
 def _registered(label: str):
