@@ -14,8 +14,7 @@ from ..core.admin import (
     WorkflowActionsMixin,
 )
 from ..core.display import StaffChoiceField, display_name
-from ..core.filters import QueueFilter as BaseQueueFilter
-from ..core.filters import ScopedRelatedFilter
+from ..core.filters import ScopedRelatedFilter, queue_filter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
 from ..registry.prefill import PrefillFromRegistryMixin
@@ -42,11 +41,8 @@ class ActionForm(forms.Form):
     satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5)
 
 
-class QueueFilter(BaseQueueFilter):
-    """The complaint queues (``selectors.queue_conditions``), as tabs and as a filter."""
-
-    def queue_conditions(self, request):
-        return queue_conditions(request.user, timezone.now())
+# The queues (``selectors.queue_conditions``), as tabs and as a filter.
+QueueFilter = queue_filter(queue_conditions)
 
 
 class AttachmentInline(OwnedRowsInline):

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import ForeignKey, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..access.scoping import scope
@@ -28,18 +32,16 @@ class QueueFilter(admin.SimpleListFilter):
     """The queues staff work from, each with its size: shown as tabs above the list
     (``queue_tabs``) and among the filters. The sizes are counted once per page, for both.
 
-    A subclass says what its queues are: ``queue_conditions(request)`` -> name -> (label,
-    condition on the list's model)."""
+    Made for a list by ``queue_filter(conditions)``: ``conditions(user, now)`` -> name ->
+    (label, condition on the list's model), the domain's own selector."""
 
     title = _("queue")
     parameter_name = "queue"
-
-    def queue_conditions(self, request) -> dict[str, tuple[str, Q]]:
-        raise NotImplementedError
+    conditions_of: Callable[[object, datetime.datetime], dict[str, tuple[str, Q]]]
 
     def __init__(self, request, params, model, model_admin):
         # One clock and one reading of the user's teams for the counts and the filter.
-        self.conditions = self.queue_conditions(request)
+        self.conditions = type(self).conditions_of(request.user, timezone.now())
         self.cap = count_cap()
         self.counts = queue_counts(model_admin.get_queryset(request), self.conditions, self.cap)
         super().__init__(request, params, model, model_admin)
@@ -65,3 +67,8 @@ class QueueFilter(admin.SimpleListFilter):
                 "count": count_label(self.counts[name], self.cap),
                 "link": changelist.get_query_string({self.parameter_name: name, PAGE_VAR: None})})
         return tabs
+
+
+def queue_filter(conditions: Callable[[object, datetime.datetime], dict[str, tuple[str, Q]]]):
+    """The queue filter (and tabs) of a list whose queues ``conditions(user, now)`` gives."""
+    return type("QueueFilter", (QueueFilter,), {"conditions_of": staticmethod(conditions)})

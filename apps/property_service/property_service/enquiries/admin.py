@@ -8,38 +8,18 @@ from unfold.decorators import display
 
 from ..complaints.models import Category as ComplaintCategory
 from ..core.admin import BaseAdmin, BigTableListMixin, RulesAdminMixin, WorkflowActionsMixin
-from ..core.filters import ScopedRelatedFilter
-from ..core.lists import count_cap, count_label
+from ..core.filters import ScopedRelatedFilter, queue_filter
 from ..registry.prefill import PrefillFromRegistryMixin
 from ..workorders.models import WorkOrderCategory
 from . import services
 from .deadlines import deadline_rows
 from .jobs import chase_every_enquiry_again
 from .models import Enquiry, EnquiryStandard
-from .selectors import queue_conditions, queue_counts, search_enquiries
+from .selectors import queue_conditions, search_enquiries
 from .states import State
 
-
-class QueueFilter(admin.SimpleListFilter):
-    """The queues staff work from, each with its size (capped)."""
-
-    title = _("queue")
-    parameter_name = "queue"
-
-    def __init__(self, request, params, model, model_admin):
-        self.conditions = queue_conditions(request.user, timezone.now())
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        cap = count_cap()
-        counts = queue_counts(model_admin.get_queryset(request), self.conditions, cap)
-        return [(name, f"{label} ({count_label(counts[name], cap)})")
-                for name, (label, _cond) in self.conditions.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.conditions:
-            return queryset.filter(self.conditions[self.value()][1])
-        return queryset
+# The queues (``selectors.queue_conditions``), as tabs and as a filter.
+QueueFilter = queue_filter(queue_conditions)
 
 
 class ActionForm(forms.Form):

@@ -9,7 +9,6 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..core.lists import capped_count, count_cap
 from ..registry.models import Unit
 from .deadlines import DEADLINES
 from .models import Enquiry
@@ -42,14 +41,6 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
         "overdue": (_("Overdue"), overdue_q(now)),
         "complex": (_("Complex, not yet resolved"), is_open & Q(complex=True)),
     }
-
-
-def queue_counts(queryset, conditions: dict[str, tuple[str, Q]],
-                 cap: int | None = None) -> dict[str, int]:
-    """Each queue's size, counted no further than ``cap + 1`` (see ``core.lists``)."""
-    cap = count_cap() if cap is None else cap
-    return {name: capped_count(queryset.filter(cond), cap)
-            for name, (_label, cond) in conditions.items()}
 
 
 def search_enquiries(queryset: QuerySet, search_term: str) -> QuerySet:

@@ -21,8 +21,7 @@ from ..core.admin import (
     WorkflowActionsMixin,
 )
 from ..core.display import StaffChoiceField, display_name
-from ..core.filters import QueueFilter as BaseQueueFilter
-from ..core.filters import ScopedRelatedFilter
+from ..core.filters import ScopedRelatedFilter, queue_filter
 from ..core.intake import locked_fields
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
 from ..core.params import id_param
@@ -50,12 +49,8 @@ from .sheet import sheet_filename, sheet_pdf
 from .sla import SlaState, order_sla_state, policy_for
 from .states import IN_PLACE_ACTIONS, OPEN_STATES, State
 
-
-class QueueFilter(BaseQueueFilter):
-    """The work-order queues (``selectors.queue_conditions``), as tabs and as a filter."""
-
-    def queue_conditions(self, request):
-        return queue_conditions(request.user, timezone.now())
+# The queues (``selectors.queue_conditions``), as tabs and as a filter.
+QueueFilter = queue_filter(queue_conditions)
 
 
 class PhotoInline(OwnedRowsInline):
