@@ -13,7 +13,7 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
-from ..core.display import StaffChoiceField, display_name
+from ..core.display import StaffChoiceField, display_name, state_and_label
 from ..core.filters import ScopedRelatedFilter, queue_filter
 from ..core.intake import locked_fields
 from ..core.workcalendar import provisional_years, provisional_years_among
@@ -108,7 +108,7 @@ class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
         State.PLAN_AGREED: "warning", State.RESOLVED: "success", State.FOLLOW_UP: "success",
         State.CLOSED: "success", State.REOPENED: "danger", State.WITHDRAWN: ""})
     def state_badge(self, complaint):
-        return complaint.state, complaint.get_state_display()
+        return state_and_label(complaint)
 
     @display(description=_("supervisor"), ordering="supervisor")
     def supervisor_name(self, complaint):

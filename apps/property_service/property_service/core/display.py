@@ -3,6 +3,7 @@ number ("Work order WO-202611-00042"), never by a login name or a database id.""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import forms
@@ -43,3 +44,18 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return display_name(obj)
+
+
+@functools.cache
+def _choice_labels(field) -> dict:
+    # The labels are lazy: kept once per field, each drawn in the language of the moment.
+    return dict(field.flatchoices)
+
+
+def state_and_label(record, field_name: str = "state") -> tuple[str, str]:
+    """A record's state and its label, for a state badge in a list. Model's
+    ``get_<field>_display()`` hashes every (lazy) label on each call: a list page calls it
+    once per row."""
+    value = getattr(record, field_name)
+    label = _choice_labels(record._meta.get_field(field_name)).get(value, value)
+    return value, str(label)

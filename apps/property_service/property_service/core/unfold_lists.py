@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from django.contrib.admin import helpers
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from unfold import admin as unfold_admin
+from unfold import utils as unfold_utils
+from unfold.sites import UnfoldAdminSite
 from unfold.templatetags import unfold_list
 
 _build_headers = unfold_list.result_headers
+_draw_boolean = unfold_utils._boolean_icon
 _draw_label = unfold_list.display_for_label
 _ATTR = "_property_service_result_headers"
 # Labels are drawn from a few values (states, priorities, SLA states); the memo stays small,
@@ -27,12 +31,17 @@ _LABELS_MAX = 2048
 _ROW_MARK = "__property_service_row__"
 # The checkbox carries a translated label: one drawing per language.
 _checkbox: dict[str, str] = {}
+# A yes/no/unknown icon: three drawings per language.
+_booleans: dict[tuple, str] = {}
 
 
 def result_headers_once(cl):
     headers = getattr(cl, _ATTR, None)
     if headers is None:
         headers = list(_build_headers(cl))
+        for header in headers:
+            # Each row's cells repeat the header's text (a lazy translation): drawn once.
+            header["text"] = str(header["text"])
         setattr(cl, _ATTR, headers)
     return iter(headers)
 
@@ -65,6 +74,32 @@ def row_checkbox(pk) -> str:
     return mark_safe(drawn.replace(_ROW_MARK, escape(str(pk))))
 
 
+def boolean_once(value) -> str:
+    """unfold's yes/no/unknown icon (a template) drawn once per kind and language."""
+    kind = None if value is None or value == "" else bool(value)
+    key = (kind, translation.get_language())
+    drawn = _booleans.get(key)
+    if drawn is None:
+        drawn = _booleans[key] = _draw_boolean(value)
+    return drawn
+
+
+_build_app_list = UnfoldAdminSite.get_app_list
+
+
+def app_list_when_read(site, request, app_label=None):
+    """Django's list of every application and model, built only when a template reads it:
+    every admin page puts it in its context for a sidebar, but the sidebar here is the work
+    areas' (``workspace.navigation``), so on most pages nothing reads it."""
+    return SimpleLazyObject(lambda: _build_app_list(site, request, app_label))
+
+
 def install() -> None:
+    UnfoldAdminSite.get_app_list = app_list_when_read
     unfold_list.result_headers = result_headers_once
     unfold_list.display_for_label = label_once
+    unfold_utils._boolean_icon = boolean_once
+    # unfold's list template asks every row for the admin's list sections (expandable rows);
+    # an admin without any answers at once instead of through a failed attribute lookup.
+    if not hasattr(unfold_admin.ModelAdmin, "list_sections"):
+        unfold_admin.ModelAdmin.list_sections = ()

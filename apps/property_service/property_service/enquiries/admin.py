@@ -8,6 +8,7 @@ from unfold.decorators import display
 
 from ..complaints.models import Category as ComplaintCategory
 from ..core.admin import BaseAdmin, BigTableListMixin, RulesAdminMixin, WorkflowActionsMixin
+from ..core.display import state_and_label
 from ..core.filters import ScopedRelatedFilter, queue_filter
 from ..registry.prefill import PrefillFromRegistryMixin
 from ..workorders.models import WorkOrderCategory
@@ -76,7 +77,7 @@ class EnquiryAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowActionsM
         State.ANSWERED: "success", State.ANSWERED_AT_DESK: "success",
         State.RESOLVED: "success", State.CONVERTED: "warning", State.CLOSED: ""})
     def state_badge(self, enquiry):
-        return enquiry.state, enquiry.get_state_display()
+        return state_and_label(enquiry)
 
     @display(description=_("where"))
     def where(self, enquiry):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, OwnedRowsInline, WorkflowActionsMixin
+from ..core.display import state_and_label
 from ..core.errors import ActionError
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
@@ -112,7 +113,7 @@ class IncidentAdmin(WorkflowActionsMixin, BaseAdmin):
         State.OPEN: "danger", State.CONTAINED: "warning", State.REPORT_DRAFTED: "info",
         State.APPROVED: "success", State.CLOSED: ""})
     def state_badge(self, incident):
-        return incident.state, incident.get_state_display()
+        return state_and_label(incident)
 
     def get_urls(self):
         return [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, WorkflowActionsMixin
+from ..core.display import state_and_label
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..renewals.admin import AgreementAdmin
@@ -69,7 +70,7 @@ class ClaimAdmin(WorkflowActionsMixin, BaseAdmin):
         "draft": "", "submitted": "info", "approved": "success", "rejected": "danger",
         "paid": "success"})
     def state_badge(self, claim):
-        return claim.state, claim.get_state_display()
+        return state_and_label(claim)
 
     def perform_action(self, user, claim, data):
         return claims.transition_claim(

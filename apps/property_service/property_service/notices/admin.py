@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, WorkflowActionsMixin
+from ..core.display import state_and_label
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..registry.models import check_places_in_community
@@ -84,7 +85,7 @@ class NoticeAdmin(WorkflowActionsMixin, BaseAdmin):
     @display(description=_("state"), ordering="state", label={
         State.DRAFT: "info", State.PUBLISHED: "success", State.WITHDRAWN: ""})
     def state_badge(self, notice):
-        return notice.state, notice.get_state_display()
+        return state_and_label(notice)
 
     def perform_action(self, user, notice, data):
         return services.transition_notice(

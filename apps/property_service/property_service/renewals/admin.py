@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, BigTableListMixin, OwnedRowsInline, WorkflowActionsMixin
-from ..core.display import display_name
+from ..core.display import display_name, state_and_label
 from ..core.filters import ScopedRelatedFilter
 from ..core.intake import locked_fields
 from ..core.params import choice_param
@@ -116,7 +116,7 @@ class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
 
     @display(description=_("state"), ordering="state", label=STATE_COLOURS)
     def state_badge(self, agreement):
-        return agreement.state, agreement.get_state_display()
+        return state_and_label(agreement)
 
     @display(description=_("days left"), ordering="end_date")
     def days_left(self, agreement):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin
+from ..core.display import state_and_label
 from ..core.errors import ActionError
 from ..core.files import FILE_CSP
 from ..core.filters import ScopedRelatedFilter
@@ -68,7 +69,7 @@ class ManagementReportAdmin(BaseAdmin):
     @display(description=_("state"), ordering="state",
              label={State.DRAFT: "warning", State.APPROVED: "success"})
     def state_badge(self, report):
-        return report.state, report.get_state_display()
+        return state_and_label(report)
 
     def get_urls(self):
         def name(suffix):

@@ -10,6 +10,7 @@ from unfold.decorators import display
 
 from ..access.scoping import scope
 from ..core.admin import BaseAdmin, BigTableListMixin, WorkflowActionsMixin
+from ..core.display import state_and_label
 from ..core.filters import ScopedRelatedFilter
 from ..core.lists import count_cap, count_label
 from ..core.months import month_param, this_month
@@ -93,7 +94,7 @@ class VisitAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
         State.PLANNED: "info", State.DONE: "success", State.UNREACHABLE: "warning",
         State.CANCELLED: ""})
     def state_badge(self, visit):
-        return visit.state, visit.get_state_display()
+        return state_and_label(visit)
 
     def perform_action(self, user, visit, data):
         name, expected = data["action"], data["expected_state"] or None

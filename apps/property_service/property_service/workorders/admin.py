@@ -20,7 +20,7 @@ from ..core.admin import (
     RulesAdminMixin,
     WorkflowActionsMixin,
 )
-from ..core.display import StaffChoiceField, display_name
+from ..core.display import StaffChoiceField, display_name, state_and_label
 from ..core.filters import ScopedRelatedFilter, queue_filter
 from ..core.intake import locked_fields
 from ..core.models import CalendarDay, CalendarYear, PersonalDataAccess, WorkingCalendar
@@ -168,7 +168,7 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
         State.IN_PROGRESS: "warning", State.COMPLETED: "success", State.FOLLOW_UP: "success",
         State.CLOSED: "success", State.REWORK: "danger", State.CANCELLED: ""})
     def state_badge(self, order):
-        return order.state, order.get_state_display()
+        return state_and_label(order)
 
     @display(description=_("SLA"), label=SlaState.COLOURS)
     def sla_badge(self, order):

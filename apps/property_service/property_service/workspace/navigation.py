@@ -6,7 +6,6 @@ the admin registers belongs to one area (tests/workspace/test_navigation.py walk
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
@@ -104,46 +103,38 @@ AREAS = (
 OPTIONAL = frozenset({"django_q.ormq"})
 
 
-def _registered(label: str):
-    """The model admin registered for ``label`` ("app.model"), or None."""
-    app_label, model_name = label.split(".")
-    for model, model_admin in admin.site._registry.items():
-        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
-            return model_admin
-    return None
+def _registry() -> dict:
+    """The registered model admins by model label ("app.model")."""
+    return {f"{model._meta.app_label}.{model._meta.model_name}": model_admin
+            for model, model_admin in admin.site._registry.items()}
 
 
-def _may_view_model(label: str, request) -> bool:
-    model_admin = _registered(label)
+def _may_view_model(registry: dict, label: str, request) -> bool:
+    model_admin = registry.get(label)
     return model_admin is not None and model_admin.has_view_or_change_permission(request)
 
 
-def _may_view_page(page: Page, request) -> bool:
-    return any(_may_view_model(label, request) for label in page.needs_any)
-
-
-def _entry(item, request) -> dict | None:
+def _entry(item, request, registry: dict) -> dict | None:
     """The sidebar entry of ``item`` for ``request``'s user, or None if they may not open it
-    (or it is not there)."""
+    (or it is not there). Permission is decided here, once: unfold is given no callback to
+    ask again."""
     if isinstance(item, Page):
+        if not any(_may_view_model(registry, label, request) for label in item.needs_any):
+            return None
         try:
             link = reverse(item.url_name)
         except NoReverseMatch:
             return None
-        permission = partial(_may_view_page, item)
         title, icon = item.title, item.icon
     else:
         label, icon = item
-        model_admin = _registered(label)
-        if model_admin is None:
+        if not _may_view_model(registry, label, request):
             return None
-        opts = model_admin.model._meta
+        opts = registry[label].model._meta
         link = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        permission = partial(_may_view_model, label)
         title = opts.verbose_name_plural
-    if not permission(request):
-        return None
-    return {"title": title, "icon": icon, "link": link, "permission": permission}
+    # Every key unfold's template asks for is present: a missing one costs a failed lookup.
+    return {"title": title, "icon": icon, "link": link, "badge": None, "link_callback": None}
 
 
 def navigation_labels() -> set[str]:
@@ -154,10 +145,11 @@ def navigation_labels() -> set[str]:
 def sidebar(request) -> list[dict]:
     """The sidebar groups for ``request``'s user (unfold's ``SIDEBAR["navigation"]``): the home
     page, then each work area with the entries they may open; an area with none is left out."""
-    groups = [{"items": [{"title": _("Home"), "icon": "dashboard",
-                          "link": reverse("admin:index")}]}]
+    registry = _registry()
+    groups = [{"items": [{"title": _("Home"), "icon": "dashboard", "link": reverse("admin:index"),
+                          "badge": None, "link_callback": None}]}]
     for title, items in AREAS:
-        entries = [entry for entry in (_entry(item, request) for item in items) if entry]
+        entries = [entry for entry in (_entry(item, request, registry) for item in items) if entry]
         if entries:
             groups.append({"title": title, "separator": True, "collapsible": False,
                            "items": entries})
