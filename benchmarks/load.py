@@ -112,7 +112,8 @@ def markdown(result: dict) -> str:
         "",
         f"{run['started']}, {run['seconds']} s: {run['users']} users (spawned {run['spawn_rate']}/s"
         f"; staff 3 : portal 2 : api 2), gunicorn with {run['gunicorn_workers']} workers on "
-        f"{run['machine']}, database {run['database']}. Times in ms.",
+        f"{run['machine']} (load average {run['load_average'][0]} before, "
+        f"{run['load_average'][1]} after), database {run['database']}. Times in ms.",
         "",
         "| group | requests | failures | req/s | p50 | p95 |",
         "|---|---|---|---|---|---|",
@@ -150,7 +151,7 @@ def main() -> int:
         try:
             _wait_until_serving(url, server)
             print(f"load: {users} users for {run_time} on {url} ({scale} data set)", flush=True)
-            started = time.time()
+            started, load_before = time.time(), os.getloadavg()[0]
             locust = subprocess.run(
                 [sys.executable, "-m", "locust", "-f", "benchmarks/locustfile.py", "--headless",
                  "--host", url, "-u", str(users), "-r", str(spawn_rate), "--run-time", run_time,
@@ -158,7 +159,7 @@ def main() -> int:
                  "--loglevel", "WARNING"],
                 cwd=ROOT, env={**os.environ, "LOAD_SAMPLES": str(samples_file)},
                 timeout=_seconds(run_time) + 300)
-            seconds = time.time() - started
+            seconds, load_after = time.time() - started, os.getloadavg()[0]
         finally:
             _stop(server)
             server_log.close()
@@ -176,6 +177,8 @@ def main() -> int:
                 "run_time": run_time,
                 "gunicorn_workers": workers,
                 "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}",
+                # The machine's load average (1 min) before and after: others' work included.
+                "load_average": [round(load_before, 1), round(load_after, 1)],
                 "database": "MariaDB" if database.startswith("mysql") else
                             (database.split(":", 1)[0] or "SQLite")},
         **summarize(samples, seconds),

@@ -104,6 +104,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _real_clock() -> dict:
+    """The environment without libfaketime (``make test-clock``): the servers keep the
+    machine's clock, as the machine's own server does."""
+    return {name: value for name, value in os.environ.items()
+            if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
+
+
 def _as_root() -> list[str]:
     # mariadbd refuses to run as root unless told to.
     return ["--user=root"] if os.geteuid() == 0 else []
@@ -136,7 +143,7 @@ class Server:
 
     def start(self):
         self.process = subprocess.Popen([MARIADBD, *self.options], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=subprocess.DEVNULL, env=_real_clock())
         import MySQLdb
 
         for _ in range(300):
@@ -185,7 +192,8 @@ def replicated():
         # One data folder installed, copied for the replica: the same starting point.
         subprocess.run([INSTALL_DB, "--no-defaults", f"--datadir={folder / 'primary'}",
                         "--auth-root-authentication-method=normal", "--skip-test-db",
-                        *_as_root()], check=True, capture_output=True, timeout=120)
+                        *_as_root()], check=True, capture_output=True, timeout=120,
+                       env=_real_clock())
         shutil.copytree(folder / "primary", folder / "replica", symlinks=True)
         primary = Server(folder, "primary", 1, "--log-bin=primary-bin", "--binlog-format=ROW")
         replica = Server(folder, "replica", 2, "--read-only", "--relay-log=replica-relay")
