@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
 .PHONY: help install system-packages run serve serve-production test test-clock lint check-migrations bench \
-	bench-check bench-baseline messages
+	bench-check bench-baseline messages load
 
 help:
 	@echo "make run    install, migrate the '$(SITE)' site, load demo data, serve on http://127.0.0.1:8000"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint   ruff;  make check-migrations;  make messages (compile translations)"
 	@echo "make test-clock CLOCK='@2027-06-16 10:00:00'   the suite with the clock moved (libfaketime)"
 	@echo "make bench SCALE=small|large   page, API and job timings on generated data (benchmarks/results/)"
+	@echo "make load   gunicorn + locust, mixed traffic for LOAD_RUN_TIME (3m) on the generated data"
 	@echo "make bench-check   query counts and list plans of every benched page against benchmarks/baseline.json"
 
 $(UV):
@@ -118,3 +119,11 @@ bench-check: install
 bench-baseline: export SITE = bench
 bench-baseline: install
 	$(UV) run --no-sync python -m benchmarks.check --write-baseline
+
+# A load run: gunicorn on 127.0.0.1 and locust's mixed traffic (staff, portal, API) for a
+# bounded time against the site's generated data (benchmarks/locustfile.py); writes
+# benchmarks/results/load-<scale>.{json,md} and fails if any request failed.
+# LOAD_USERS=20 LOAD_SPAWN_RATE=5 LOAD_RUN_TIME=3m LOAD_PORT=8765.
+load: export SITE = bench
+load: install
+	$(UV) run --no-sync python -m benchmarks.load

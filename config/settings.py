@@ -85,14 +85,22 @@ TEMPLATES = [
 
 # Database: the site's embedded SQLite file unless DATABASE_URL names a server (MariaDB in
 # production and CI).
-DATABASE_URL = env.str("DATABASE_URL", default="")
-if DATABASE_URL:
-    default_db = env.db_url_config(DATABASE_URL)
-    if default_db["ENGINE"] == "django.db.backends.mysql":
-        default_db.setdefault("OPTIONS", {}).update(
+
+
+def server_database(url: str) -> dict:
+    """The settings of the database server at ``url`` (django-environ), MariaDB's in utf8mb4."""
+    database = env.db_url_config(url)
+    if database["ENGINE"] == "django.db.backends.mysql":
+        database.setdefault("OPTIONS", {}).update(
             {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
         )
-        default_db["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+        database["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    return database
+
+
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if DATABASE_URL:
+    default_db = server_database(DATABASE_URL)
 else:
     default_db = {
         "ENGINE": "django.db.backends.sqlite3",
@@ -108,6 +116,14 @@ else:
         "TEST": {"NAME": SITE_DIR / "test.sqlite3"},
     }
 DATABASES = {"default": default_db}
+# A read replica of DATABASE_URL (optional): figures, reports' figures and exports read from it,
+# nothing writes to it or migrates it (core/replica.py). The test runner creates no database
+# there: the alias mirrors the test database (and then reads through "default").
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = server_database(DATABASE_REPLICA_URL)
+    DATABASES["replica"].setdefault("TEST", {})["MIRROR"] = "default"
+    DATABASE_ROUTERS = ["property_service.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -23,6 +23,7 @@ from ..complaints import figures as complaint_figures
 from ..complaints.models import Complaint
 from ..core.months import in_month, latest_month, month_param, this_month
 from ..core.params import BadParameter, id_param
+from ..core.replica import reading_replica
 from ..core.targets import dispatch_standards
 from ..workorders import figures as work_order_figures
 from ..workorders.models import WorkOrder
@@ -130,6 +131,7 @@ class WorkOrderFiguresView(FiguresView):
                           "within which its orders are dispatched."),
             "results": WORK_ORDER_ROW,
         }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
+    @reading_replica()
     def get(self, request):
         visible = self.get_queryset()
         selection = work_order_figures.select(request.query_params, visible)
@@ -159,6 +161,7 @@ class ComplaintFiguresView(FiguresView):
             "targets": FigureTargetSerializer(many=True),
             "results": COMPLAINT_ROW,
         }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
+    @reading_replica()
     def get(self, request):
         chosen = self.get_queryset()
         month = month_param(request.query_params)

@@ -53,6 +53,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access.scoping import scope
 from ..core.lists import ProbedDates
 from ..core.params import id_param, year_param
+from ..core.replica import replica_view
 from ..core.spreadsheets import xlsx_response
 from ..core.targets import complaint_targets
 from ..registry.models import Community
@@ -224,6 +225,7 @@ def meets_target(value, target) -> bool | None:
 ALL_YEARS = "all"
 
 
+@replica_view
 def figures_view(request, model_admin):
     """The figures page (or, with ``?format=xlsx``, the same table as a workbook) for the
     complaints ``model_admin.get_queryset`` lets the user see, optionally of one community,

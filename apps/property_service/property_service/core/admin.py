@@ -40,6 +40,7 @@ from .exports import csv_response, xlsx_response
 from .files import file_response
 from .lists import CappedPaginator, rows_by_ids_first
 from .params import MAX_ID, BadParameter, parse_id, parse_int
+from .replica import reading_replica, replica_rows
 from .unfold_lists import row_checkbox
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
@@ -390,6 +391,14 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
         # An import both adds and updates rows.
         return self.has_add_permission(request) and self.has_change_permission(request)
 
+    def export_action(self, request):
+        # The posted export, the list's own queries (its filters' choices) included, reads
+        # from the replica when there is one (core/replica.py); the form itself from the primary.
+        if request.method != "POST":
+            return super().export_action(request)
+        with reading_replica():
+            return super().export_action(request)
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         # The one place django-import-export turns the list's queryset into a file: here the
         # file is written row by row instead of from a dataset held in memory.
@@ -401,9 +410,10 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
         resource = self.choose_export_resource_class(export_form, request)(
             **self.get_export_resource_kwargs(request, export_form=export_form,
                                               force_native_type=excel))
-        rows = resource.export_rows(
+        # Read from the replica when there is one (core/replica.py), also while a CSV streams.
+        rows = replica_rows(resource.export_rows(
             queryset, selected_fields=self.get_export_resource_fields_from_form(export_form),
-            force_native_type=excel, export_form=export_form)
+            force_native_type=excel, export_form=export_form))
         filename = self.get_export_filename(request, queryset, file_format)
         if excel:
             response = xlsx_response(rows, filename=filename, title=self.opts.verbose_name_plural)

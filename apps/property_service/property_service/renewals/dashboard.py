@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access.roles import may_export
 from ..access.scoping import scope
 from ..core.params import choice_param, id_param
+from ..core.replica import reading_replica
 from ..core.spreadsheets import xlsx_response
 from ..registry.models import Community
 from . import rules
@@ -175,7 +176,8 @@ def dashboard_view(request, model_admin):
     if request.GET.get("format") == "xlsx":
         if not exportable:
             raise PermissionDenied
-        rows = dashboard_rows(request.user, today=today, community_id=community_id)
+        with reading_replica():  # an export (core/replica.py)
+            rows = dashboard_rows(request.user, today=today, community_id=community_id)
         return _xlsx_response([r for r in rows if r.kind in exportable])
     counts = group_counts(request.user, today=today, community_id=community_id)
     names = dict(scope(Community.objects.filter(

@@ -20,6 +20,7 @@ from ..complaints import figures as complaint_figures
 from ..complaints.models import Category, Complaint
 from ..complaints.states import State as ComplaintState
 from ..core.months import in_month
+from ..core.replica import reading_replica
 from ..workorders import figures as work_order_figures
 from ..workorders import sla
 from ..workorders.models import WorkOrder
@@ -152,6 +153,7 @@ def _analysis(orders, complaints, now, this_wo, last_wo, this_c, last_c) -> list
     return rows
 
 
+@reading_replica()
 def build_report(community, month: datetime.date, *, now=None) -> dict:
     """The report of ``community`` for ``month`` (its first day) as plain data: ``background``
     (the month's work orders and complaints, in all and by category, against last month),

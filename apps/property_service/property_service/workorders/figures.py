@@ -57,6 +57,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access.scoping import scope
 from ..core.months import in_month, latest_month, month_param, months_holding, this_month
 from ..core.params import choice_param, id_param
+from ..core.replica import replica_view
 from ..core.spreadsheets import xlsx_response
 from ..core.targets import dispatch_standards, work_order_targets
 from ..registry.models import Community
@@ -302,6 +303,7 @@ def dispatch_standard_note() -> list[str]:
                             minutes=m)) for p, m in dispatch_standards().items()]
 
 
+@replica_view
 def figures_view(request, model_admin):
     """The repair figures page (or, with ``?format=xlsx``, the same table as a workbook) of the
     orders ``model_admin.get_queryset`` lets the user see: one month (the latest holding orders

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ..core.replica import reading_replica
 from .cards import workspace
 
 
 def dashboard_callback(request, context: dict) -> dict:
-    context["workspace"] = workspace(request.user)
+    with reading_replica():
+        context["workspace"] = workspace(request.user)
     return context
