@@ -6,7 +6,7 @@ import datetime
 import pytest
 from property_service.portal import services as portal_services
 from property_service.surveys import services
-from property_service.surveys.models import Question, QuestionOption, Questionnaire
+from property_service.surveys.models import Question, Questionnaire, QuestionOption
 
 from tests.factories.registry import OccupancyFactory, UnitFactory
 

@@ -61,7 +61,8 @@ def test_nothing_sent_or_answered_has_no_rate_and_no_score():
     assert scoring.response_rate(2, 3) == 66.7
 
 
-QUESTIONS = [QuestionSpec(1, CS, "scale_5"), QuestionSpec(2, CS, "choice", options={7: 100, 8: None}),
+QUESTIONS = [QuestionSpec(1, CS, "scale_5"),
+             QuestionSpec(2, CS, "choice", options={7: 100, 8: None}),
              QuestionSpec(3, REPAIRS, "scale_10"), QuestionSpec(4, CS, "text", required=False)]
 
 

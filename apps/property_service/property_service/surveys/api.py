@@ -188,7 +188,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class SurveyResponseSerializer(ScopedModelSerializer):
-    answers = AnswerSerializer(many=True)
+    answers = AnswerSerializer(many=True, write_only=True)
 
     class Meta:
         model = SurveyResponse

@@ -63,10 +63,10 @@ def survey_create(*, by, community, questionnaire, period: str,
     try:
         first, last = quarter_bounds(period)
     except ValueError:
-        pass
-    else:
-        survey.opens_on = survey.opens_on or first
-        survey.closes_on = survey.closes_on or last
+        raise ActionError(_("Give the quarter as YYYY-Qn, e.g. 2026-Q4."),
+                          field="period") from None
+    survey.opens_on = survey.opens_on or first
+    survey.closes_on = survey.closes_on or last
     if not survey.title:
         survey.title = default_title(community, period)
     full_clean_or_refuse(survey, exclude=["state"])
