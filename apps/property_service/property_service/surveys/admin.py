@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
@@ -65,6 +66,11 @@ class FixedInlineMixin(FixedQuestionnaireMixin):
         return super().has_add_permission(request, obj) and not self._fixed(obj)
 
 
+def english(text: str):
+    """English reference data shown read-only: marked as English, not a word of the page."""
+    return format_html('<span lang="en">{}</span>', text) if text else "—"
+
+
 class QuestionInline(FixedInlineMixin, TabularInline):
     model = Question
     extra = 0
@@ -72,13 +78,29 @@ class QuestionInline(FixedInlineMixin, TabularInline):
     show_change_link = True
     ordering = ["position", "id"]
 
+    def get_fields(self, request, obj=None):
+        if self._fixed(obj):
+            return ["position", "dimension", "kind", "text", "text_in_english", "required"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["text_in_english"] if self._fixed(obj) else []
+
+    @display(description=_("question (English)"))
+    def text_in_english(self, question):
+        return english(question.text_en)
+
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(FixedQuestionnaireMixin, BaseAdmin):
-    list_display = ["code", "label", "is_active", "question_count", "fixed"]
+    list_display = ["name", "is_active", "question_count", "fixed"]
     search_fields = ["=code"]
     fields = ["code", "title", "title_en", "introduction", "introduction_en", "is_active"]
     inlines = [QuestionInline]
+
+    @display(description=_("title"), ordering="title")
+    def name(self, questionnaire):
+        return questionnaire.label
 
     @display(description=_("questions"))
     def question_count(self, questionnaire):
@@ -95,14 +117,30 @@ class OptionInline(FixedInlineMixin, TabularInline):
     fields = ["position", "label_zh", "label_en", "score"]
     ordering = ["position", "id"]
 
+    def get_fields(self, request, obj=None):
+        if self._fixed(obj):
+            return ["position", "label_zh", "label_in_english", "score"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["label_in_english"] if self._fixed(obj) else []
+
+    @display(description=_("answer (English)"))
+    def label_in_english(self, option):
+        return english(option.label_en)
+
 
 @admin.register(Question)
 class QuestionAdmin(FixedQuestionnaireMixin, ScopedAdmin):
-    list_display = ["questionnaire", "position", "dimension", "kind", "label", "required"]
+    list_display = ["questionnaire", "position", "dimension", "kind", "question", "required"]
     list_filter = ["questionnaire", "dimension", "kind"]
     list_select_related = ["questionnaire"]
     fields = ["questionnaire", "position", "dimension", "kind", "text", "text_en", "required"]
     inlines = [OptionInline]
+
+    @display(description=_("Question"))
+    def question(self, question):
+        return question.label
 
 
 # --- surveys --------------------------------------------------------------------------------

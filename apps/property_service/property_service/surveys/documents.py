@@ -38,7 +38,7 @@ def results_xlsx(survey: Survey) -> bytes:
 
     questions = selectors.questions_of(survey.questionnaire_id)
     sheet = book.create_sheet(_("Answers")[:31])
-    sheet.append([_("Unit"), _("Channel"), _("Answered at")]
+    sheet.append([_("Unit"), _("Channel"), _("Filled in at")]
                  + [f"{q.position}. {q.label}" for q in questions])
     answers: dict[int, dict[int, object]] = {}
     for answer in (SurveyAnswer.objects.filter(response__survey=survey)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.language import in_language
@@ -21,12 +22,13 @@ from .states import ACTIONS, State, event_label
 class Dimension(models.TextChoices):
     """The service dimensions a questionnaire covers (服务维度)."""
 
-    CUSTOMER_SERVICE = "customer_service", _("Customer service")
-    MAINTENANCE = "maintenance", _("Repairs and maintenance")
-    SECURITY = "security", _("Order and security")
-    CLEANING = "cleaning", _("Cleaning and environment")
-    GREENING = "greening", _("Landscaping")
-    ACTIVITIES = "activities", _("Community activities")
+    CUSTOMER_SERVICE = "customer_service", pgettext_lazy("service dimension",
+                                                          "Customer service")
+    MAINTENANCE = "maintenance", pgettext_lazy("service dimension", "Repairs and maintenance")
+    SECURITY = "security", pgettext_lazy("service dimension", "Order and security")
+    CLEANING = "cleaning", pgettext_lazy("service dimension", "Cleaning and environment")
+    GREENING = "greening", pgettext_lazy("service dimension", "Landscaping")
+    ACTIVITIES = "activities", pgettext_lazy("service dimension", "Community activities")
 
 
 class QuestionKind(models.TextChoices):
@@ -177,7 +179,8 @@ class Survey(ConcurrentTransitionMixin, TimeStampedModel):
     state = FSMField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT,
                      protected=True, db_index=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("survey", "closed at"), null=True,
+                                     blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("prepared by"))
@@ -267,7 +270,7 @@ class SurveyResponse(TimeStampedModel):
                                  null=True, blank=True, related_name="survey_responses",
                                  verbose_name=_("resident"))
     channel = models.CharField(_("channel"), max_length=10, choices=ResponseChannel.choices)
-    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    answered_at = models.DateTimeField(_("filled in at"), default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("recorded by"))
@@ -297,10 +300,10 @@ class SurveyAnswer(models.Model):
                                  related_name="answers", verbose_name=_("survey response"))
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers",
                                  verbose_name=_("question"))
-    value = models.SmallIntegerField(_("value"), null=True, blank=True)
+    value = models.SmallIntegerField(_("scale value"), null=True, blank=True)
     option = models.ForeignKey(QuestionOption, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="answers", verbose_name=_("answer option"))
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("answer text"), blank=True)
 
     class Meta:
         verbose_name = _("survey answer")

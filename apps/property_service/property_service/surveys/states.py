@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..core import workflow
 from ..core.workflow import Action, index
@@ -11,7 +12,8 @@ from ..core.workflow import Action, index
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")  # being prepared: nobody has received it yet
-    OPEN = "open", _("Open")  # sent to every household of the community; answers taken
+    # Sent to every household of the community; answers taken.
+    OPEN = "open", pgettext_lazy("survey state", "Open")
     CLOSED = "closed", _("Closed")  # no more answers; the figures are final
 
 
