@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from ..api.pagination import IdCursorPagination
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
+from ..core.params import IdFilter
 from ..core.targets import satisfaction_target
 from ..registry.api import ScopedViewSet
 from . import selectors, services
@@ -216,7 +217,7 @@ class SurveyResponseSerializer(ScopedModelSerializer):
 
 
 class SurveyResponseFilter(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="survey__community")
+    community = IdFilter(field_name="survey__community")
 
     class Meta:
         model = SurveyResponse
