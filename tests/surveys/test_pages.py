@@ -126,3 +126,25 @@ def test_the_home_page_shows_the_quarters_survey_score_against_the_target(
     card = next(c for s in workspace(manager_a, clock.now)["sections"] for c in s.cards
                 if c.key == "surveys_satisfaction")
     assert card.met is True and "85" in card.target
+
+
+def test_a_sent_survey_is_read_only_in_its_form(client, survey_a, supervisor):
+    client.force_login(supervisor)
+    url = f"{ADMIN}survey/{survey_a.pk}/change/"
+    assert 'name="closes_on"' not in client.get(url).content.decode()
+    assert client.post(url, {"title": "改名", "closes_on": "2027-06-30"}).status_code == 403
+    survey_a.refresh_from_db()
+    assert survey_a.title != "改名"
+
+
+def test_a_draft_is_corrected_through_its_form(client, clock, place_a, questionnaire,
+                                               supervisor):
+    draft = services.survey_create(by=supervisor, community=place_a.community,
+                                   questionnaire=questionnaire, period="2026-Q4")
+    client.force_login(supervisor)
+    response = client.post(f"{ADMIN}survey/{draft.pk}/change/", {
+        "title": "四季度满意度调查", "opens_on": "2026-12-01", "closes_on": "2026-12-20"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, str(draft.closes_on)) == ("四季度满意度调查", "2026-12-20")
+    assert draft.events.filter(action="changed").exists()

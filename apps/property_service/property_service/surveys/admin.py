@@ -179,6 +179,11 @@ class SurveyAdmin(WorkflowActionsMixin, BaseAdmin):
     def get_changelist(self, request, **kwargs):
         return SurveyChangeList
 
+    def has_change_permission(self, request, obj=None):
+        # Once sent, a survey changes only through its actions (its page is read-only).
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.state == State.DRAFT)
+
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.fields
 
