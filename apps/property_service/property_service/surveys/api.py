@@ -18,7 +18,7 @@ from ..core.targets import satisfaction_target
 from ..registry.api import ScopedViewSet
 from . import selectors, services
 from .models import (
-    STAFF_CHANNELS,
+    STAFF_CHANNEL_CHOICES,
     Dimension,
     Questionnaire,
     Survey,
@@ -196,7 +196,7 @@ class SurveyResponseSerializer(ScopedModelSerializer):
         fields = ["id", "survey", "unit", "resident", "channel", "answered_at", "recorded_by",
                   "answers"]
         read_only_fields = ["answered_at", "recorded_by"]
-        extra_kwargs = {"channel": {"choices": [(c.value, c.label) for c in STAFF_CHANNELS]}}
+        extra_kwargs = {"channel": {"choices": STAFF_CHANNEL_CHOICES}}
         # One response per household is the service's to answer (and the unique row's).
         validators = []
 

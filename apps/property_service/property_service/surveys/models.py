@@ -51,6 +51,7 @@ class ResponseChannel(models.TextChoices):
 
 # What staff may record by hand (the portal's answers come from the residents themselves).
 STAFF_CHANNELS = (ResponseChannel.PHONE, ResponseChannel.PAPER, ResponseChannel.VISIT)
+STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in STAFF_CHANNELS]
 
 
 class Questionnaire(TimeStampedModel):
