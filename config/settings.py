@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentStateEnum": "property_service.incidents.states.State",
         "IncidentKindEnum": "property_service.incidents.models.Kind",
         "DeadlineStatusEnum": "property_service.enquiries.deadlines.STATUSES",
+        "ChannelEnum": "property_service.workorders.models.Channel",
+        "SurveyResponseChannelEnum": "property_service.surveys.models.STAFF_CHANNEL_CHOICES",
     },
 }
 

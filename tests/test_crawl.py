@@ -21,6 +21,8 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
     from property_service.reports.jobs import generate_monthly_reports
+    from property_service.surveys import services as surveys
+    from property_service.surveys.models import Questionnaire
 
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -48,6 +50,21 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
         place.resident.save()  # history with an old and a new phone
         place.resident.phone = PHONE_A if place is place_a else PHONE_B
         place.resident.save()
+    questionnaire = Questionnaire.objects.get(code="quarterly")
+    supervisor = make_staff("CS Supervisor")
+    for place in (place_a, place_b):
+        survey = surveys.survey_create(by=supervisor, community=place.community,
+                                       questionnaire=questionnaire, period="2026-Q4")
+        surveys.survey_transition(survey_id=survey.pk, user=supervisor, action="open")
+        answers = [{"question": q.pk, "value": 4} if q.kind == "scale_5"
+                   else {"question": q.pk, "value": 8} if q.kind == "scale_10"
+                   else {"question": q.pk, "option": q.options.first().pk}
+                   if q.kind == "choice" else {"question": q.pk,
+                                               "text": f"{place.community.code}-问卷意见"}
+                   for q in questionnaire.questions.all()]
+        surveys.survey_record_response(by=supervisor, survey_id=survey.pk, unit=place.unit,
+                                       resident=place.resident, channel="phone",
+                                       answers=answers)
     generate_monthly_reports()  # a management report per community
     return place_a, place_b
 
@@ -93,8 +110,10 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
     assert "/admin/property_service/incident/" in reached
     assert "/admin/property_service/managementreport/" in reached
+    assert "/admin/property_service/survey/" in reached
+    assert "/api/v1/survey-responses/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
-                         "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
+                         "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知", "BBB-问卷意见",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 

@@ -19,10 +19,12 @@ def delete_demo():
     from property_service.insurance.models import Claim, InsurancePolicy
     from property_service.notices.models import Notice
     from property_service.registry.models import Building, ParkingSpace, Vehicle
+    from property_service.surveys.models import Survey, SurveyResponse
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (Notice, Claim, Incident, Contract, InsurancePolicy, Complaint, WorkOrder,
-                  NumberSequence, Notification, EscalationStep, TeamMember, PersonalDataAccess,
+    for model in (SurveyResponse, Survey, Notice, Claim, Incident, Contract, InsurancePolicy,
+                  Complaint, WorkOrder, NumberSequence, Notification, EscalationStep, TeamMember,
+                  PersonalDataAccess,
                   ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=[*DEMO_USERS, DEMO_RESIDENT]).delete()

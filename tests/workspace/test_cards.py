@@ -37,6 +37,7 @@ MANAGER_A = {
     "complaints_on_time_rate": 80.0,  # 4 of November's 5 missed no deadline
     "complaints_resolution_rate": 80.0,  # 4 closed of 5
     "complaints_satisfaction": 75.0,  # (5 + 4 + 2 + 4) / 4 * 20
+    "surveys_satisfaction": None, "surveys_response_rate": None,  # no survey this quarter
     "contract_7d": 1, "contract_30d": 1, "contract_90d": 2, "contract_6m": 3,
     "insurancepolicy_7d": 0, "insurancepolicy_30d": 1, "insurancepolicy_90d": 1,
     "insurancepolicy_6m": 1,
@@ -135,7 +136,7 @@ def test_cards_follow_the_permissions_of_the_role(client, make_staff, data_set):
     assert sections("Admin & Finance") == (["renewals", "incidents"], [])
     assert sections("CS Supervisor") == (
         ["work_orders", "work_order_priorities", "work_order_deadlines", "follow_ups",
-         "complaints", "incidents", "staffing"],
+         "complaints", "surveys", "incidents", "staffing"],
         ["sla", "satisfaction", "complaint_types"])
     assert sections("Front Desk") == (["intake", "incidents"], [])
     assert sections("Cleaning") == (["my_work"], [])

@@ -245,6 +245,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     notices = _create_demo_notices(community=communities[0])
     _create_demo_claim()
     _create_demo_resident(units=units_by_community[communities[0].pk])
+    surveys = _create_demo_survey(gen, community=communities[0], today=today)
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -258,6 +259,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
         "contracts_and_policies": agreements,
         "incidents": incidents,
         "notices": notices,
+        "survey_responses": surveys,
     }
 
 
@@ -564,3 +566,47 @@ def _create_demo_resident(*, units) -> None:
                                 ("complete", technician, {})):
         services.transition_work_order(order_id=done.pk, user=user, action=action, **extra)
     portal.create_invitation(by=agent, unit=units[1])
+
+
+def _create_demo_survey(gen: _Generator, *, community, today: datetime.date) -> int:
+    """This quarter's satisfaction survey of the first community, open, with about a fifth of
+    its households' answers taken by phone and on paper (the demo resident's household has
+    not answered yet: they can, in the portal)."""
+    from .surveys import services
+    from .surveys.models import Questionnaire
+    from .surveys.quarters import quarter_of
+
+    User = get_user_model()
+    supervisor, agent = (User.objects.get(username=u) for u in ("cs_supervisor", "cs_agent"))
+    questionnaire = Questionnaire.objects.get(code="quarterly")
+    survey = services.survey_create(by=supervisor, community=community,
+                                    questionnaire=questionnaire, period=quarter_of(today))
+    services.survey_transition(survey_id=survey.pk, user=supervisor, action="open")
+    questions = list(questionnaire.questions.prefetch_related("options"))
+    comments = ["电梯高峰期等待时间太长", "希望增加儿童游乐设施", "夜间巡逻很到位，感谢",
+                "垃圾分类点的清运可以更及时", "客服态度很好"]
+    resident_unit = Occupancy.objects.filter(
+        resident__portal_account__isnull=False).values_list("unit_id", flat=True).first()
+    units = [r.unit for r in survey.recipients.select_related("unit").order_by("unit_id")
+             if r.unit_id != resident_unit]
+    answered = 0
+    for unit in gen.rng.sample(units, min(len(units), max(1, len(units) // 5))):
+        mood = gen.rng.choice((5, 5, 4, 4, 4, 3, 2))
+        answers = []
+        for q in questions:
+            if q.kind == "scale_5":
+                answers.append({"question": q.pk, "value": max(1, min(5, mood + gen.rng.choice(
+                    (-1, 0, 0, 1))))})
+            elif q.kind == "scale_10":
+                answers.append({"question": q.pk, "value": min(10, mood * 2)})
+            elif q.kind == "choice":
+                options = list(q.options.all())
+                answers.append({"question": q.pk,
+                                "option": options[min(len(options) - 1, 5 - mood)].pk})
+            elif gen.rng.random() < 0.3:
+                answers.append({"question": q.pk, "text": gen.rng.choice(comments)})
+        services.survey_record_response(by=agent, survey_id=survey.pk, unit=unit,
+                                        channel=gen.rng.choice(("phone", "paper")),
+                                        answers=answers)
+        answered += 1
+    return answered

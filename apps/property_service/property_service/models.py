@@ -43,6 +43,16 @@ from .registry.models import (
 )
 from .renewals.models import AgreementDocument, AgreementEvent
 from .reports.models import ManagementReport, ManagementReportEvent
+from .surveys.models import (
+    Question,
+    Questionnaire,
+    QuestionOption,
+    Survey,
+    SurveyAnswer,
+    SurveyEvent,
+    SurveyRecipient,
+    SurveyResponse,
+)
 from .visits.models import Visit, VisitEvent
 from .workorders.models import (
     FollowUp,
@@ -111,6 +121,14 @@ __all__ = [
     "StaffProfile",
     "Unit",
     "Vehicle",
+    "Question",
+    "Questionnaire",
+    "QuestionOption",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyEvent",
+    "SurveyRecipient",
+    "SurveyResponse",
     "Visit",
     "VisitEvent",
 ]

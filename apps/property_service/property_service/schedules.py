@@ -69,6 +69,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=15,
     ),
     PeriodicJob(
+        name="surveys: close the surveys whose closing day has passed",
+        func="property_service.surveys.jobs.close_finished_surveys",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 40),
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

@@ -10,6 +10,7 @@ from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
 from ..notices import api as notices_api
 from ..registry import api as registry_api
+from ..surveys import api as surveys_api
 from ..visits import api as visits_api
 from ..workorders import api as workorders_api
 from .figures import ComplaintFiguresView, WorkOrderFiguresView
@@ -35,6 +36,9 @@ router.register("claims", insurance_api.ClaimViewSet, basename="claim")
 router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
 router.register("notices", notices_api.NoticeViewSet, basename="notice")
 router.register("visits", visits_api.VisitViewSet, basename="visit")
+router.register("surveys", surveys_api.SurveyViewSet, basename="survey")
+router.register("survey-responses", surveys_api.SurveyResponseViewSet,
+                basename="survey-response")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

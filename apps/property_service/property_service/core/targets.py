@@ -39,3 +39,9 @@ def dispatch_standards() -> dict[str, int]:
 def households_per_cs_agent() -> int:
     """The most households one customer-service agent looks after (the staffing standard)."""
     return int(read_fixture(FIXTURE)["staffing"]["households_per_cs_agent"])
+
+
+def satisfaction_target() -> int:
+    """The company's satisfaction target out of 100 (monthly satisfaction ≥ 85): the
+    complaints' figure's, which the quarterly survey score is held against too."""
+    return int(read_fixture(FIXTURE)["complaints"]["satisfaction"])

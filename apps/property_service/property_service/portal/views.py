@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,9 @@ from ..core.files import file_response
 from ..core.throttle import Throttled
 from ..enquiries.deadlines import deadline_rows as enquiry_deadline_rows
 from ..notices.selectors import mark_read, notices_for_resident
+from ..surveys import selectors as survey_selectors
+from ..surveys import services as survey_services
+from ..surveys.forms import answers_from_post, question_rows
 from ..workorders import services as work_order_services
 from ..workorders.models import FollowUp, WorkOrderPhoto
 from ..workorders.permissions import available_actions
@@ -88,6 +92,7 @@ def home(request):
         "units": services.my_units(user),
         "open_orders": orders.exclude(state__in=(OrderState.CLOSED, OrderState.CANCELLED))
         .order_by("-reported_at")[:5],
+        "surveys_waiting": survey_selectors.waiting_for(user),
         "open_complaints": complaints.exclude(
             state__in=(ComplaintState.CLOSED, ComplaintState.WITHDRAWN)).order_by(
             "-received_at")[:5],
@@ -293,3 +298,39 @@ def enquiry(request, pk):
     item = get_object_or_404(services.my_enquiries(request.user), pk=pk)
     return render(request, "portal/enquiry.html", {
         "enquiry": item, "deadlines": enquiry_deadline_rows(item, timezone.now())})
+
+
+@resident_required
+def surveys(request):
+    return render(request, "portal/surveys.html", {
+        "waiting": survey_selectors.waiting_for(request.user),
+        "answered": survey_selectors.answered_by(request.user)[:20]})
+
+
+@resident_required
+def survey(request, pk, unit):
+    """One survey sent to one of the resident's units: the questionnaire to answer, once."""
+    sent = survey_selectors.recipient_for(request.user, pk, unit)
+    if sent is None:
+        raise Http404
+    item = sent.survey
+    answered = item.responses.filter(unit_id=unit).exists()
+    questions = survey_selectors.questions_of(item.questionnaire_id)
+    given, errors, refusal, status = {}, {}, "", 200
+    if request.method == "POST" and not answered:
+        answers, given = answers_from_post(request.POST, questions)
+        try:
+            survey_services.survey_record_response(by=request.user, survey_id=item.pk,
+                                                   unit=sent.unit, answers=answers,
+                                                   channel="portal")
+        except survey_services.AnswersRefused as error:
+            errors, refusal, status = error.errors, error.message, 400
+        except ActionError as error:
+            refusal, status = error.message, 400
+        else:
+            messages.success(request, _("Thank you: your answers were received."))
+            return redirect("portal:surveys")
+    return render(request, "portal/survey.html", {
+        "survey": item, "unit": sent.unit, "answered": answered,
+        "open": item.takes_answers(), "refusal": refusal,
+        "questions": question_rows(questions, given, errors)}, status=status)

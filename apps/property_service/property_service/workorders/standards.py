@@ -61,4 +61,7 @@ def load_standards() -> dict[str, int]:
     created["enquiry_standards"] = load_enquiry_standards(calendar)
 
     created["playbook_steps"] = load_playbooks()
+    from ..surveys.standards import load_questionnaires
+
+    created["questionnaires"] = load_questionnaires()
     return created

@@ -36,7 +36,7 @@ from ..complaints.models import Category as ComplaintCategory
 from ..complaints.models import Complaint
 from ..complaints.states import OPEN_STATES as COMPLAINT_OPEN_STATES
 from ..core.lists import capped_count, count_cap, count_label
-from ..core.targets import complaint_targets, households_per_cs_agent
+from ..core.targets import complaint_targets, households_per_cs_agent, satisfaction_target
 from ..incidents.models import Incident
 from ..incidents.states import State as IncidentState
 from ..registry.models import Community, Unit
@@ -199,6 +199,28 @@ def complaint_section(user, now, cap) -> Section | None:
                    unit=_("/100")),
     ]
     return section
+
+
+def survey_section(user, now) -> Section | None:
+    """The quarter's satisfaction surveys of the user's communities, pooled: the survey score
+    against the satisfaction target, and the response rate (the complaints' and repairs'
+    follow-up satisfaction stay their own cards)."""
+    if not _may(user, "view_survey"):
+        return None
+    from ..surveys.models import Survey
+    from ..surveys.selectors import current_quarter, pooled_figures, quarter_surveys
+
+    quarter = current_quarter(now)
+    figures = pooled_figures(quarter_surveys(user, quarter))
+    href = _changelist(Survey, period=quarter)
+    rate = figures.response_rate
+    return Section("surveys", _("Satisfaction surveys %(quarter)s") % {"quarter": quarter}, [
+        _rate_card("surveys_satisfaction", _("Survey satisfaction this quarter"),
+                   figures.score, satisfaction_target(), href, unit=_("/100")),
+        Card(key="surveys_response_rate", title=_("Survey response rate this quarter"),
+             value="—" if rate is None else f"{rate:g}%", number=rate, href=href,
+             progress=rate),
+    ])
 
 
 def renewal_section(user, now) -> Section | None:
@@ -395,7 +417,8 @@ def workspace(user, now=None) -> dict:
     else:
         result["sections"] = [
             *work_order_sections(user, now, cap), follow_up_section(user, now, cap),
-            complaint_section(user, now, cap), renewal_section(user, now),
+            complaint_section(user, now, cap), survey_section(user, now),
+            renewal_section(user, now),
             incident_section(user, cap), staffing_section(user, now)]
         result["charts"] = charts(user, now)
     result["sections"] = [s for s in result["sections"] if s and s.cards]
