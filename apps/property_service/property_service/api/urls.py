@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from ..activities import api as activities_api
 from ..complaints import api as complaints_api
 from ..contracts import api as contracts_api
 from ..enquiries import api as enquiries_api
@@ -35,6 +36,9 @@ router.register("claims", insurance_api.ClaimViewSet, basename="claim")
 router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
 router.register("notices", notices_api.NoticeViewSet, basename="notice")
 router.register("visits", visits_api.VisitViewSet, basename="visit")
+router.register("activities", activities_api.ActivityViewSet, basename="activity")
+router.register("activity-signups", activities_api.ActivitySignupViewSet,
+                basename="activity-signup")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

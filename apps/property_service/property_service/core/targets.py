@@ -39,3 +39,10 @@ def dispatch_standards() -> dict[str, int]:
 def households_per_cs_agent() -> int:
     """The most households one customer-service agent looks after (the staffing standard)."""
     return int(read_fixture(FIXTURE)["staffing"]["households_per_cs_agent"])
+
+
+def activity_targets() -> dict[str, float]:
+    """Target per community-activity figure: household_share and satisfaction_share (percent),
+    average_rating (out of 10)."""
+    return {key: float(value) for key, value in read_fixture(FIXTURE).get(
+        "activities", {}).items()}
