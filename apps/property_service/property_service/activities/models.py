@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..core.language import in_language
@@ -31,7 +32,7 @@ class Activity(ConcurrentTransitionMixin, TimeStampedModel):
                                   related_name="activities", verbose_name=_("community"))
     title = models.CharField(_("title (Chinese)"), max_length=120)
     title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("activity", "description"), blank=True)
     place = models.CharField(_("place"), max_length=120)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -55,7 +56,8 @@ class Activity(ConcurrentTransitionMixin, TimeStampedModel):
         _("published late, because"), blank=True,
         help_text=_("Why it was published with less than the planning lead time."))
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("activity", "closed at"), null=True,
+                                     blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
