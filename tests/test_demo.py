@@ -7,6 +7,7 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 
 
 def delete_demo():
+    from property_service.activities.models import Activity
     from property_service.complaints.models import Complaint
     from property_service.contracts.models import Contract
     from property_service.core.models import (
@@ -21,7 +22,7 @@ def delete_demo():
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (Notice, Claim, Incident, Contract, InsurancePolicy, Complaint, WorkOrder,
+    for model in (Activity, Notice, Claim, Incident, Contract, InsurancePolicy, Complaint, WorkOrder,
                   NumberSequence, Notification, EscalationStep, TeamMember, PersonalDataAccess,
                   ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
