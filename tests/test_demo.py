@@ -22,9 +22,10 @@ def delete_demo():
     from property_service.registry.models import Building, ParkingSpace, Vehicle
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (Activity, Notice, Claim, Incident, Contract, InsurancePolicy, Complaint, WorkOrder,
-                  NumberSequence, Notification, EscalationStep, TeamMember, PersonalDataAccess,
-                  ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
+    for model in (Activity, Notice, Claim, Incident, Contract, InsurancePolicy, Complaint,
+                  WorkOrder, NumberSequence, Notification, EscalationStep, TeamMember,
+                  PersonalDataAccess, ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building,
+                  Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=[*DEMO_USERS, DEMO_RESIDENT]).delete()
 
