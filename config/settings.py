@@ -200,6 +200,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentStateEnum": "property_service.incidents.states.State",
         "IncidentKindEnum": "property_service.incidents.models.Kind",
         "DeadlineStatusEnum": "property_service.enquiries.deadlines.STATUSES",
+        "ChannelEnum": "property_service.workorders.models.Channel",
+        "ActivityChannelEnum": "property_service.activities.models.Channel",
     },
 }
 

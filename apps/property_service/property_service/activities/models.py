@@ -16,6 +16,13 @@ from ..core.models import Event, TimeStampedModel
 from .states import ACTIONS, State, event_label
 
 
+class Channel(models.TextChoices):
+    """Where a household's sign-up or feedback came from."""
+
+    PORTAL = "portal", _("Residents' portal")
+    DESK = "desk", _("At the desk")
+
+
 class Activity(ConcurrentTransitionMixin, TimeStampedModel):
     """One activity of one community, with the places it offers (people) and how many of them
     one household may take."""
@@ -161,9 +168,7 @@ class ActivitySignup(TimeStampedModel):
         ATTENDED = "attended", _("Attended")
         NO_SHOW = "no_show", _("Did not come")
 
-    class Channel(models.TextChoices):
-        PORTAL = "portal", _("Residents' portal")
-        DESK = "desk", _("At the desk")
+    Channel = Channel
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups",
                                  verbose_name=_("community activity"))
@@ -211,9 +216,7 @@ class ActivityFeedback(TimeStampedModel):
     community_path = "signup__activity__community"
     resident_path = "signup__unit"
 
-    class Channel(models.TextChoices):
-        PORTAL = "portal", _("Residents' portal")
-        DESK = "desk", _("Recorded by staff")
+    Channel = Channel
 
     signup = models.OneToOneField(ActivitySignup, on_delete=models.CASCADE,
                                   related_name="feedback", verbose_name=_("activity sign-up"))

@@ -1,6 +1,5 @@
 # Community activities: the activity, the households' sign-ups with attendance, their feedback.
 
-
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
@@ -105,7 +104,7 @@ class Migration(migrations.Migration):
                 ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='rating (0-10)')),
                 ('satisfied', models.BooleanField(verbose_name='satisfied')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('channel', models.CharField(choices=[('portal', "Residents' portal"), ('desk', 'Recorded by staff')], default='desk', max_length=16, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('portal', "Residents' portal"), ('desk', 'At the desk')], default='desk', max_length=16, verbose_name='channel')),
                 ('given_at', models.DateTimeField(verbose_name='given at')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('signup', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='property_service.activitysignup', verbose_name='activity sign-up')),
@@ -164,7 +163,7 @@ class Migration(migrations.Migration):
                 ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='rating (0-10)')),
                 ('satisfied', models.BooleanField(verbose_name='satisfied')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('channel', models.CharField(choices=[('portal', "Residents' portal"), ('desk', 'Recorded by staff')], default='desk', max_length=16, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('portal', "Residents' portal"), ('desk', 'At the desk')], default='desk', max_length=16, verbose_name='channel')),
                 ('given_at', models.DateTimeField(verbose_name='given at')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
