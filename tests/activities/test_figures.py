@@ -149,3 +149,23 @@ def test_the_figures_page_and_the_activity_page_show_them(held_month, client, ag
     assert 'data-figure="household_share">80.0%' in page.content.decode()
     assert client.get("/admin/property_service/activity/figures/?month=2027-13").status_code \
         == 400
+
+
+def test_the_figures_api_answers_per_community_and_month(held_month, client, agent, place_a):
+    client.force_login(agent)
+    body = client.get("/api/v1/figures/activities/?month=2027-01").json()
+    assert body["targets"] == {"household_share": 60.0, "satisfaction_share": 95.0,
+                               "average_rating": 8.5}
+    [row] = body["results"]
+    assert row["community"] == place_a.community.pk and row["participants"] == 10
+    assert (row["household_share"], row["satisfaction_share"], row["average_rating"]) == \
+        (100.0, 75.0, 8.5)
+    assert row["met"] == {"household_share": True, "satisfaction_share": False,
+                          "average_rating": True}
+    assert client.get("/api/v1/figures/activities/?month=2027-13").status_code == 400
+    assert client.get("/api/v1/figures/activities/?community=x").status_code == 400
+
+
+def test_a_technician_may_not_read_the_activity_figures(client, make_staff, place_a):
+    client.force_login(make_staff("Maintenance", communities=[place_a.community]))
+    assert client.get("/api/v1/figures/activities/").status_code == 403

@@ -9,7 +9,8 @@ from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, WorkflowActionsMixin
 from ..core.filters import ScopedRelatedFilter
-from ..core.months import month_param, this_month
+from ..core.months import in_month, month_param, this_month
+from ..core.params import id_param
 from ..registry.models import Unit
 from . import services
 from .figures import activity_figures, month_figures
@@ -166,12 +167,13 @@ class ActivityAdmin(WorkflowActionsMixin, BaseAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = month_param(request.GET) or this_month()
+        community_id = id_param(request.GET, "community")
         rows = [{"row": row, "figures": figure_rows(row.figures)}
-                for row in month_figures(request.user, month)]
+                for row in month_figures(request.user, month, community_id)]
         start_activities = self.get_queryset(request).filter(
             state__in=(State.HELD, State.CLOSED))
-        from ..core.months import in_month
-
+        if community_id is not None:
+            start_activities = start_activities.filter(community_id=community_id)
         activities = [{"activity": a, "totals": activity_figures(a),
                        "figures": figure_rows(activity_figures(a))}
                       for a in in_month(start_activities, "starts_at", month)

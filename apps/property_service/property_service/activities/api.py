@@ -4,16 +4,20 @@ sign-ups (``activity-signups``: recorded at the desk, cancelled, attendance, fee
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ..api.figures import BAD_PARAMETER, COMMUNITY, MONTH, REFUSED, FiguresView
 from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
+from ..core.months import month_param, this_month
+from ..core.params import id_param
+from ..core.targets import activity_targets
 from ..registry.api import ScopedViewSet
 from . import services
-from .figures import activity_figures
+from .figures import activity_figures, month_figures
 from .models import Activity, ActivityFeedback, ActivitySignup
 from .rules import default_household_limit
 from .selectors import with_places_taken
@@ -236,3 +240,55 @@ class ActivitySignupViewSet(ScopedViewSet):
         services.feedback_give(signup_id=signup.pk, user=request.user, rating=data["rating"],
                                satisfied=data["satisfied"], comment=data["comment"])
         return self._answer(signup.pk)
+
+
+ACTIVITY_MONTH_ROW = inline_serializer("ActivityFiguresRow", many=True, fields={
+    "community": serializers.IntegerField(),
+    "community_label": serializers.CharField(),
+    "month": serializers.CharField(),
+    "activities": serializers.IntegerField(),
+    "participants": serializers.IntegerField(),
+    "households": serializers.IntegerField(),
+    "community_households": serializers.IntegerField(),
+    "household_share": serializers.FloatField(allow_null=True),
+    "feedback": serializers.IntegerField(),
+    "satisfied": serializers.IntegerField(),
+    "satisfaction_share": serializers.FloatField(allow_null=True),
+    "average_rating": serializers.FloatField(allow_null=True),
+    "met": serializers.DictField(child=serializers.BooleanField(allow_null=True)),
+})
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+class ActivityFiguresView(FiguresView):
+    """Community activities of one month (by their start), per community: participants,
+    households taking part and their share, satisfaction and the average rating, with the
+    targets."""
+
+    model = Activity
+
+    @extend_schema(
+        operation_id="figures_activities", parameters=[COMMUNITY, MONTH],
+        responses={200: inline_serializer("ActivityFigures", {
+            "month": serializers.CharField(),
+            "targets": serializers.DictField(child=serializers.FloatField()),
+            "results": ACTIVITY_MONTH_ROW,
+        }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
+    def get(self, request):
+        month = month_param(request.query_params) or this_month()
+        community_id = id_param(request.query_params, "community")
+        rows = month_figures(request.user, month, community_id)
+        return Response({"month": f"{month:%Y-%m}", "targets": activity_targets(), "results": [{
+            "community": row.community.pk, "community_label": row.community.name,
+            "month": f"{month:%Y-%m}", "activities": row.activities,
+            "participants": row.figures.participants, "households": row.figures.households,
+            "community_households": row.figures.community_households,
+            "household_share": _number(row.figures.household_share),
+            "feedback": row.figures.feedback, "satisfied": row.figures.satisfied,
+            "satisfaction_share": _number(row.figures.satisfaction_share),
+            "average_rating": _number(row.figures.average_rating),
+            "met": {name: row.figures.meets(name) for name in row.figures.targets},
+        } for row in rows]})

@@ -48,6 +48,8 @@ urlpatterns = [
     path("v1/figures/work-orders/", WorkOrderFiguresView.as_view(),
          name="api-figures-work-orders"),
     path("v1/figures/complaints/", ComplaintFiguresView.as_view(), name="api-figures-complaints"),
+    path("v1/figures/activities/", activities_api.ActivityFiguresView.as_view(),
+         name="api-figures-activities"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),
