@@ -118,3 +118,23 @@ def test_a_published_activity_can_no_longer_be_corrected(published, agent, clock
         services.activity_update(activity_id=activity.pk, user=agent,
                                  changes={"capacity": 50})
     assert Activity.objects.get(pk=activity.pk).capacity == 10
+
+
+def test_the_job_closes_the_sign_up_at_its_time_once(published, clock):
+    from property_service.activities.jobs import close_due_signups
+
+    activity = published()
+    clock.set("2027-01-18 17:59")
+    assert close_due_signups() == 0
+    clock.set("2027-01-18 18:00")
+    assert close_due_signups() == 1
+    assert close_due_signups() == 0
+    activity.refresh_from_db()
+    assert activity.state == State.SIGNUP_CLOSED
+    assert activity.events.get(action="close_signup").by is None
+
+
+def test_the_job_is_scheduled():
+    from property_service.schedules import SCHEDULES
+
+    assert "property_service.activities.jobs.close_due_signups" in {j.func for j in SCHEDULES}

@@ -69,6 +69,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=15,
     ),
     PeriodicJob(
+        name="community activities: close the sign-up at its time",
+        func="property_service.activities.jobs.close_due_signups",
+        schedule_type=Schedule.MINUTES,
+        minutes=15,
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

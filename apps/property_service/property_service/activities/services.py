@@ -350,3 +350,19 @@ def feedback_give(*, signup_id: int, user, rating, satisfied: bool,
     _event(activity, action="feedback", by=user,
            comment=f"{signup.unit}: {rating}/10")
     return feedback
+
+
+@transaction.atomic
+def signup_close_due(*, activity_id: int) -> bool:
+    """The sign-up time of a published activity has passed: close its sign-up (the scheduler's
+    own step, on the timeline without a person). False when there is nothing to do."""
+    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+    now = timezone.now()
+    if activity is None or activity.state != State.PUBLISHED or \
+            activity.signup_closes_at > now:
+        return False
+    from_state = activity.state
+    fire(activity, "close_signup")
+    _event(activity, action="close_signup", by=None, comment=_("The sign-up time ended."),
+           from_state=from_state, to_state=activity.state)
+    return True
