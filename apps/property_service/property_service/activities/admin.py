@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from ..core.admin import BaseAdmin, WorkflowActionsMixin
+from ..core.display import state_and_label
 from ..core.filters import ScopedRelatedFilter
 from ..core.months import in_month, month_param, this_month
 from ..core.params import id_param
@@ -97,7 +98,7 @@ class ActivityAdmin(WorkflowActionsMixin, BaseAdmin):
         State.PLANNED: "info", State.PUBLISHED: "success", State.SIGNUP_CLOSED: "warning",
         State.HELD: "success", State.CLOSED: "", State.CANCELLED: "danger"})
     def state_badge(self, activity):
-        return activity.state, activity.get_state_display()
+        return state_and_label(activity)
 
     @display(description=_("places taken"))
     def places(self, activity):
