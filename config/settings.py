@@ -218,6 +218,7 @@ SPECTACULAR_SETTINGS = {
         "DeadlineStatusEnum": "property_service.enquiries.deadlines.STATUSES",
         "ChannelEnum": "property_service.workorders.models.Channel",
         "SurveyResponseChannelEnum": "property_service.surveys.models.STAFF_CHANNEL_CHOICES",
+        "ActivityChannelEnum": "property_service.activities.models.Channel",
     },
 }
 

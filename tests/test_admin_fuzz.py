@@ -28,6 +28,9 @@ REPORTS = [
                                                   "group": ["abc"], "format": ["xlsx", "99"]}),
     ("admin:property_service_renewal_dashboard", {"community": NASTY,
                                                   "format": ["xlsx", "99"]}),
+    ("admin:property_service_activity_figures", {"month": ["2026-13", "0000-01", "9999-12",
+                                                           "abc", HUGE],
+                                                 "community": NASTY}),
 ]
 
 

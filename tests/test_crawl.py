@@ -17,6 +17,10 @@ API_LINK = re.compile(r'"(http://testserver/api/v1/[^"]*)"')
 
 @pytest.fixture
 def world(place_a, place_b, make_staff, settings, tmp_path):
+    import datetime
+
+    from django.utils import timezone
+    from property_service.activities import services as activities
     from property_service.enquiries import services as enquiries
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
@@ -27,6 +31,7 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
     guard = make_staff("Security")
+    organiser = make_staff("Property Manager")
     for place in (place_a, place_b):
         code = place.community.code
         incident = incidents.create_incident(
@@ -41,6 +46,15 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
         enquiries.create_enquiry(by=None, community=place.community, unit=place.unit,
                                  resident=place.resident, channel="phone", topic="fees",
                                  question=f"{code}物业费怎么交？", complex=True)
+        starts = timezone.now() + datetime.timedelta(days=60)
+        activity = activities.activity_create(
+            by=organiser, community=place.community, title=f"{code}中秋赏月会", place="花园",
+            starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
+            signup_closes_at=starts - datetime.timedelta(days=1), capacity=50)
+        activities.transition_activity(activity_id=activity.pk, user=organiser,
+                                       action="publish")
+        activities.activity_sign_up(activity_id=activity.pk, user=organiser, unit=place.unit,
+                                    people=2, resident=place.resident)
     for place, plate in ((place_a, "沪A12345"), (place_b, "粤B54321")):
         vehicle = VehicleFactory(community=place.community, owner=place.resident, plate=plate)
         ParkingSpaceFactory(community=place.community, code=f"P-{place.community.code}",
@@ -112,8 +126,11 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert "/admin/property_service/managementreport/" in reached
     assert "/admin/property_service/survey/" in reached
     assert "/api/v1/survey-responses/" in reached
+    assert "/admin/property_service/activity/" in reached
+    assert "/admin/property_service/activity/figures/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
                          "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知", "BBB-问卷意见",
+                         "BBB中秋赏月会",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 

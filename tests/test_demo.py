@@ -7,6 +7,7 @@ from property_service.registry.models import Community, Occupancy, Resident, Uni
 
 
 def delete_demo():
+    from property_service.activities.models import Activity
     from property_service.complaints.models import Complaint
     from property_service.contracts.models import Contract
     from property_service.core.models import (
@@ -22,10 +23,10 @@ def delete_demo():
     from property_service.surveys.models import Survey, SurveyResponse
     from property_service.workorders.models import TeamMember, WorkOrder
 
-    for model in (SurveyResponse, Survey, Notice, Claim, Incident, Contract, InsurancePolicy,
-                  Complaint, WorkOrder, NumberSequence, Notification, EscalationStep, TeamMember,
-                  PersonalDataAccess,
-                  ParkingSpace, Vehicle, Occupancy, Resident, Unit, Building, Community):
+    for model in (SurveyResponse, Survey, Activity, Notice, Claim, Incident, Contract,
+                  InsurancePolicy, Complaint, WorkOrder, NumberSequence, Notification,
+                  EscalationStep, TeamMember, PersonalDataAccess, ParkingSpace, Vehicle,
+                  Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=[*DEMO_USERS, DEMO_RESIDENT]).delete()
 

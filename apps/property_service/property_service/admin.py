@@ -3,6 +3,7 @@
 from django.contrib import admin as _django_admin
 
 from .access import admin as access_admin  # noqa: F401
+from .activities import admin as activities_admin  # noqa: F401
 from .calls import admin as calls_admin  # noqa: F401
 from .complaints import admin as complaints_admin  # noqa: F401
 from .contracts import admin as contracts_admin  # noqa: F401

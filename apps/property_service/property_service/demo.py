@@ -246,6 +246,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     _create_demo_claim()
     _create_demo_resident(units=units_by_community[communities[0].pk])
     surveys = _create_demo_survey(gen, community=communities[0], today=today)
+    activities = _create_demo_activities(community=communities[0], seed=seed)
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -260,6 +261,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
         "incidents": incidents,
         "notices": notices,
         "survey_responses": surveys,
+        "activities": activities,
     }
 
 
@@ -610,3 +612,74 @@ def _create_demo_survey(gen: _Generator, *, community, today: datetime.date) -> 
                                         answers=answers)
         answered += 1
     return answered
+
+
+def _create_demo_activities(*, community, seed: int) -> int:
+    """Three community activities: a Mid-Autumn party held three weeks ago, closed with its
+    attendance and feedback (its figures show on its page); a family day published for
+    sign-up; a health talk still planned, waiting for the manager."""
+    from .activities import services
+    from .activities.models import Activity, ActivityEvent, ActivityFeedback, ActivitySignup
+
+    rng = random.Random(seed + 17)  # its own stream: the rest of the demo stays as it was
+    User = get_user_model()
+    agent, manager = User.objects.get(username="cs_agent"), User.objects.get(username="manager")
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+
+    def moment(day: datetime.date, hour: int) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+
+    held_on = today - datetime.timedelta(days=21)
+    party = Activity.objects.create(
+        community=community, title="中秋赏月会", title_en="Mid-Autumn moon party",
+        description="赏月、猜灯谜、品月饼，欢迎全家参加。", place="中心花园",
+        starts_at=moment(held_on, 19), ends_at=moment(held_on, 21),
+        signup_closes_at=moment(held_on - datetime.timedelta(days=2), 18), capacity=400,
+        household_limit=4, state="closed", created_by=agent, published_by=manager,
+        published_at=moment(held_on - datetime.timedelta(days=35), 10),
+        held_at=moment(held_on, 21), closed_at=moment(held_on + datetime.timedelta(days=7), 10))
+    units = list(Unit.objects.filter(building__community=community,
+                                     status=Unit.Status.OCCUPIED).order_by("pk"))
+    signups = []
+    for unit in rng.sample(units, min(len(units), 120)):
+        people = rng.randint(1, 4)
+        came = rng.random() < 0.9
+        signups.append(ActivitySignup(
+            activity=party, unit=unit, people=people, channel=rng.choice(("portal", "desk")),
+            signed_up_at=party.published_at + datetime.timedelta(days=rng.randint(1, 30)),
+            attendance="attended" if came else "no_show",
+            attended_people=people if came else None, recorded_by=agent))
+    signups = bulk_create_with_history(signups, ActivitySignup)
+    feedback = []
+    for signup in signups:
+        if signup.attendance == "attended" and rng.random() < 0.7:
+            rating = rng.choice((7, 8, 8, 9, 9, 9, 10, 10))
+            feedback.append(ActivityFeedback(
+                signup=signup, rating=rating, satisfied=rating >= 7 and rng.random() < 0.97,
+                channel=signup.channel, given_at=party.ends_at + datetime.timedelta(days=1),
+                recorded_by=agent if signup.channel == "desk" else None))
+    bulk_create_with_history(feedback, ActivityFeedback)
+    for action, by, at, to_state in (("created", agent, party.published_at, "planned"),
+                                     ("publish", manager, party.published_at, "published"),
+                                     ("mark_held", agent, party.held_at, "held"),
+                                     ("close", agent, party.closed_at, "closed")):
+        ActivityEvent.objects.create(activity=party, action=action, by=by, at=at,
+                                     to_state=to_state)
+
+    family_day = today + datetime.timedelta(days=40)
+    day = services.activity_create(
+        by=agent, community=community, title="亲子运动会", title_en="Family sports day",
+        description="亲子接力、趣味投篮，小朋友须由家长陪同。", place="小区篮球场",
+        starts_at=moment(family_day, 9), ends_at=moment(family_day, 12),
+        signup_closes_at=moment(family_day - datetime.timedelta(days=3), 18), capacity=120,
+        household_limit=3)
+    services.transition_activity(activity_id=day.pk, user=manager, action="publish")
+    talk_day = today + datetime.timedelta(days=50)
+    services.activity_create(
+        by=agent, community=community, title="急救知识讲座", title_en="First-aid talk",
+        description="社区医院医生讲解心肺复苏和常见急救。", place="会所二楼",
+        starts_at=moment(talk_day, 14), ends_at=moment(talk_day, 16),
+        signup_closes_at=moment(talk_day - datetime.timedelta(days=2), 18), capacity=60,
+        household_limit=2)
+    return 3

@@ -1,6 +1,7 @@
 """Django discovers models here; they live in their domain packages."""
 
 from .access.models import StaffProfile
+from .activities.models import Activity, ActivityEvent, ActivityFeedback, ActivitySignup
 from .api.models import ApiToken
 from .calls.models import CallDesk
 from .complaints.models import (
@@ -68,6 +69,10 @@ from .workorders.models import (
 )
 
 __all__ = [
+    "Activity",
+    "ActivityEvent",
+    "ActivityFeedback",
+    "ActivitySignup",
     "ApiToken",
     "CallDesk",
     "AgreementDocument",

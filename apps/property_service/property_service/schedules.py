@@ -75,6 +75,12 @@ SCHEDULES: list[PeriodicJob] = [
         at=datetime.time(0, 40),
     ),
     PeriodicJob(
+        name="community activities: close the sign-up at its time",
+        func="property_service.activities.jobs.close_due_signups",
+        schedule_type=Schedule.MINUTES,
+        minutes=15,
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

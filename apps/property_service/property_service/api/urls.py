@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from ..activities import api as activities_api
 from ..complaints import api as complaints_api
 from ..contracts import api as contracts_api
 from ..enquiries import api as enquiries_api
@@ -39,6 +40,9 @@ router.register("visits", visits_api.VisitViewSet, basename="visit")
 router.register("surveys", surveys_api.SurveyViewSet, basename="survey")
 router.register("survey-responses", surveys_api.SurveyResponseViewSet,
                 basename="survey-response")
+router.register("activities", activities_api.ActivityViewSet, basename="activity")
+router.register("activity-signups", activities_api.ActivitySignupViewSet,
+                basename="activity-signup")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
@@ -48,6 +52,8 @@ urlpatterns = [
     path("v1/figures/work-orders/", WorkOrderFiguresView.as_view(),
          name="api-figures-work-orders"),
     path("v1/figures/complaints/", ComplaintFiguresView.as_view(), name="api-figures-complaints"),
+    path("v1/figures/activities/", activities_api.ActivityFiguresView.as_view(),
+         name="api-figures-activities"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),

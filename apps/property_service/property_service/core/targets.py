@@ -45,3 +45,10 @@ def satisfaction_target() -> int:
     """The company's satisfaction target out of 100 (monthly satisfaction ≥ 85): the
     complaints' figure's, which the quarterly survey score is held against too."""
     return int(read_fixture(FIXTURE)["complaints"]["satisfaction"])
+
+
+def activity_targets() -> dict[str, float]:
+    """Target per community-activity figure: household_share and satisfaction_share (percent),
+    average_rating (out of 10)."""
+    return {key: float(value) for key, value in read_fixture(FIXTURE).get(
+        "activities", {}).items()}

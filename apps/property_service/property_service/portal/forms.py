@@ -74,3 +74,23 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+
+
+class ActivitySignupForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Household (unit)"), coerce=int)
+    people = forms.TypedChoiceField(label=_("How many people"), coerce=int)
+
+    def __init__(self, *args, units=(), limit=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+        self.fields["people"].choices = [(n, str(n)) for n in range(1, limit + 1)]
+
+
+class ActivityFeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("Your rating (0-10)"), coerce=int,
+                                    choices=[(n, str(n)) for n in range(10, -1, -1)])
+    satisfied = forms.TypedChoiceField(label=_("Were you satisfied?"),
+                                       coerce=lambda v: v == "yes",
+                                       choices=[("yes", _("Yes")), ("no", _("No"))])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -26,6 +26,11 @@ urlpatterns = [
     path("surveys/<int:pk>/<int:unit>/", views.survey, name="survey"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice, name="notice"),
+    path("activities/", views.activities, name="activities"),
+    path("activities/<int:pk>/", views.activity, name="activity"),
+    path("activities/<int:pk>/sign-up/", views.activity_sign_up, name="activity_sign_up"),
+    path("activities/<int:pk>/cancel/", views.activity_cancel, name="activity_cancel"),
+    path("activities/<int:pk>/feedback/", views.activity_feedback, name="activity_feedback"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

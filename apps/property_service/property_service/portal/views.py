@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..access.scoping import is_resident, scope
+from ..access.scoping import is_resident, resident_unit_ids, scope
+from ..activities import services as activity_services
+from ..activities.models import ActivitySignup
+from ..activities.rules import signup_open
+from ..activities.selectors import activities_for_resident, household_signup, with_places_taken
+from ..activities.states import State as ActivityState
 from ..complaints import services as complaint_services
 from ..complaints.deadlines import deadline_rows
 from ..complaints.models import ComplaintAttachment
@@ -34,7 +39,15 @@ from ..workorders.permissions import available_actions
 from ..workorders.sla import order_sla_state
 from ..workorders.states import State as OrderState
 from . import services
-from .forms import ComplaintForm, EnquiryForm, RatingForm, RegisterForm, RepairForm
+from .forms import (
+    ActivityFeedbackForm,
+    ActivitySignupForm,
+    ComplaintForm,
+    EnquiryForm,
+    RatingForm,
+    RegisterForm,
+    RepairForm,
+)
 
 LOGIN_URL = "portal:login"
 
@@ -334,3 +347,104 @@ def survey(request, pk, unit):
         "survey": item, "unit": sent.unit, "answered": answered,
         "open": item.takes_answers(), "refusal": refusal,
         "questions": question_rows(questions, given, errors)}, status=status)
+
+
+def _my_activity(request, pk):
+    return get_object_or_404(with_places_taken(activities_for_resident(request.user))
+                             .select_related("community"), pk=pk)
+
+
+@resident_required
+def activities(request):
+    units = resident_unit_ids(request.user)
+    mine = {s.activity_id: s for s in ActivitySignup.objects.filter(unit_id__in=units)
+            .exclude(status=ActivitySignup.Status.CANCELLED)}
+    rows = with_places_taken(activities_for_resident(request.user)).select_related(
+        "community").order_by("-starts_at", "-id")
+    return render(request, "portal/activities.html", {
+        "activities": [(a, mine.get(a.pk)) for a in rows[:50]]})
+
+
+@resident_required
+def activity(request, pk):
+    item = _my_activity(request, pk)
+    now = timezone.now()
+    signup = household_signup(item, resident_unit_ids(request.user))
+    is_open = signup_open(state=item.state, opens_at=item.signup_opens_at,
+                          closes_at=item.signup_closes_at, now=now)
+    units = services.my_units(request.user).filter(building__community=item.community_id)
+    active = signup is not None and signup.status != ActivitySignup.Status.CANCELLED
+    gave_feedback = signup is not None and hasattr(signup, "feedback")
+    return render(request, "portal/activity.html", {
+        "activity": item, "signup": signup if active else None,
+        "places_left": max(item.capacity - item.taken, 0),
+        "signup_form": ActivitySignupForm(units=units, limit=item.household_limit)
+        if is_open and not active else None,
+        "can_cancel": is_open and active,
+        "feedback": signup.feedback if gave_feedback else None,
+        "feedback_form": ActivityFeedbackForm() if item.state == ActivityState.HELD
+        and signup is not None and signup.attendance == ActivitySignup.Attendance.ATTENDED
+        and not gave_feedback else None,
+    })
+
+
+@require_POST
+@resident_required
+def activity_sign_up(request, pk):
+    item = _my_activity(request, pk)
+    units = services.my_units(request.user).filter(building__community=item.community_id)
+    form = ActivitySignupForm(request.POST, units=units, limit=item.household_limit)
+    if not form.is_valid():
+        messages.error(request, _("Choose your household and how many people come."))
+        return redirect("portal:activity", item.pk)
+    try:
+        signup = activity_services.activity_sign_up(
+            activity_id=item.pk, user=request.user,
+            unit=units.get(pk=form.cleaned_data["unit"]), people=form.cleaned_data["people"])
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        if signup.status == ActivitySignup.Status.CONFIRMED:
+            messages.success(request, _("You are signed up. See you there!"))
+        else:
+            messages.success(request, _("The activity is full: you are on the waiting list. "
+                                        "You move up when places free up."))
+    return redirect("portal:activity", item.pk)
+
+
+@require_POST
+@resident_required
+def activity_cancel(request, pk):
+    item = _my_activity(request, pk)
+    signup = household_signup(item, resident_unit_ids(request.user))
+    if signup is None:
+        messages.error(request, _("You have not signed up for this activity."))
+        return redirect("portal:activity", item.pk)
+    try:
+        activity_services.signup_cancel(signup_id=signup.pk, user=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your sign-up is cancelled."))
+    return redirect("portal:activity", item.pk)
+
+
+@require_POST
+@resident_required
+def activity_feedback(request, pk):
+    item = _my_activity(request, pk)
+    signup = household_signup(item, resident_unit_ids(request.user))
+    form = ActivityFeedbackForm(request.POST)
+    if signup is None or not form.is_valid():
+        messages.error(request, _("Give a rating and say whether you were satisfied."))
+        return redirect("portal:activity", item.pk)
+    data = form.cleaned_data
+    try:
+        activity_services.feedback_give(signup_id=signup.pk, user=request.user,
+                                        rating=data["rating"], satisfied=data["satisfied"],
+                                        comment=data["comment"])
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you for your feedback."))
+    return redirect("portal:activity", item.pk)

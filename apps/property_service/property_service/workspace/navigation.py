@@ -30,6 +30,8 @@ REPAIR_FIGURES = Page("admin:property_service_workorder_figures", _("Repair figu
                       "insights", ("property_service.workorder",))
 VISIT_PLAN = Page("admin:property_service_visit_plan", _("Follow-up visit plan"), "event_note",
                   ("property_service.visit",))
+ACTIVITY_FIGURES = Page("admin:property_service_activity_figures", _("Activity figures"),
+                        "bar_chart", ("property_service.activity",))
 RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
                          "event_repeat",
                          ("property_service.contract", "property_service.insurancepolicy"))
@@ -47,6 +49,9 @@ AREAS = (
         ("property_service.notice", "campaign"),
         ("property_service.survey", "ballot"),
         ("property_service.surveyresponse", "how_to_vote"),
+        ("property_service.activity", "celebration"),
+        ("property_service.activitysignup", "how_to_reg"),
+        ("property_service.activityfeedback", "reviews"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
     )),
@@ -74,6 +79,7 @@ AREAS = (
         ("property_service.managementreport", "summarize"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
+        ACTIVITY_FIGURES,
         RENEWAL_DASHBOARD,
     )),
     (_("Settings"), (
