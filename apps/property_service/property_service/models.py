@@ -43,6 +43,7 @@ from .registry.models import (
 )
 from .renewals.models import AgreementDocument, AgreementEvent
 from .reports.models import ManagementReport, ManagementReportEvent
+from .specialservices.models import SpecialService, SpecialServiceEvent, SpecialServiceOrder
 from .visits.models import Visit, VisitEvent
 from .workorders.models import (
     FollowUp,
@@ -108,6 +109,9 @@ __all__ = [
     "PersonalDataAccess",
     "Resident",
     "ResidentAccount",
+    "SpecialService",
+    "SpecialServiceEvent",
+    "SpecialServiceOrder",
     "StaffProfile",
     "Unit",
     "Vehicle",
