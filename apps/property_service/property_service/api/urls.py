@@ -10,6 +10,7 @@ from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
 from ..notices import api as notices_api
 from ..registry import api as registry_api
+from ..specialservices import api as specialservices_api
 from ..visits import api as visits_api
 from ..workorders import api as workorders_api
 from .figures import ComplaintFiguresView, WorkOrderFiguresView
@@ -35,6 +36,10 @@ router.register("claims", insurance_api.ClaimViewSet, basename="claim")
 router.register("incidents", incidents_api.IncidentViewSet, basename="incident")
 router.register("notices", notices_api.NoticeViewSet, basename="notice")
 router.register("visits", visits_api.VisitViewSet, basename="visit")
+router.register("special-services", specialservices_api.SpecialServiceViewSet,
+                basename="special-service")
+router.register("special-service-orders", specialservices_api.SpecialServiceOrderViewSet,
+                basename="special-service-order")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
@@ -44,6 +49,8 @@ urlpatterns = [
     path("v1/figures/work-orders/", WorkOrderFiguresView.as_view(),
          name="api-figures-work-orders"),
     path("v1/figures/complaints/", ComplaintFiguresView.as_view(), name="api-figures-complaints"),
+    path("v1/figures/special-services/", specialservices_api.SpecialServiceFiguresView.as_view(),
+         name="api-figures-special-services"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),

@@ -74,3 +74,20 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+
+
+class SpecialServiceForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    service = forms.TypedChoiceField(label=_("Service"), coerce=int)
+    preferred_at = forms.DateTimeField(
+        label=_("Preferred time (optional)"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    notes = forms.CharField(label=_("Notes (optional)"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, units=(), services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+        self.fields["service"].choices = [(s.pk, f"{s.label} · {s.price_label}")
+                                          for s in services]

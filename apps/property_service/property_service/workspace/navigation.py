@@ -31,6 +31,9 @@ REPAIR_FIGURES = Page("admin:property_service_workorder_figures", _("Repair figu
                       "insights", ("property_service.workorder",))
 VISIT_PLAN = Page("admin:property_service_visit_plan", _("Follow-up visit plan"), "event_note",
                   ("property_service.visit",))
+SPECIAL_SERVICE_FIGURES = Page("admin:property_service_specialserviceorder_figures",
+                                _("Special service figures"), "payments",
+                                ("property_service.specialserviceorder",))
 RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
                          "event_repeat",
                          ("property_service.contract", "property_service.insurancepolicy"))
@@ -45,6 +48,7 @@ AREAS = (
         ("property_service.enquiry", "contact_support"),
         VISIT_PLAN,
         ("property_service.visit", "home_health"),
+        ("property_service.specialserviceorder", "home_repair_service"),
         ("property_service.notice", "campaign"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
@@ -73,6 +77,7 @@ AREAS = (
         ("property_service.managementreport", "summarize"),
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
+        SPECIAL_SERVICE_FIGURES,
         RENEWAL_DASHBOARD,
     )),
     (_("Settings"), (
@@ -82,6 +87,7 @@ AREAS = (
         ("property_service.workingcalendar", "calendar_month"),
         ("property_service.team", "groups"),
         ("property_service.workordercategory", "category"),
+        ("property_service.specialservice", "sell"),
     )),
     (pgettext_lazy("work area", "System"), (
         ("auth.user", "person"),
