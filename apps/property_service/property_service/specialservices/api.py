@@ -74,6 +74,16 @@ class SpecialServiceOrderSerializer(ScopedModelSerializer):
             "service", "unit", "resident", "channel", "preferred_at", "notes")]
         extra_kwargs = {"channel": {"default": Channel.PHONE}}
 
+    def validate(self, attrs):
+        # What the order service derives (the unit's community, the item's pricing), so the
+        # model's own validation sees a whole order; the service checks the rest.
+        unit, service = attrs.get("unit"), attrs.get("service")
+        if unit is not None:
+            attrs["community"] = unit.building.community
+        if service is not None:
+            attrs["pricing"] = service.pricing
+        return super().validate(attrs)
+
 
 class SpecialServiceTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(TRANSITIONS))

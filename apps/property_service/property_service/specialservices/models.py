@@ -38,7 +38,7 @@ class SpecialService(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name (Chinese)"), max_length=50)
     name_en = models.CharField(_("name (English)"), max_length=50, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("what the service includes"), blank=True)
     category = models.ForeignKey("property_service.WorkOrderCategory", on_delete=models.PROTECT,
                                  related_name="special_services",
                                  verbose_name=_("work order category"))
@@ -54,7 +54,7 @@ class SpecialService(TimeStampedModel):
                                     validators=NOT_NEGATIVE, **MONEY)
     price_max = models.DecimalField(_("usual price up to (CNY)"), null=True, blank=True,
                                     validators=NOT_NEGATIVE, **MONEY)
-    unit = models.CharField(_("charged"), max_length=16, choices=PriceUnit.choices,
+    unit = models.CharField(_("price unit"), max_length=16, choices=PriceUnit.choices,
                             default=PriceUnit.PER_VISIT)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Pricing(models.TextChoices):
@@ -29,7 +30,7 @@ class QuoteStatus(models.TextChoices):
 
 class PaymentStatus(models.TextChoices):
     UNPAID = "unpaid", _("Unpaid")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("payment", "Paid")
     WAIVED = "waived", _("Waived")  # by a supervisor, with a reason
 
 
