@@ -21,10 +21,13 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
     from property_service.reports.jobs import generate_monthly_reports
+    from property_service.specialservices import services as special_services
+    from property_service.specialservices.models import SpecialService
 
     settings.MEDIA_ROOT = tmp_path / "media"
 
     guard = make_staff("Security")
+    desk = make_staff("Front Desk")
     for place in (place_a, place_b):
         code = place.community.code
         incident = incidents.create_incident(
@@ -39,6 +42,9 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
         enquiries.create_enquiry(by=None, community=place.community, unit=place.unit,
                                  resident=place.resident, channel="phone", topic="fees",
                                  question=f"{code}物业费怎么交？", complex=True)
+        special_services.order_special_service(
+            by=desk, service_id=SpecialService.objects.get(code="indoor_repair").pk,
+            unit=place.unit, resident=place.resident, channel="phone", notes=f"{code}-特约")
     for place, plate in ((place_a, "沪A12345"), (place_b, "粤B54321")):
         vehicle = VehicleFactory(community=place.community, owner=place.resident, plate=plate)
         ParkingSpaceFactory(community=place.community, code=f"P-{place.community.code}",
@@ -93,8 +99,9 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
     assert "/admin/property_service/incident/" in reached
     assert "/admin/property_service/managementreport/" in reached
+    assert "/admin/property_service/specialserviceorder/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
-                         "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
+                         "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知", "BBB-特约",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 

@@ -151,6 +151,28 @@ def test_the_amount_charged_is_recorded_at_completion_with_a_reason_when_it_diff
     assert order.charged_at == timezone.now()
 
 
+def test_a_service_charged_per_hour_is_agreed_for_the_hours_worked(clock, desk, place_a,
+                                                                    agent, make_staff):
+    from property_service.workorders.models import Team, TeamMember
+
+    cleaner = make_staff("Cleaning", communities=[place_a.community])
+    TeamMember.objects.create(team=Team.objects.get(code="cleaning"), user=cleaner)
+    order = services.order_special_service(by=desk, service_id=item("home_cleaning").pk,
+                                           unit=place_a.unit, channel="phone")
+    work(order, agent, "dispatch")
+    work(order, cleaner, "take", "start", "complete")
+    with pytest.raises(ActionError) as refused:
+        services.record_charge(order_id=order.pk, user=cleaner, amount="135", quantity="0")
+    assert refused.value.field == "quantity"
+    with pytest.raises(ActionError) as refused:
+        services.record_charge(order_id=order.pk, user=cleaner, amount="135", quantity="2")
+    assert refused.value.field == "reason"
+    order = services.record_charge(order_id=order.pk, user=cleaner, amount="135",
+                                   quantity="3")
+    assert (order.quantity, order.charged_amount, order.charge_reason) == (
+        Decimal("3.00"), Decimal("135.00"), "")
+
+
 def test_a_quoted_service_is_charged_against_its_accepted_quote(
         clock, quoted_order, agent, technician, resident_a):
     services.quote(order_id=quoted_order.pk, user=technician, amount="260")

@@ -80,3 +80,19 @@ def test_a_quote_changes_until_it_is_accepted():
     assert rules.may_quote(QuoteStatus.DECLINED)
     assert not rules.may_quote(QuoteStatus.ACCEPTED)
     assert not rules.may_quote(QuoteStatus.NOT_NEEDED)
+
+
+def test_a_fixed_price_is_agreed_per_unit_of_its_quantity():
+    assert rules.expected_amount("fixed", Decimal("45.00"), QuoteStatus.NOT_NEEDED, None,
+                                 Decimal("3")) == Decimal("135.00")
+    assert rules.expected_amount("fixed", Decimal("45.00"), QuoteStatus.NOT_NEEDED, None,
+                                 Decimal("2.5")) == Decimal("112.50")
+    # A quote is the whole amount, whatever the quantity.
+    assert rules.expected_amount("quoted", None, QuoteStatus.ACCEPTED, Decimal("300"),
+                                 Decimal("3")) == Decimal("300")
+
+
+@pytest.mark.parametrize("value, ok", [("1", True), ("2.5", True), ("0", False),
+                                       ("-1", False), ("x", False), ("1.234", False)])
+def test_a_quantity_is_more_than_zero(value, ok):
+    assert (rules.quantity_problem(value) is None) is ok

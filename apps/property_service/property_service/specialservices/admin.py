@@ -62,6 +62,7 @@ class ActionForm(forms.Form):
     amount = forms.CharField(required=False)
     comment = forms.CharField(required=False)
     method = forms.CharField(required=False)
+    quantity = forms.CharField(required=False)
 
 
 @admin.register(SpecialServiceOrder)
@@ -81,7 +82,7 @@ class SpecialServiceOrderAdmin(WorkflowActionsMixin, BaseAdmin):
     change_fields = ["community", "service", "work_order", "unit", "resident", "channel",
                      "preferred_at", "notes", "ordered_at", "pricing", "list_price",
                      "quote_status", "quoted_amount", "quote_note", "quoted_by", "quoted_at",
-                     "quote_answered_by", "quote_answered_at", "charged_amount",
+                     "quote_answered_by", "quote_answered_at", "quantity", "charged_amount",
                      "charge_reason", "charged_by", "charged_at", "payment_status",
                      "payment_method", "paid_at", "waive_reason", "settled_by", "waived_at"]
 
@@ -125,7 +126,7 @@ class SpecialServiceOrderAdmin(WorkflowActionsMixin, BaseAdmin):
                                          accepted=action == "accept_quote", comment=comment)
         if action == "charge":
             return services.record_charge(order_id=order.pk, user=user, amount=amount,
-                                          reason=comment)
+                                          reason=comment, quantity=data["quantity"])
         if action == "pay":
             return services.record_payment(order_id=order.pk, user=user, method=data["method"])
         if action == "waive":

@@ -67,7 +67,7 @@ class SpecialServiceOrderSerializer(ScopedModelSerializer):
                   "work_order_state_label", "unit", "resident", "channel", "preferred_at",
                   "notes", "ordered_at", "pricing", "list_price", "quote_status",
                   "quoted_amount", "quote_note", "quoted_by", "quoted_at", "quote_answered_at",
-                  "expected_amount", "charged_amount", "charge_reason", "charged_at",
+                  "expected_amount", "quantity", "charged_amount", "charge_reason", "charged_at",
                   "payment_status", "payment_method", "paid_at", "waive_reason", "waived_at",
                   "satisfaction"]
         read_only_fields = [f for f in fields if f not in (
@@ -91,6 +91,8 @@ class SpecialServiceTransitionSerializer(serializers.Serializer):
     amount = serializers.CharField(required=False, allow_blank=True, default="")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    quantity = serializers.CharField(required=False, allow_blank=True, default="",
+                                     help_text="Of a fixed-price service's unit (charge).")
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     paid_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -144,7 +146,7 @@ class SpecialServiceOrderViewSet(ScopedViewSet):
                                   accepted=name == "accept_quote", comment=comment)
         elif name == "charge":
             services.record_charge(order_id=order.pk, user=user, amount=data["amount"],
-                                   reason=comment)
+                                   reason=comment, quantity=data["quantity"])
         elif name == "pay":
             services.record_payment(order_id=order.pk, user=user, method=data["method"],
                                     paid_at=data.get("paid_at"))

@@ -137,6 +137,9 @@ class SpecialServiceOrder(TimeStampedModel):
                                           verbose_name=_("answer recorded by"))
     quote_answered_at = models.DateTimeField(_("quote answered at"), null=True, blank=True)
 
+    quantity = models.DecimalField(_("quantity"), max_digits=6, decimal_places=2,
+                                   default=Decimal("1"), help_text=_(
+                                       "Of a fixed-price service's unit: hours, items..."))
     charged_amount = models.DecimalField(_("amount charged (CNY)"), null=True, blank=True,
                                          validators=NOT_NEGATIVE, **MONEY)
     charge_reason = models.TextField(_("why the amount differs"), blank=True)
@@ -188,7 +191,7 @@ class SpecialServiceOrder(TimeStampedModel):
     @property
     def expected_amount(self):
         return rules.expected_amount(self.pricing, self.list_price, self.quote_status,
-                                     self.quoted_amount)
+                                     self.quoted_amount, self.quantity)
 
 
 class SpecialServiceEvent(Event):

@@ -113,10 +113,28 @@ def may_start(pricing: str, quote_status: str) -> bool:
     return pricing != Pricing.QUOTED or quote_status == QuoteStatus.ACCEPTED
 
 
-def expected_amount(pricing: str, list_price, quote_status: str, quoted_amount):
-    """What the resident agreed to pay: the fixed price, or the accepted quote (None before)."""
+def quantity_problem(value) -> str | None:
+    """Why ``value`` is not a quantity of a fixed-price service's unit (hours, items, square
+    metres, visits), or None: more than zero, at most two decimals."""
+    try:
+        quantity = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return _("Give the quantity as a number, e.g. 1 or 2.5.")
+    if not quantity.is_finite() or quantity <= 0 or quantity >= 10000:
+        return _("The quantity must be more than zero.")
+    if quantity != quantity.quantize(Decimal("0.01")):
+        return _("Give the quantity with at most two decimals.")
+    return None
+
+
+def expected_amount(pricing: str, list_price, quote_status: str, quoted_amount,
+                    quantity=1):
+    """What the resident agreed to pay: the fixed price times the quantity of its unit (hours,
+    items...), or the accepted quote (None before)."""
     if pricing == Pricing.FIXED:
-        return list_price
+        if list_price is None:
+            return None
+        return (Decimal(list_price) * Decimal(quantity)).quantize(Decimal("0.01"))
     return quoted_amount if quote_status == QuoteStatus.ACCEPTED else None
 
 

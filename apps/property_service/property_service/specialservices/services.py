@@ -163,9 +163,11 @@ def answer_quote(*, order_id: int, user, accepted: bool, comment: str = "") -> S
 
 
 @transaction.atomic
-def record_charge(*, order_id: int, user, amount, reason: str = "") -> SpecialServiceOrder:
-    """The amount charged, once the work is completed: the agreed amount (fixed price or
-    accepted quote), or another with its reason. Corrected until it is paid or waived."""
+def record_charge(*, order_id: int, user, amount, reason: str = "",
+                  quantity=None) -> SpecialServiceOrder:
+    """The amount charged, once the work is completed: the agreed amount (the fixed price
+    times the ``quantity`` of its unit, or the accepted quote), or another with its reason.
+    Corrected until it is paid or waived."""
     order = _lock(order_id, user)
     if not _staff_with(user, "charge_specialserviceorder"):
         raise NotAllowed(_("You may not record the amount charged."))
@@ -174,14 +176,18 @@ def record_charge(*, order_id: int, user, amount, reason: str = "") -> SpecialSe
     if not rules.may_change_charge(order.payment_status):
         raise ActionError(_("The payment is settled: the amount can no longer change."))
     charged = _amount(amount, field="amount")
+    if quantity not in (None, "") and order.pricing == "fixed":
+        if problem := rules.quantity_problem(quantity):
+            raise ActionError(problem, field="quantity")
+        order.quantity = rules.money(quantity)
     reason = (reason or "").strip()
     if rules.charge_needs_reason(order.expected_amount, charged) and not reason:
         raise ActionError(_("The amount differs from the agreed ¥%(agreed)s: say why.") % {
             "agreed": order.expected_amount}, field="reason")
     order.charged_amount, order.charge_reason = charged, reason
     order.charged_by, order.charged_at = user, timezone.now()
-    order.save(update_fields=["charged_amount", "charge_reason", "charged_by", "charged_at",
-                              "updated_at"])
+    order.save(update_fields=["quantity", "charged_amount", "charge_reason", "charged_by",
+                              "charged_at", "updated_at"])
     _event(order, action="charged", by=user,
            comment=" ".join(filter(None, [f"¥{charged}", reason])))
     return order
