@@ -68,3 +68,16 @@ def test_the_lists_and_the_figures_page_answer(client, clock, fixed_order, super
     assert f'data-community="{fixed_order.community_id}"' in page.content.decode()
     assert client.get(admin_url("specialserviceorder", "figures") + "?month=x").status_code \
         == 400
+
+
+def test_technicians_see_their_teams_orders_but_not_the_revenue(client, clock, fixed_order,
+                                                                make_staff, place_a,
+                                                                technician):
+    outsider = make_staff("Maintenance", communities=[place_a.community])
+    client.force_login(outsider)  # in no team: not their order
+    url = admin_url("specialserviceorder", "change", fixed_order.pk)
+    assert client.get(url).status_code == 302
+    client.force_login(technician)  # in the maintenance team the order went to
+    assert client.get(url).status_code == 200
+    assert client.get(admin_url("specialserviceorder", "figures")).status_code == 403
+    assert client.get("/api/v1/figures/special-services/").status_code == 403

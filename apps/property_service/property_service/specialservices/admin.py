@@ -170,7 +170,9 @@ class SpecialServiceOrderAdmin(WorkflowActionsMixin, BaseAdmin):
 
     def figures_view(self, request):
         """Orders, revenue and satisfaction per community for a month."""
-        if not self.has_view_permission(request):
+        # Revenue is for the office (who sees the catalogue), not for the technicians.
+        if not (self.has_view_permission(request)
+                and request.user.has_perm("property_service.view_specialservice")):
             raise PermissionDenied
         # A bad month is a 400 page naming it (core.params.BadParameter).
         month = month_param(request.GET) or this_month()

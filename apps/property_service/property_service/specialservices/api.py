@@ -8,6 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ..api.figures import BAD_PARAMETER, COMMUNITY, MONTH, REFUSED, FiguresView
@@ -182,6 +183,9 @@ class SpecialServiceFiguresView(FiguresView):
             "month": serializers.CharField(), "results": FIGURES_ROW}),
             400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
     def get(self, request):
+        # Revenue is for the office (who sees the catalogue), not for the technicians.
+        if not request.user.has_perm("property_service.view_specialservice"):
+            raise PermissionDenied()
         chosen = self.get_queryset()
         month = month_param(request.query_params)
         community_id = id_param(request.query_params, "community")

@@ -33,7 +33,7 @@ VISIT_PLAN = Page("admin:property_service_visit_plan", _("Follow-up visit plan")
                   ("property_service.visit",))
 SPECIAL_SERVICE_FIGURES = Page("admin:property_service_specialserviceorder_figures",
                                 _("Special service figures"), "payments",
-                                ("property_service.specialserviceorder",))
+                                ("property_service.specialservice",))
 RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
                          "event_repeat",
                          ("property_service.contract", "property_service.insurancepolicy"))
