@@ -569,7 +569,8 @@ def _create_demo_resident(*, units) -> None:
 
 def _create_demo_special_services(*, units) -> None:
     """The demo resident's paid special services: indoor repairs quoted on site and waiting
-    for their answer in the portal, and a home cleaning done, charged and paid."""
+    for their answer in the portal, and a home cleaning done, charged, paid, accepted and
+    followed up."""
     from .specialservices import services
     from .specialservices.models import SpecialService
     from .workorders import services as work_orders
@@ -597,3 +598,7 @@ def _create_demo_special_services(*, units) -> None:
                                           action=action)
     services.record_charge(order_id=cleaning.pk, user=cleaner, amount="135", quantity="3")
     services.record_payment(order_id=cleaning.pk, user=agent, method="wechat")
+    work_orders.transition_work_order(order_id=cleaning.work_order_id, user=account,
+                                      action="pass_acceptance")
+    work_orders.record_follow_up(order_id=cleaning.work_order_id, user=agent, answered=True,
+                                 result="fixed", satisfaction=5, note="打扫得很干净")

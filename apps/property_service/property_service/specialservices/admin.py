@@ -22,13 +22,17 @@ from .states import PaymentMethod, PaymentStatus, QuoteStatus
 
 @admin.register(SpecialService)
 class SpecialServiceAdmin(BaseAdmin):
-    list_display = ["code", "name", "name_en", "community_label", "category", "team",
+    list_display = ["code", "name_shown", "community_label", "category", "team",
                     "price_shown", "is_active"]
     list_filter = ["is_active", "pricing", ("community", ScopedRelatedFilter)]
     list_select_related = ["community", "category", "team"]
     search_fields = ["code", "name", "name_en"]
     fields = ["community", "code", "name", "name_en", "description", "category", "team",
               "pricing", "price", "price_min", "price_max", "unit", "is_active"]
+
+    @display(description=_("name"), ordering="name")
+    def name_shown(self, item):
+        return item.label
 
     @display(description=_("community"))
     def community_label(self, item):
