@@ -25,6 +25,8 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
     from property_service.reports.jobs import generate_monthly_reports
+    from property_service.specialservices import services as special_services
+    from property_service.specialservices.models import SpecialService
     from property_service.surveys import services as surveys
     from property_service.surveys.models import Questionnaire
 
@@ -32,6 +34,7 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
 
     guard = make_staff("Security")
     organiser = make_staff("Property Manager")
+    desk = make_staff("Front Desk")
     for place in (place_a, place_b):
         code = place.community.code
         incident = incidents.create_incident(
@@ -55,6 +58,9 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
                                        action="publish")
         activities.activity_sign_up(activity_id=activity.pk, user=organiser, unit=place.unit,
                                     people=2, resident=place.resident)
+        special_services.order_special_service(
+            by=desk, service_id=SpecialService.objects.get(code="indoor_repair").pk,
+            unit=place.unit, resident=place.resident, channel="phone", notes=f"{code}-特约")
     for place, plate in ((place_a, "沪A12345"), (place_b, "粤B54321")):
         vehicle = VehicleFactory(community=place.community, owner=place.resident, plate=plate)
         ParkingSpaceFactory(community=place.community, code=f"P-{place.community.code}",
@@ -128,9 +134,10 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert "/api/v1/survey-responses/" in reached
     assert "/admin/property_service/activity/" in reached
     assert "/admin/property_service/activity/figures/" in reached
+    assert "/admin/property_service/specialserviceorder/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
                          "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知", "BBB-问卷意见",
-                         "BBB中秋赏月会",
+                         "BBB中秋赏月会", "BBB-特约",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 

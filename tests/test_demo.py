@@ -20,13 +20,14 @@ def delete_demo():
     from property_service.insurance.models import Claim, InsurancePolicy
     from property_service.notices.models import Notice
     from property_service.registry.models import Building, ParkingSpace, Vehicle
+    from property_service.specialservices.models import SpecialServiceOrder
     from property_service.surveys.models import Survey, SurveyResponse
     from property_service.workorders.models import TeamMember, WorkOrder
 
     for model in (SurveyResponse, Survey, Activity, Notice, Claim, Incident, Contract,
-                  InsurancePolicy, Complaint, WorkOrder, NumberSequence, Notification,
-                  EscalationStep, TeamMember, PersonalDataAccess, ParkingSpace, Vehicle,
-                  Occupancy, Resident, Unit, Building, Community):
+                  InsurancePolicy, Complaint, SpecialServiceOrder, WorkOrder, NumberSequence,
+                  Notification, EscalationStep, TeamMember, PersonalDataAccess, ParkingSpace,
+                  Vehicle, Occupancy, Resident, Unit, Building, Community):
         model.objects.all().delete()
     get_user_model().objects.filter(username__in=[*DEMO_USERS, DEMO_RESIDENT]).delete()
 
@@ -140,7 +141,8 @@ def test_the_demo_resident_logs_in_to_the_portal_and_sees_their_repairs(client, 
     response = client.post("/portal/login/", {"username": DEMO_RESIDENT,
                                               "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response.url == "/portal/"
-    assert client.get("/portal/repairs/").content.decode().count("data-order=") == 2
+    # Two repairs, and the work orders of two paid special services.
+    assert client.get("/portal/repairs/").content.decode().count("data-order=") == 4
     repaired = WorkOrder.objects.get(resident__portal_account__user__username=DEMO_RESIDENT,
                                      state="completed")
     page = client.get(f"/portal/repairs/{repaired.pk}/").content.decode()

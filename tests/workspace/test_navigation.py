@@ -67,7 +67,7 @@ def test_a_technician_sees_their_work_and_the_records_they_need(make_staff, plac
     with translation.override("zh-hans"):
         groups = [(str(g.get("title", "")), [str(i["title"]) for i in g["items"]])
                   for g in sidebar(request)]
-    assert groups == [("", ["首页"]), ("客服中心", ["工单", "维修统计"]),
+    assert groups == [("", ["首页"]), ("客服中心", ["工单", "特约服务订单", "维修统计"]),
                       ("档案", ["小区", "楼栋", "房屋", "住户"]),
                       ("报表", ["维修统计"]),
                       ("系统", ["通知"])]  # their own notifications

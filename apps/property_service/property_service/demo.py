@@ -247,6 +247,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     _create_demo_resident(units=units_by_community[communities[0].pk])
     surveys = _create_demo_survey(gen, community=communities[0], today=today)
     activities = _create_demo_activities(community=communities[0], seed=seed)
+    _create_demo_special_services(units=units_by_community[communities[0].pk])
     return {
         "communities": len(communities),
         "units": sum(len(u) for u in units_by_community.values()),
@@ -683,3 +684,40 @@ def _create_demo_activities(*, community, seed: int) -> int:
         signup_closes_at=moment(talk_day - datetime.timedelta(days=2), 18), capacity=60,
         household_limit=2)
     return 3
+
+
+def _create_demo_special_services(*, units) -> None:
+    """The demo resident's paid special services: indoor repairs quoted on site and waiting
+    for their answer in the portal, and a home cleaning done, charged, paid, accepted and
+    followed up."""
+    from .specialservices import services
+    from .specialservices.models import SpecialService
+    from .workorders import services as work_orders
+
+    User = get_user_model()
+    account = User.objects.get(username=DEMO_RESIDENT)
+    agent, technician, cleaner, desk = (User.objects.get(username=u) for u in (
+        "cs_agent", "maintenance", "cleaning", "frontdesk"))
+    unit = units[0]
+    repair = services.order_special_service(
+        by=account, unit=unit, notes="卧室衣柜门铰链松脱，需要更换",
+        service_id=SpecialService.objects.get(community=None, code="indoor_repair").pk)
+    work_orders.transition_work_order(order_id=repair.work_order_id, user=agent,
+                                      action="dispatch", assignee=technician)
+    work_orders.transition_work_order(order_id=repair.work_order_id, user=technician,
+                                      action="accept")
+    services.quote(order_id=repair.pk, user=technician, amount="180", note="更换两副铰链，含材料")
+    cleaning = services.order_special_service(
+        by=desk, unit=unit, resident=account.resident_account.resident, channel="phone",
+        notes="搬家前全屋保洁", service_id=SpecialService.objects.get(
+            community=None, code="home_cleaning").pk)
+    for action, user in (("dispatch", agent), ("take", cleaner), ("start", cleaner),
+                         ("complete", cleaner)):
+        work_orders.transition_work_order(order_id=cleaning.work_order_id, user=user,
+                                          action=action)
+    services.record_charge(order_id=cleaning.pk, user=cleaner, amount="135", quantity="3")
+    services.record_payment(order_id=cleaning.pk, user=agent, method="wechat")
+    work_orders.transition_work_order(order_id=cleaning.work_order_id, user=account,
+                                      action="pass_acceptance")
+    work_orders.record_follow_up(order_id=cleaning.work_order_id, user=agent, answered=True,
+                                 result="fixed", satisfaction=5, note="打扫得很干净")

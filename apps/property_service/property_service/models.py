@@ -44,6 +44,7 @@ from .registry.models import (
 )
 from .renewals.models import AgreementDocument, AgreementEvent
 from .reports.models import ManagementReport, ManagementReportEvent
+from .specialservices.models import SpecialService, SpecialServiceEvent, SpecialServiceOrder
 from .surveys.models import (
     Question,
     Questionnaire,
@@ -123,6 +124,9 @@ __all__ = [
     "PersonalDataAccess",
     "Resident",
     "ResidentAccount",
+    "SpecialService",
+    "SpecialServiceEvent",
+    "SpecialServiceOrder",
     "StaffProfile",
     "Unit",
     "Vehicle",

@@ -11,6 +11,7 @@ from ..incidents import api as incidents_api
 from ..insurance import api as insurance_api
 from ..notices import api as notices_api
 from ..registry import api as registry_api
+from ..specialservices import api as specialservices_api
 from ..surveys import api as surveys_api
 from ..visits import api as visits_api
 from ..workorders import api as workorders_api
@@ -43,6 +44,10 @@ router.register("survey-responses", surveys_api.SurveyResponseViewSet,
 router.register("activities", activities_api.ActivityViewSet, basename="activity")
 router.register("activity-signups", activities_api.ActivitySignupViewSet,
                 basename="activity-signup")
+router.register("special-services", specialservices_api.SpecialServiceViewSet,
+                basename="special-service")
+router.register("special-service-orders", specialservices_api.SpecialServiceOrderViewSet,
+                basename="special-service-order")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
@@ -54,6 +59,8 @@ urlpatterns = [
     path("v1/figures/complaints/", ComplaintFiguresView.as_view(), name="api-figures-complaints"),
     path("v1/figures/activities/", activities_api.ActivityFiguresView.as_view(),
          name="api-figures-activities"),
+    path("v1/figures/special-services/", specialservices_api.SpecialServiceFiguresView.as_view(),
+         name="api-figures-special-services"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),

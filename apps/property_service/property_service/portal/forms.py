@@ -94,3 +94,20 @@ class ActivityFeedbackForm(forms.Form):
                                        choices=[("yes", _("Yes")), ("no", _("No"))])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpecialServiceForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    service = forms.TypedChoiceField(label=_("Service"), coerce=int)
+    preferred_at = forms.DateTimeField(
+        label=_("Preferred time (optional)"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    notes = forms.CharField(label=_("Notes (optional)"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, units=(), services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+        self.fields["service"].choices = [(s.pk, f"{s.label} · {s.price_label}")
+                                          for s in services]

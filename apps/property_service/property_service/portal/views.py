@@ -30,6 +30,10 @@ from ..core.files import file_response
 from ..core.throttle import Throttled
 from ..enquiries.deadlines import deadline_rows as enquiry_deadline_rows
 from ..notices.selectors import mark_read, notices_for_resident
+from ..specialservices import services as special_services_services
+from ..specialservices.models import SpecialServiceOrder
+from ..specialservices.selectors import catalogue_for
+from ..specialservices.states import QuoteStatus
 from ..surveys import selectors as survey_selectors
 from ..surveys import services as survey_services
 from ..surveys.forms import answers_from_post, question_rows
@@ -47,6 +51,7 @@ from .forms import (
     RatingForm,
     RegisterForm,
     RepairForm,
+    SpecialServiceForm,
 )
 
 LOGIN_URL = "portal:login"
@@ -429,6 +434,61 @@ def activity_cancel(request, pk):
     return redirect("portal:activity", item.pk)
 
 
+def _my_catalogue(user):
+    """The services offered in the communities of the resident's units, each once."""
+    units = list(services.my_units(user))
+    seen, items = set(), []
+    for community_id in dict.fromkeys(u.building.community_id for u in units):
+        for item in catalogue_for(community_id):
+            if item.pk not in seen:
+                seen.add(item.pk)
+                items.append(item)
+    return units, items
+
+
+def _my_special_orders(user):
+    return scope(SpecialServiceOrder.objects.select_related("service", "work_order",
+                                                            "unit__building"), user)
+
+
+@resident_required
+def special_services(request):
+    _units, items = _my_catalogue(request.user)
+    return render(request, "portal/special_services.html", {
+        "items": items,
+        "orders": _my_special_orders(request.user).order_by("-ordered_at", "-id")})
+
+
+@resident_required
+def special_service_new(request):
+    units, items = _my_catalogue(request.user)
+    form = SpecialServiceForm(request.POST or None, units=units, services=items,
+                              initial={"service": request.GET.get("service")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = next(u for u in units if u.pk == data["unit"])
+        try:
+            order = special_services_services.order_special_service(
+                by=request.user, service_id=data["service"], unit=unit,
+                preferred_at=data["preferred_at"], notes=data["notes"])
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you: your order %(number)s was received.")
+                             % {"number": order.number})
+            return redirect("portal:special_service", order.pk)
+    return render(request, "portal/special_service_new.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@resident_required
+def special_service(request, pk):
+    order = get_object_or_404(_my_special_orders(request.user), pk=pk)
+    return render(request, "portal/special_service.html", {
+        "order": order, "awaiting_answer": order.quote_status == QuoteStatus.QUOTED,
+        "events": order.events.order_by("at", "id")})
+
+
 @require_POST
 @resident_required
 def activity_feedback(request, pk):
@@ -448,3 +508,17 @@ def activity_feedback(request, pk):
     else:
         messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:activity", item.pk)
+
+
+def special_service_quote(request, pk):
+    order = get_object_or_404(_my_special_orders(request.user), pk=pk)
+    try:
+        special_services_services.answer_quote(
+            order_id=order.pk, user=request.user,
+            accepted=request.POST.get("accepted") == "yes",
+            comment=request.POST.get("comment", ""))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: recorded."))
+    return redirect("portal:special_service", order.pk)

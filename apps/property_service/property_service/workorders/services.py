@@ -101,23 +101,25 @@ def _earlier_reports(order: WorkOrder):
 
 
 def create_work_order(*, by, community, category, channel, description, unit=None, location="",
-                      resident=None, priority=None, reported_at=None) -> WorkOrder:
-    """Record a repair request: numbered, routed by its category, given its SLA deadlines, and
-    flagged as a repeat when the same unit reported the same problem recently."""
+                      resident=None, priority=None, reported_at=None, team=None) -> WorkOrder:
+    """Record a repair request: numbered, routed by its category (or to ``team``), given its
+    SLA deadlines, and flagged as a repeat when the same unit reported the same problem
+    recently."""
     reported_at = reported_at or timezone.now()
     ensure_sequence(prefix=NUMBER_PREFIX, at=reported_at)
     return _create_work_order(by=by, community=community, category=category, channel=channel,
                               description=description, unit=unit, location=location,
-                              resident=resident, priority=priority, reported_at=reported_at)
+                              resident=resident, priority=priority, reported_at=reported_at,
+                              team=team)
 
 
 @transaction.atomic
 def _create_work_order(*, by, community, category, channel, description, unit, location,
-                       resident, priority, reported_at) -> WorkOrder:
+                       resident, priority, reported_at, team=None) -> WorkOrder:
     order = WorkOrder(
         community=community, unit=unit, location=location, resident=resident, channel=channel,
         category=category, priority=priority or category.default_priority,
-        description=description, team=category.default_team, reported_at=reported_at,
+        description=description, team=team or category.default_team, reported_at=reported_at,
     )
     order.full_clean(exclude=["number", "state"])
     order.number = next_number(prefix=NUMBER_PREFIX, at=order.reported_at)
@@ -214,6 +216,12 @@ def transition_work_order(*, order_id: int, user, action: str, expected_state: s
         order.appointment_at = appointment_at or order.appointment_at
     elif act.name == "accept":
         order.appointment_at = appointment_at or order.appointment_at
+    elif act.name == "start":
+        # A paid special service quoted on site starts once the resident accepted the quote;
+        # special services build on work orders, imported here to keep that direction.
+        from ..specialservices.services import check_work_may_start
+
+        check_work_may_start(order)
     elif act.name == "complete":
         order.completed_at = now
         order.first_completed_at = order.first_completed_at or now

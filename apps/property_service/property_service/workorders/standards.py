@@ -57,6 +57,7 @@ def load_standards() -> dict[str, int]:
     # Incidents and enquiries build on work orders; imported here to keep that direction.
     from ..enquiries.standards import load_enquiry_standards
     from ..incidents.playbooks import load_playbooks
+    from ..specialservices.catalogue import load_special_services
 
     created["enquiry_standards"] = load_enquiry_standards(calendar)
 
@@ -64,4 +65,5 @@ def load_standards() -> dict[str, int]:
     from ..surveys.standards import load_questionnaires
 
     created["questionnaires"] = load_questionnaires()
+    created["special_services"] = load_special_services()
     return created

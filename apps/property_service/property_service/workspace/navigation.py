@@ -32,6 +32,9 @@ VISIT_PLAN = Page("admin:property_service_visit_plan", _("Follow-up visit plan")
                   ("property_service.visit",))
 ACTIVITY_FIGURES = Page("admin:property_service_activity_figures", _("Activity figures"),
                         "bar_chart", ("property_service.activity",))
+SPECIAL_SERVICE_FIGURES = Page("admin:property_service_specialserviceorder_figures",
+                                _("Special service figures"), "payments",
+                                ("property_service.specialservice",))
 RENEWAL_DASHBOARD = Page("admin:property_service_renewal_dashboard", _("Renewal dashboard"),
                          "event_repeat",
                          ("property_service.contract", "property_service.insurancepolicy"))
@@ -46,6 +49,7 @@ AREAS = (
         ("property_service.enquiry", "contact_support"),
         VISIT_PLAN,
         ("property_service.visit", "home_health"),
+        ("property_service.specialserviceorder", "home_repair_service"),
         ("property_service.notice", "campaign"),
         ("property_service.survey", "ballot"),
         ("property_service.surveyresponse", "how_to_vote"),
@@ -80,6 +84,7 @@ AREAS = (
         REPAIR_FIGURES,
         COMPLAINT_FIGURES,
         ACTIVITY_FIGURES,
+        SPECIAL_SERVICE_FIGURES,
         RENEWAL_DASHBOARD,
     )),
     (_("Settings"), (
@@ -91,6 +96,7 @@ AREAS = (
         ("property_service.workingcalendar", "calendar_month"),
         ("property_service.team", "groups"),
         ("property_service.workordercategory", "category"),
+        ("property_service.specialservice", "sell"),
     )),
     (pgettext_lazy("work area", "System"), (
         ("auth.user", "person"),
