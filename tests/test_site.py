@@ -55,10 +55,10 @@ def test_the_database_and_cache_follow_the_environment():
         assert engine == "django.db.backends.sqlite3"
     backend = settings.CACHES["default"]["BACKEND"]
     if os.environ.get("REDIS_URL"):
-        assert backend == "django.core.cache.backends.redis.RedisCache"
-        assert settings.Q_CLUSTER["redis"] == os.environ["REDIS_URL"]
-    else:
-        assert settings.Q_CLUSTER["orm"] == "default"
+        assert backend == "property_service.core.cache.TolerantRedisCache"
+        assert settings.CACHES["strict"]["LOCATION"] == os.environ["REDIS_URL"]
+    # The queue is the database, with Redis or without.
+    assert settings.Q_CLUSTER["orm"] == "default" and "redis" not in settings.Q_CLUSTER
 
 
 def test_the_cache_round_trips():
