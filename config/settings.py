@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one JSON log line per request, timing everything below (core/requestlog.py).
+    "property_service.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "property_service.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -268,8 +270,21 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"message": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The request log's lines are JSON already.
+        "requests": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # The scheduler says when it starts and what it runs.
-    "loggers": {"django-q": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # The scheduler says when it starts and what it runs.
+        "django-q": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One JSON line per request (core/requestlog.py); REQUEST_LOG_LEVEL=WARNING silences it.
+        "property_service.requests": {
+            "handlers": ["requests"], "level": env.str("REQUEST_LOG_LEVEL", default="INFO"),
+            "propagate": False},
+        # Django's own per-request lines would repeat it, query string included.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
