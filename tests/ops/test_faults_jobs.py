@@ -130,7 +130,8 @@ def test_two_clusters_running_every_schedule_for_many_ticks_take_each_step_once(
     assert Counter(tuple(m.to) + (m.body,) for m in mail.outbox).most_common(1)[0][1] == 1
     for unit in Unit.objects.filter(building=place_a.building):
         statuses = list(unit.history.order_by("history_id").values_list("status", flat=True))
-        assert all(a != b for a, b in zip(statuses, statuses[1:])), (unit, statuses)
+        assert all(a != b for a, b in zip(statuses, statuses[1:], strict=False)), (unit,
+                                                                                   statuses)
 
 
 # -- a crash midway --------------------------------------------------------------------------
