@@ -8,6 +8,7 @@ and once Redis is back everything uses it again, the scheduler's cluster showing
 
 import datetime
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +30,8 @@ from property_service.portal import services as portal_services
 from tests.ops.faults import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(not shutil.which("redis-server"),
+                                reason="needs the Redis server (redis-server)")
 HOUR = datetime.timedelta(hours=1)
 PASSWORD = "Resident-pass-2026"
 
