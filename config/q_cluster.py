@@ -23,9 +23,8 @@ RETRY = TIMEOUT + 60
 MAX_ATTEMPTS = 3
 
 
-def q_cluster(*, site: str, redis_url: str = "") -> dict:
-    """The cluster of ``site``; ``redis_url`` is accepted for the call's sake and not used: the
-    queue is the database."""
+def q_cluster(*, site: str) -> dict:
+    """The cluster of ``site``: its queue is the site's database."""
     return {
         "name": f"property-service-{site}",
         "workers": 2,
