@@ -136,7 +136,7 @@ else:
               "LOCATION": "property-service"}
     CACHES = {"default": _local, "strict": _local}
 
-Q_CLUSTER = q_cluster(site=SITE)
+Q_CLUSTER = q_cluster(site=SITE, redis_url=REDIS_URL)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -138,9 +138,8 @@ def test_two_clusters_running_every_schedule_for_many_ticks_take_each_step_once(
 
 def test_the_cluster_retries_a_failed_run_a_bounded_number_of_times():
     conf = settings.Q_CLUSTER
-    # The queue is the database: a failed run is not acknowledged, so it is handed out again
-    # after ``retry`` seconds (longer than a run may last), at most ``max_attempts`` times.
-    assert conf["orm"] == "default" and "redis" not in conf
+    # A failed run is not acknowledged, so the database broker hands it out again after
+    # ``retry`` seconds (longer than a run may last), at most ``max_attempts`` times.
     assert conf["ack_failures"] is False
     assert (conf["timeout"], conf["retry"], conf["max_attempts"]) == (TIMEOUT, RETRY,
                                                                       MAX_ATTEMPTS)

@@ -2,8 +2,9 @@
 
 The pages keep answering (the default cache alias reads as empty while Redis is away, logged),
 what must hold shut does (the throttles refuse, the health probe says 503, the login lockout is
-in the database and holds either way), the scheduler queues its work in the database meanwhile,
-and once Redis is back everything uses it again, the scheduler's cluster showing its processes.
+in the database and holds either way). With Redis as the task broker, a run the scheduler
+cannot queue while Redis is down stays due in the database and is queued once Redis is back,
+and a real cluster outlives the outage and runs what is queued after it.
 """
 
 import datetime
@@ -21,12 +22,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
-from django_q.models import OrmQ, Schedule, Success
+from django_q.models import Schedule, Success
 from property_service.api.tokens import issue_token
 from property_service.core import cache as tolerant_cache
 from property_service.core import throttle
 from property_service.portal import services as portal_services
 
+from config.q_cluster import q_cluster
 from tests.ops.faults import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,22 +137,49 @@ def test_logins_and_their_lockout_do_not_depend_on_redis(client, make_staff, red
     assert "_auth_user_id" not in client.session
 
 
+@pytest.fixture
+def redis_broker(redis_server, monkeypatch):
+    """django-q2 in this process with the cluster settings of a site whose ``REDIS_URL`` is the
+    test's own server (django-q2 reads its settings once, at import)."""
+    from django_q.brokers import get_broker
+    from django_q.brokers.redis_broker import Redis
+    from django_q.conf import Conf
+
+    conf = q_cluster(site=settings.SITE, redis_url=redis_server.url)
+    monkeypatch.setattr(Conf, "REDIS", conf.get("redis", {}))
+    monkeypatch.setattr(Conf, "ORM", conf.get("orm"))
+    broker = get_broker()
+    assert isinstance(broker, Redis)
+    broker.delete_queue()
+    return broker
+
+
 @pytest.mark.django_db
-def test_the_scheduler_queues_its_work_in_the_database_while_redis_is_down(clock, redis_server,
-                                                                         monkeypatch):
+def test_a_due_run_the_scheduler_cannot_queue_while_redis_is_down_is_queued_once_it_is_back(
+        clock, redis_server, redis_broker, monkeypatch):
     from django_q import scheduler as q_scheduler
+    from django_q.signing import SignedPackage
 
     # The test's own transaction holds the connection the scheduler would close.
     monkeypatch.setattr(q_scheduler, "close_old_django_connections", lambda: None)
-    scheduler = q_scheduler.scheduler
-    redis_server.kill()
+    due = clock.now - datetime.timedelta(seconds=1)
     Schedule.objects.create(name="chase", func="property_service.workorders.jobs."
                             "chase_work_orders", schedule_type=Schedule.MINUTES, minutes=5,
-                            next_run=clock.now - datetime.timedelta(seconds=1), repeats=-1)
-    scheduler()
-    queued = OrmQ.objects.get()
-    assert queued.func() == "property_service.workorders.jobs.chase_work_orders"
-    assert Schedule.objects.get().next_run > clock.now
+                            next_run=due, repeats=-1)
+    redis_server.kill()
+    q_scheduler.scheduler()
+    # Nothing could be queued: the schedule's transaction rolled back, the run is still due.
+    schedule = Schedule.objects.get()
+    assert (schedule.next_run, schedule.task) == (due, None)
+
+    redis_server.start()
+    q_scheduler.scheduler()
+    assert redis_broker.queue_size() == 1
+    [(_ack, package)] = redis_broker.dequeue()
+    assert SignedPackage.loads(package)["func"] == \
+        "property_service.workorders.jobs.chase_work_orders"
+    schedule = Schedule.objects.get()
+    assert schedule.next_run > clock.now and schedule.task
 
 
 def _database_url() -> str:
@@ -172,8 +201,8 @@ def _wait(condition, seconds: float, what: str):
 
 
 def _enqueue(group: str) -> str:
-    """Queue a task the way the scheduler does (its own queueing is tested above: the real
-    scheduler runs only every 30 s)."""
+    """Queue a task the way the scheduler does, on the configured broker (the scheduler's own
+    queueing is tested above: the real one runs only every 30 s)."""
     from django_q.tasks import async_task
 
     return async_task("math.floor", 2.5, group=group)
@@ -186,7 +215,8 @@ def _cluster_stats():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_cluster_runs_its_schedules_through_a_redis_outage(redis_server, tmp_path):
+def test_a_real_cluster_runs_its_tasks_again_once_redis_is_back(redis_server, redis_broker,
+                                                                 tmp_path):
     log = tmp_path / "qcluster.log"
     env = {**os.environ, "SITE": "test", "DATABASE_URL": _database_url(),
            "REDIS_URL": redis_server.url, "LOG_LEVEL": "INFO"}
@@ -198,19 +228,27 @@ def test_a_real_cluster_runs_its_schedules_through_a_redis_outage(redis_server, 
     try:
         _wait(lambda: Success.objects.filter(group="before the outage").exists(), 90,
               "a first run\n" + log.read_text())
-        _wait(_cluster_stats, 30, "the cluster's processes in the cache")
+        [before] = _wait(_cluster_stats, 30, "the cluster's processes in Redis")
         redis_server.kill()
-        _enqueue("during the outage")
-        _wait(lambda: Success.objects.filter(group="during the outage").exists(), 60,
-              "a run while Redis is down\n" + log.read_text())
-        assert cluster.poll() is None
+        # Longer than the pause (10 s) after which django-q2's pusher, failing to reach the
+        # broker, stops and is started again by the cluster.
+        down = time.monotonic()
+        while time.monotonic() - down < 12:
+            assert cluster.poll() is None, "the cluster died with Redis\n" + log.read_text()
+            time.sleep(0.5)
         redis_server.start()
         _close_caches()
         back = time.monotonic()
-        stats = _wait(_cluster_stats, 60, "the cluster's processes after the restart")
+        _enqueue("after the restart")
+        _wait(lambda: Success.objects.filter(group="after the restart").exists(), 60,
+              "a run after the restart\n" + log.read_text())
+        stats = _wait(_cluster_stats, 60 - (time.monotonic() - back),
+                      "the cluster's processes after the restart\n" + log.read_text())
         assert time.monotonic() - back < 60
+        assert [s.cluster_id for s in stats] == [before.cluster_id]
         assert stats[0].workers and stats[0].status in ("Idle", "Working", "Starting")
-        assert Success.objects.get(group="during the outage").result == 2
+        assert Success.objects.get(group="after the restart").result == 2
+        assert cluster.poll() is None
     finally:
         if cluster.poll() is None:
             os.killpg(cluster.pid, signal.SIGTERM)
