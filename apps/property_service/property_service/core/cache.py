@@ -11,8 +11,8 @@ silently. Its callers see the error and decide: the throttles (``core.throttle``
 attempt while they cannot count it, the health probe answers 503.
 
 Sessions and the login lockout (django-axes) are in the database, not in the cache: a Redis
-outage logs nobody out and lifts no lockout. The task queue is the database too
-(``config/q_cluster.py``).
+outage logs nobody out and lifts no lockout. The task broker uses Redis too; what it does
+during an outage is told in ``config/q_cluster.py``.
 """
 
 from __future__ import annotations
