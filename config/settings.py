@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one JSON log line per request, timing everything below (core/requestlog.py).
+    "property_service.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "property_service.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,6 +117,11 @@ else:
         # A file, not memory: tests of concurrent writers need real locks between connections.
         "TEST": {"NAME": SITE_DIR / "test.sqlite3"},
     }
+# A server's connections are kept between requests (CONN_MAX_AGE seconds) and checked before
+# reuse: a database server restarted between two requests costs a reconnect, not an error page.
+if DATABASE_URL:
+    default_db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+default_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": default_db}
 # A read replica of DATABASE_URL (optional): figures, reports' figures and exports read from it,
 # nothing writes to it or migrates it (core/replica.py). The test runner creates no database
@@ -127,16 +134,23 @@ if DATABASE_REPLICA_URL:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Two aliases of one store (core/cache.py): "default" keeps what can be computed again and
+# answers without Redis while it is down; "strict" raises, for the throttles and the health probe.
 if REDIS_URL:
+    _redis = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"property-service:{SITE}",
+        # A server that does not answer costs a second, not a hung request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"property-service:{SITE}",
-        }
+        "default": {"BACKEND": "property_service.core.cache.TolerantRedisCache", **_redis},
+        "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "LOCATION": "property-service"}
+    CACHES = {"default": _local, "strict": _local}
 
 Q_CLUSTER = q_cluster(site=SITE, redis_url=REDIS_URL)
 
@@ -176,6 +190,9 @@ MEDIA_ROOT = SITE_DIR / "media"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="property-service@localhost")
+# A mail server that does not answer must not hold a request or a job: the email is retried
+# (core/notifications.py, send_pending_emails).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 SILENCED_SYSTEM_CHECKS = [
     # django-q2's conditional index: MariaDB ignores the condition, which is harmless here.
@@ -272,8 +289,21 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"message": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The request log's lines are JSON already.
+        "requests": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # The scheduler says when it starts and what it runs.
-    "loggers": {"django-q": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # The scheduler says when it starts and what it runs.
+        "django-q": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One JSON line per request (core/requestlog.py); REQUEST_LOG_LEVEL=WARNING silences it.
+        "property_service.requests": {
+            "handlers": ["requests"], "level": env.str("REQUEST_LOG_LEVEL", default="INFO"),
+            "propagate": False},
+        # Django's own per-request lines would repeat it, query string included.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -55,10 +55,25 @@ def test_the_database_and_cache_follow_the_environment():
         assert engine == "django.db.backends.sqlite3"
     backend = settings.CACHES["default"]["BACKEND"]
     if os.environ.get("REDIS_URL"):
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert backend == "property_service.core.cache.TolerantRedisCache"
+        assert settings.CACHES["strict"]["LOCATION"] == os.environ["REDIS_URL"]
+    # The task broker is Redis when a Redis URL is set, else the database.
+    if os.environ.get("REDIS_URL"):
         assert settings.Q_CLUSTER["redis"] == os.environ["REDIS_URL"]
+        assert "orm" not in settings.Q_CLUSTER
     else:
-        assert settings.Q_CLUSTER["orm"] == "default"
+        assert settings.Q_CLUSTER["orm"] == "default" and "redis" not in settings.Q_CLUSTER
+
+
+def test_the_task_broker_is_redis_with_a_redis_url_and_the_database_without():
+    from config.q_cluster import q_cluster
+
+    with_redis = q_cluster(site="acme", redis_url="redis://cache.internal:6379/2")
+    assert with_redis["redis"] == "redis://cache.internal:6379/2"
+    assert "orm" not in with_redis and "poll" not in with_redis
+    without = q_cluster(site="acme", redis_url="")
+    assert (without["orm"], without["poll"]) == ("default", 2) and "redis" not in without
+    assert with_redis["name"] == without["name"] == "property-service-acme"
 
 
 def test_the_cache_round_trips():
@@ -69,8 +84,12 @@ def test_the_cache_round_trips():
 
 def test_the_task_broker_answers(db):
     from django_q.brokers import get_broker
+    from django_q.brokers.orm import ORM
+    from django_q.brokers.redis_broker import Redis
 
-    assert get_broker().ping()
+    broker = get_broker()
+    assert isinstance(broker, Redis if os.environ.get("REDIS_URL") else ORM)
+    assert broker.ping()
 
 
 def test_a_queued_job_runs_and_records_its_result(db, monkeypatch, place_a):

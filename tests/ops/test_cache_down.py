@@ -8,8 +8,12 @@ from property_service.workspace import series
 
 pytestmark = pytest.mark.django_db
 
-BROKEN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                            "LOCATION": "redis://127.0.0.1:1/0"}}
+BROKEN_CACHE = {
+    "default": {"BACKEND": "property_service.core.cache.TolerantRedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0"},
+    "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+               "LOCATION": "redis://127.0.0.1:1/0"},
+}
 HOUR = datetime.timedelta(hours=1)
 
 
@@ -19,6 +23,7 @@ class cache_down(override_settings):
 
     def disable(self):
         caches["default"].close()
+        caches["strict"].close()
         super().disable()
 
 

@@ -7,8 +7,12 @@ from django_q.models import Schedule
 
 pytestmark = pytest.mark.django_db
 
-BROKEN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                            "LOCATION": "redis://127.0.0.1:1/0"}}
+BROKEN_CACHE = {
+    "default": {"BACKEND": "property_service.core.cache.TolerantRedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0"},
+    "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+               "LOCATION": "redis://127.0.0.1:1/0"},
+}
 
 
 def _every_five_minutes(name, next_run):
@@ -54,6 +58,7 @@ def test_health_answers_503_when_the_cache_server_is_down(client, clock):
             response = client.get("/health/")
         finally:
             caches["default"].close()
+            caches["strict"].close()
     assert response.status_code == 503
     body = response.json()
     assert body["cache"] == "error" and body["database"] == "ok"

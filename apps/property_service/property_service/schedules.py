@@ -45,6 +45,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=5,
     ),
     PeriodicJob(
+        name="notifications: send the emails that failed",
+        func="property_service.core.notifications.send_pending_emails",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+    ),
+    PeriodicJob(
         name="contracts and policies: renewal reminders and expiry",
         func="property_service.renewals.scan.run_renewal_scan",
         schedule_type=Schedule.DAILY,

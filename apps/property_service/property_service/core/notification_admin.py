@@ -16,7 +16,7 @@ from unfold.decorators import display
 from .admin import ReadOnlyAdmin
 from .display import record_label
 from .models import Notification
-from .notifications import latest_unread, mark_read
+from .notifications import email_state, latest_unread, mark_read
 
 
 class ReadStateFilter(admin.SimpleListFilter):
@@ -40,10 +40,18 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "message", "target_link", "is_read"]
     list_filter = ["kind", ReadStateFilter]
     list_select_related = ["target_type"]
-    fields = ["kind", "message", "target_link", "created_at", "read_at", "emailed_at"]
+    fields = ["kind", "message", "target_link", "created_at", "read_at", "emailed_at",
+              "email_state_text"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
     actions = ["mark_as_read"]
+
+    @admin.display(description=_("email"))
+    def email_state_text(self, obj):
+        return {"sent": _("Sent."),
+                "pending": _("Not sent yet: it is tried again every few minutes."),
+                "failed": _("Not sent: given up after 24 hours of failed attempts."),
+                "none": _("No email address.")}[email_state(obj)]
 
     def get_queryset(self, request):
         # The records they are about, one query per kind of record on the page.

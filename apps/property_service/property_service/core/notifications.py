@@ -9,7 +9,10 @@ no language of their own yet, so the caller's active language is the one that co
 
 from __future__ import annotations
 
+import datetime
 import logging
+import smtplib
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -43,7 +46,8 @@ def notify(*, users: Iterable, kind: str, message: str, target: Model | None = N
       concurrent ones included.
     - Returns only the notifications this call created.
     - Users with an email address get one email each once the transaction commits; its
-      ``emailed_at`` is set when sending succeeded and stays empty when it failed.
+      ``emailed_at`` is set when sending succeeded and stays empty when it failed, and the
+      periodic ``send_pending_emails`` tries again.
     """
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
@@ -120,16 +124,84 @@ def _email_on_commit(created: list[Notification]) -> None:
 def _send_emails(notifications: list[Notification]) -> None:
     for notification in notifications:
         try:
-            send_mail(_subject(notification.message), notification.message,
-                      settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+            _send_email(notification)
         except Exception:
             # The notification is stored; a failed email must not fail the caller's request.
-            logger.exception("Could not email notification %s", notification.pk)
+            # ``send_pending_emails`` tries it again.
+            logger.exception("Could not email notification %s (will retry)", notification.pk)
             continue
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=now)
         notification.emailed_at = now
+
+
+# The email of a notification is sent once its transaction commits. One that failed then (the
+# mail server down or refusing) is tried again by ``send_pending_emails`` from this long after
+# the notification (the first try has long finished: EMAIL_TIMEOUT is far shorter) until this
+# long after it; past that it stays unsent, which its page says ("email failed").
+RETRY_EMAIL_AFTER = datetime.timedelta(minutes=15)
+GIVE_UP_EMAIL_AFTER = datetime.timedelta(hours=24)
+# One run stops after this many seconds (the rest waits for the next run, well within the
+# scheduler's timeout) or at the first error of the mail server itself (not of one message).
+EMAIL_RUN_SECONDS = 120
+# Errors about one message, not about the server: the run goes on with the next one.
+_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                   smtplib.SMTPDataError)
+
+
+def email_state(notification: Notification, now=None) -> str:
+    """``sent``, ``pending`` (not sent yet, still tried), ``failed`` (given up) or ``none`` (the
+    user has no email address)."""
+    if notification.emailed_at is not None:
+        return "sent"
+    if not notification.user.email:
+        return "none"
+    now = now or timezone.now()
+    return "pending" if notification.created_at > now - GIVE_UP_EMAIL_AFTER else "failed"
+
+
+def send_pending_emails(now=None) -> dict[str, int]:
+    """The periodic retry of the emails that failed: each notification whose email was not sent
+    and whose retry time has come is locked (a parallel run skips it), sent and marked sent in
+    its own transaction, so two runs never send one twice. Emails are at least once: a run
+    stopped between the mail server's acceptance and its commit sends that one again."""
+    now = now or timezone.now()
+    started = time.monotonic()
+    pending = list(Notification.objects.filter(
+        emailed_at__isnull=True, created_at__lte=now - RETRY_EMAIL_AFTER,
+        created_at__gt=now - GIVE_UP_EMAIL_AFTER, user__is_active=True
+    ).exclude(user__email="").order_by("id").values_list("id", flat=True)[:500])
+    outcome = {"sent": 0, "failed": 0}
+    for pk in pending:
+        if time.monotonic() - started > EMAIL_RUN_SECONDS:
+            break
+        with transaction.atomic():
+            notification = (Notification.objects.select_for_update(skip_locked=True)
+                            .select_related("user").filter(pk=pk, emailed_at__isnull=True)
+                            .first())
+            if notification is None:  # sent meanwhile, or being sent by a parallel run
+                continue
+            try:
+                _send_email(notification)
+            except _MESSAGE_ERRORS:
+                logger.exception("Could not email notification %s (will retry)", pk)
+                outcome["failed"] += 1
+                continue
+            except Exception:
+                logger.exception("Could not email notification %s: the mail server is "
+                                 "unavailable; the next run retries", pk)
+                outcome["failed"] += 1
+                break
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+            outcome["sent"] += 1
+    return outcome
+
+
+def _send_email(notification: Notification) -> None:
+    send_mail(_subject(notification.message), notification.message,
+              settings.DEFAULT_FROM_EMAIL, [notification.user.email])
 
 
 def _subject(message: str) -> str:

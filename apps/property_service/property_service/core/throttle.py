@@ -1,5 +1,6 @@
 """How often one user (or one address) may try something: a count per window in the cache,
-shared by every process that shares the cache (Redis in production).
+shared by every process that shares the cache (Redis in production), through its ``strict``
+alias: the errors of an unavailable server reach this module instead of reading as "no attempts".
 
 While the cache cannot be reached the limits hold shut: every attempt counts as over its limit
 (refused with the caller's message, logged), so an outage never lifts a limit on lookups of
@@ -11,7 +12,7 @@ import datetime
 import logging
 import sys
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ActionError
@@ -28,6 +29,10 @@ class Throttled(ActionError):
     status_code = 429
 
 
+def _counts():
+    return caches["strict"]
+
+
 def _name(bucket: str, key) -> str:
     return f"throttle:{bucket}:{key}"
 
@@ -38,11 +43,12 @@ def hit(bucket: str, key, *, window: datetime.timedelta) -> int:
     name = _name(bucket, key)
     seconds = max(1, int(window.total_seconds()))
     try:
-        cache.add(name, 0, timeout=seconds)
+        counts = _counts()
+        counts.add(name, 0, timeout=seconds)
         try:
-            return cache.incr(name)
+            return counts.incr(name)
         except ValueError:  # the window ended between add and incr
-            cache.add(name, 1, timeout=seconds)
+            counts.add(name, 1, timeout=seconds)
             return 1
     except Exception:  # the cache server is down (redis' own errors)
         log.error("throttle %s: the cache is unavailable; attempt refused", bucket,
@@ -53,7 +59,7 @@ def hit(bucket: str, key, *, window: datetime.timedelta) -> int:
 def exceeded(bucket: str, key, *, limit: int) -> bool:
     """Whether ``key`` has used its ``limit`` attempts of the current window (counts nothing)."""
     try:
-        return cache.get(_name(bucket, key), 0) >= limit
+        return _counts().get(_name(bucket, key), 0) >= limit
     except Exception:  # the cache server is down (redis' own errors)
         log.error("throttle %s: the cache is unavailable; attempt refused", bucket,
                   exc_info=True)

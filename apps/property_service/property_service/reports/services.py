@@ -69,11 +69,13 @@ def management_report_generate(*, community, month: datetime.date
     """The draft report of ``community`` for ``month`` (its first day), created with its
     files and announced to the community's property managers, unless the community already
     has one for the month: that one is returned untouched, whatever its state (``created`` is
-    False). Concurrent calls create one report (the unique constraint)."""
+    False). Concurrent calls create one report (the unique constraint). A failure leaves
+    nothing: the transaction is rolled back and the files it wrote are removed."""
     existing = ManagementReport.objects.filter(community=community, month=month).first()
     if existing is not None:
         return existing, False
     snapshot, text = _draft(community, month)
+    report = None
     try:
         with transaction.atomic():
             report = ManagementReport.objects.create(
@@ -88,9 +90,16 @@ def management_report_generate(*, community, month: datetime.date
                                  "%(month)s is drafted: review it and approve it.") % {
                            "community": community.name, "month": f"{month:%Y-%m}"},
                        dedupe_key=f"management-report:{report.pk}:drafted")
-    except IntegrityError:
-        # Another run created it first.
-        return ManagementReport.objects.get(community=community, month=month), False
+    except BaseException as error:
+        # Rolled back: the files written for it belong to no report.
+        if report is not None:
+            for stored in (report.pdf_file, report.xlsx_file):
+                if stored:
+                    stored.storage.delete(stored.name)
+        if isinstance(error, IntegrityError):
+            # Another run created it first.
+            return ManagementReport.objects.get(community=community, month=month), False
+        raise
     return report, True
 
 
