@@ -14,13 +14,14 @@ import datetime
 import logging
 
 from django.core.cache import cache
-from django.db.models import Count, DateField
+from django.db.models import Count, DateField, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..complaints.figures import monthly_figures
 from ..complaints.models import Complaint
 from ..registry.models import Unit
+from ..workorders.figures import follow_up_scores
 from ..workorders.models import WorkOrder
 from ..workorders.sla import judged_q, met_q
 
@@ -144,6 +145,22 @@ def complaint_type_series(community_ids: list[int], today: datetime.date) -> dic
         return result
 
     return _by_month("complaint_types", community_ids, today, compute)
+
+
+def repair_score_series(community_ids: list[int], today: datetime.date) -> dict[int, list]:
+    """Per community: [follow-up scores, their sum] of the orders reported in ``today``'s
+    month (``workorders.figures``' satisfaction), kept for ``TTL``."""
+    first = today.replace(day=1)
+
+    def compute(ids):
+        orders = WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=_start(first))
+        rows = (follow_up_scores(orders).order_by().values("work_order__community_id")
+                .annotate(scores=Count("pk"), score_sum=Sum("satisfaction")))
+        return {row["work_order__community_id"]: [row["scores"], row["score_sum"]]
+                for row in rows}
+
+    found = _cached("repair_scores", community_ids, today, compute, TTL)
+    return {pk: value or [0, 0] for pk, value in found.items()}
 
 
 def household_series(community_ids: list[int], today: datetime.date) -> dict[int, int]:
