@@ -70,6 +70,9 @@ VERY_SLOW_MS = float(os.environ.get("VERY_SLOW_MS", "20000"))
 # A job still running after this long is stopped (its transaction rolls back) and so marked.
 JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "600"))
 USERS = ("admin", "cs_agent")
+# Users whose home page (their workspace: a manager's overview of one community, a technician's
+# own work, the front desk's intake) is measured besides, the home alone.
+HOME_USERS = ("manager", "maintenance", "frontdesk")
 # How deep the deep pages go: the admin's page number, the API's cursor pages.
 DEEP_PAGE = 500
 CURSOR_DEPTH = 50
@@ -363,13 +366,27 @@ API_LISTS = [
                           ("community", lambda c: c.community_id))),
 ]
 
+# {community}: the demo's first community (锦绣花园, cs_agent's); {month}: the month of the
+# latest work order (YYYY-MM); {report}: that community's management report of the month
+# before the previous one (drafted for the bench when missing: the monthly job, measured below,
+# drafts the previous month's itself).
 OTHER_PAGES = [
     Page("complaint figures", "/admin/property_service/complaint/figures/"),
     Page("repair figures", "/admin/property_service/workorder/figures/"),
+    Page("repair figures, one community and month",
+         "/admin/property_service/workorder/figures/?community={community}&month={month}"),
     Page("repair figures per technician",
          "/admin/property_service/workorder/figures/?group=technician"),
+    Page("repair figures per team, one month",
+         "/admin/property_service/workorder/figures/?group=team&month={month}"),
     Page("api repair figures", "/api/v1/figures/work-orders/"),
+    Page("api repair figures, one community and month",
+         "/api/v1/figures/work-orders/?community={community}&month={month}"),
     Page("api complaint figures", "/api/v1/figures/complaints/"),
+    Page("api complaint figures, one community and month",
+         "/api/v1/figures/complaints/?community={community}&month={month}"),
+    Page("management reports", "/admin/property_service/managementreport/"),
+    Page("management report", "/admin/property_service/managementreport/{report}/change/"),
     Page("call desk, search a unit number", "/admin/property_service/calldesk/?q=1502"),
     Page("call desk, search a last four digits", "/admin/property_service/calldesk/?q=1234"),
     Page("visit plan", "/admin/property_service/visit/plan/"),
@@ -544,11 +561,30 @@ def warm_caches() -> None:
     ContentType.objects.get_for_models(*apps.get_models(include_auto_created=True))
 
 
+def page_values() -> dict[str, object]:
+    """What the pages' URLs name (see ``OTHER_PAGES``); the report is drafted if missing."""
+    from property_service.registry.models import Community
+    from property_service.reports.builder import previous_month
+    from property_service.reports.models import ManagementReport
+    from property_service.reports.services import management_report_generate
+    from property_service.workorders.models import WorkOrder
+
+    community = Community.objects.get(code="JXHY")
+    latest = WorkOrder.objects.order_by("-reported_at").values_list("reported_at", flat=True)[0]
+    month = timezone.localtime(latest).date().replace(day=1)
+    report_month = previous_month(previous_month(month))
+    report = ManagementReport.objects.filter(community=community, month=report_month).first()
+    if report is None:
+        report, _new = management_report_generate(community=community, month=report_month)
+    return {"community": community.pk, "month": f"{month:%Y-%m}", "report": report.pk}
+
+
 def measure_pages(sizes, save, results, *, timed: bool = True,
                   cursor_depth: int = CURSOR_DEPTH) -> dict:
     """Every page as every user (``timed``: with timings and bare SQL; else queries only, and
     nothing in the result depends on how fast the machine is). The cursor pages are
     ``cursor_depth`` pages deep (or as deep as the list goes)."""
+    values = page_values()
     warm_caches()
     for username in USERS:
         # A page that fails answers 500 (and is so reported) instead of ending the run.
@@ -586,10 +622,18 @@ def measure_pages(sizes, save, results, *, timed: bool = True,
             for page in list_pages(spec, cl, samples[spec.name]):
                 one(page)
         for page in OTHER_PAGES:
-            one(page)
+            one(Page(page.name, page.url.format(**values), page.table))
         for spec in API_LISTS:
             for page in api_pages(spec, samples.get(spec.sample_of)):
                 one(page)
+    for username in HOME_USERS:
+        client = Client(raise_request_exception=False)
+        client.force_login(get_user_model().objects.get(username=username))
+        if timed:
+            say(f"  {username}: admin home")
+        results[f"{username}: admin home"], _response = measure(
+            client, Page("admin home", "/admin/"), sizes, timed=timed)
+        save()
     return results
 
 

@@ -67,3 +67,43 @@ def test_each_roles_home_page_in_chinese(live_server, browser, screenshot, make_
         screenshot(page, login)
         context.close()
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_demo_login_reads_its_home_in_chinese_without_english(live_server, browser,
+                                                                   screenshot, settings):
+    """The demo's own logins and data (``make run``): each one's home, its menus open, holds
+    no English word; a screenshot of each."""
+    from property_service.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    from tests.browser.test_chinese_pages import OPEN_MENUS, READ_PAGE
+    from tests.english import DATA_CELLS, DATA_LABEL, english_words
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    load_demo()
+    found, errors = {}, []
+    for login in DEMO_USERS:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900},
+                                      extra_http_headers={"Accept-Language": "zh-hans"})
+        page = context.new_page()
+        page.on("pageerror", lambda error, who=login: errors.append((who, str(error))))
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+        page.fill("input[name=username]", login)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        workspace = page.locator("#workspace")
+        assert HEADINGS[login] in workspace.locator("section h2").first.inner_text(), login
+        if page.locator("[data-chart]").count():
+            page.wait_for_function("document.querySelectorAll('canvas.chart').length > 0")
+        screenshot(page, login)
+        if page.evaluate(OPEN_MENUS):
+            page.wait_for_timeout(250)
+        texts = page.evaluate(READ_PAGE, [list(DATA_CELLS), DATA_LABEL.pattern])
+        english = sorted({text for text in texts if english_words(text)})
+        if english:
+            found[login] = english
+            screenshot(page, f"{login}-english")
+        context.close()
+    assert found == {}
+    assert errors == []

@@ -48,9 +48,10 @@ def data_set(clock, place_a, place_b):
     closed = order(a, State.CLOSED, respond_by=at("2026-11-20 10:00"),
                    responded_at=at("2026-11-20 09:30"), complete_by=at("2026-11-21 09:00"),
                    completed_at=at("2026-11-21 08:00"))
-    order(a, State.FOLLOW_UP, reported="2026-10-10 09:00", respond_by=at("2026-10-10 10:00"),
-          responded_at=at("2026-10-10 11:00"), complete_by=at("2026-10-12 09:00"),
-          completed_at=at("2026-10-11 08:00"))  # responded late: missed
+    october = order(a, State.FOLLOW_UP, reported="2026-10-10 09:00",
+                    respond_by=at("2026-10-10 10:00"), responded_at=at("2026-10-10 11:00"),
+                    complete_by=at("2026-10-12 09:00"),
+                    completed_at=at("2026-10-11 08:00"))  # responded late: missed
     # B: three open orders, one overdue, and one done on time.
     for _n in range(2):
         order(b, State.NEW, priority="urgent")
@@ -63,9 +64,15 @@ def data_set(clock, place_a, place_b):
     FollowUp.objects.create(work_order=closed, due_at=at("2026-11-23 15:00"),
                             overdue_at=at("2026-11-24 15:00"))
     FollowUp.objects.create(work_order=closed, due_at=at("2026-11-25 11:00"),
-                            status=FollowUp.Status.DONE)
+                            status=FollowUp.Status.DONE, satisfaction=4)
     b_order = order(b, State.FOLLOW_UP)
     FollowUp.objects.create(work_order=b_order, due_at=at("2026-11-25 15:00"))
+    # Repair satisfaction this month: A's done call scored 4 (80/100); B's order of November
+    # scored 1, and an October order of A scored 1 (last month's, not this one's).
+    FollowUp.objects.create(work_order=b_order, due_at=at("2026-11-24 15:00"),
+                            status=FollowUp.Status.DONE, satisfaction=1)
+    FollowUp.objects.create(work_order=october, due_at=at("2026-10-12 15:00"),
+                            status=FollowUp.Status.DONE, satisfaction=1)
     # Complaints of A in November: 3 closed on time (scores 5, 4, 2), 1 open on time so far,
     # 1 closed late; B: 1 open.
     received = at("2026-11-02 09:00")

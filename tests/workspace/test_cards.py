@@ -32,6 +32,7 @@ MANAGER_A = {
     "workorders_priority_normal": 2, "workorders_priority_scheduled": 0,
     "workorders_overdue": 1,  # in progress, due at 09:00
     "workorders_due_soon": 1,  # rework, due at 10:30
+    "repairs_satisfaction": 80.0,  # November's one score, 4 (October's 1 is not counted)
     "follow_ups_due_today": 1, "follow_ups_overdue": 1,
     "complaints_open": 1,
     "complaints_on_time_rate": 80.0,  # 4 of November's 5 missed no deadline
@@ -80,11 +81,12 @@ def test_a_manager_of_the_other_community_sees_only_its_figures(client, make_sta
     assert {key: numbers[key] for key in (
         "workorders_new", "workorders_accepted", "workorders_priority_urgent",
         "workorders_overdue", "follow_ups_due_today", "complaints_open", "contract_7d",
-        "incidents_open", "households_per_cs_agent")} == {
+        "incidents_open", "households_per_cs_agent", "repairs_satisfaction")} == {
         "workorders_new": 2, "workorders_accepted": 1, "workorders_priority_urgent": 2,
         "workorders_overdue": 1, "follow_ups_due_today": 1, "complaints_open": 1,
         "contract_7d": 1, "incidents_open": 1,
-        "households_per_cs_agent": 0.5}  # 1 unit, 2 agents
+        "households_per_cs_agent": 0.5,  # 1 unit, 2 agents
+        "repairs_satisfaction": 20.0}  # its one score, 1
     assert numbers["complaints_on_time_rate"] == 0.0  # its one complaint missed its handover
 
 
@@ -92,7 +94,8 @@ def test_whoever_sees_every_community_sees_both_added_up(client, make_staff, dat
     numbers = card_numbers(home(client, make_staff(None, communities=None,
                                                    is_superuser=True)).context["workspace"])
     assert (numbers["workorders_new"], numbers["incidents_open"],
-            numbers["households_per_cs_agent"]) == (4, 3, 1.3)  # 4 units, 3 agents
+            numbers["households_per_cs_agent"], numbers["repairs_satisfaction"]) == (
+        4, 3, 1.3, 50.0)  # 4 units, 3 agents; scores 4 and 1
 
 
 def test_each_card_links_to_the_list_of_exactly_what_it_counts(client, manager_a):
@@ -115,15 +118,17 @@ def test_the_rate_cards_say_whether_each_target_in_the_data_is_met(client, manag
              for c in s.cards}
     assert [(cards[k].target, cards[k].met) for k in (
         "complaints_on_time_rate", "complaints_resolution_rate", "complaints_satisfaction",
-        "households_per_cs_agent")] == [
+        "households_per_cs_agent", "repairs_satisfaction")] == [
         ("target 95%", False), ("target 90%", False), ("target 85/100", False),
-        ("standard 500 at most", True)]
+        ("standard 500 at most", True), ("target 85/100", False)]
     edited_fixtures(settings, tmp_path, "service_targets.toml", resolution_rate=80,
-                    households_per_cs_agent=1)
+                    households_per_cs_agent=1, sections={"work_orders": {"satisfaction": 80}})
     cards = {c.key: c for s in home(client, manager_a).context["workspace"]["sections"]
              for c in s.cards}
     assert (cards["complaints_resolution_rate"].met, cards["households_per_cs_agent"].met,
-            cards["households_per_cs_agent"].target) == (True, False, "standard 1 at most")
+            cards["households_per_cs_agent"].target, cards["repairs_satisfaction"].met,
+            cards["repairs_satisfaction"].target) == (
+        True, False, "standard 1 at most", True, "target 80/100")
 
 
 def test_cards_follow_the_permissions_of_the_role(client, make_staff, data_set):
@@ -135,8 +140,8 @@ def test_cards_follow_the_permissions_of_the_role(client, make_staff, data_set):
 
     assert sections("Admin & Finance") == (["renewals", "incidents"], [])
     assert sections("CS Supervisor") == (
-        ["work_orders", "work_order_priorities", "work_order_deadlines", "follow_ups",
-         "complaints", "surveys", "incidents", "staffing"],
+        ["work_orders", "work_order_priorities", "work_order_deadlines", "repairs",
+         "follow_ups", "complaints", "surveys", "incidents", "staffing"],
         ["sla", "satisfaction", "complaint_types"])
     assert sections("Front Desk") == (["intake", "incidents"], [])
     assert sections("Cleaning") == (["my_work"], [])

@@ -93,6 +93,12 @@ SCHEDULES: list[PeriodicJob] = [
         at=datetime.time(0, 10),
     ),
     PeriodicJob(
+        name="home page: keep every community's figures",
+        func="property_service.workspace.series.refresh",
+        schedule_type=Schedule.MINUTES,
+        minutes=10,
+    ),
+    PeriodicJob(
         name="reports: draft last month's management report of every community",
         func="property_service.reports.jobs.generate_monthly_reports",
         schedule_type=Schedule.MONTHLY,

@@ -93,6 +93,19 @@ def load_roles(path: Path | None = None) -> dict[str, Role]:
     return roles
 
 
+_names: dict[tuple[str, float], dict[str, str]] = {}
+
+
+def role_name(key: str) -> str:
+    """The group name of the role ``key`` of the roles file (read again when it changes)."""
+    path = roles_file()
+    stamp = (str(path), path.stat().st_mtime)
+    if stamp not in _names:
+        _names.clear()
+        _names[stamp] = {k: role.name for k, role in load_roles(path).items()}
+    return _names[stamp][key]
+
+
 _labels: dict[tuple[str, float], dict[str, str]] = {}
 
 

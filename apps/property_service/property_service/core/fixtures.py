@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from pathlib import Path
 
@@ -13,6 +14,18 @@ def fixtures_dir() -> Path:
     return Path(configured) if configured else Path(settings.BASE_DIR) / "fixtures"
 
 
+# What each file held when last read, by path, modification time and size: pages read the
+# targets several times a request, and an edited file is read again.
+_read: dict[tuple, dict] = {}
+
+
 def read_fixture(name: str) -> dict:
-    with open(fixtures_dir() / name, "rb") as f:
-        return tomllib.load(f)
+    """The TOML file ``name`` of the fixtures, parsed (a copy of its last reading while the
+    file is unchanged)."""
+    path = fixtures_dir() / name
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _read:
+        with open(path, "rb") as f:
+            _read[key] = tomllib.load(f)
+    return copy.deepcopy(_read[key])

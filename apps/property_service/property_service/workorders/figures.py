@@ -105,6 +105,11 @@ def figures() -> tuple[Figure, ...]:
                  for key, label, target, better in _FIGURES)
 
 
+def figure(key: str) -> Figure:
+    """One figure with its target as the data gives it now."""
+    return next(f for f in figures() if f.key == key)
+
+
 # How the rows are grouped: the order's fields that join the community and the month.
 GROUPS = {
     "community": (_("Community"), ()),
@@ -189,6 +194,17 @@ def _follow_up_counts(queryset: QuerySet, group: str, now) -> dict[tuple, dict]:
     return {_key(row, group, "work_order__"): row for row in rows}
 
 
+def satisfaction_of(scores: int, score_sum: int) -> float | None:
+    """``mean_satisfaction`` of ``scores`` follow-up scores adding up to ``score_sum``."""
+    return round(score_sum * POINTS_PER_SCORE / scores, 1) if scores else None
+
+
+def follow_up_scores(queryset: QuerySet) -> QuerySet:
+    """The follow-up calls of the orders of ``queryset`` that have a score."""
+    return FollowUp.objects.filter(work_order__in=queryset.order_by().values("pk"),
+                                   satisfaction__isnull=False)
+
+
 def _dispatch_medians(queryset: QuerySet, group: str) -> dict[tuple, float]:
     """The median dispatch time of each group, in minutes: the orders of each group ranked by
     their dispatch time in the database, and only the middle one or two read back."""
@@ -246,8 +262,8 @@ def monthly_figures(queryset: QuerySet, *, group: str = DEFAULT_GROUP, now=None)
             "dispatch_in_standard_rate": _percent(row["in_standard"], row["with_standard"]),
             "rework_rate": _percent(row["reworked"], row["completed_once"]),
             "follow_up_in_time_rate": _percent(calls.get("in_time", 0), calls.get("calls", 0)),
-            "mean_satisfaction": (round(calls["score_sum"] * POINTS_PER_SCORE / calls["scores"],
-                                        1) if calls.get("scores") else None),
+            "mean_satisfaction": satisfaction_of(calls.get("scores", 0),
+                                                 calls.get("score_sum", 0)),
         }
         rows.append(figure)
     detail = {"team": "team", "technician": "technician"}.get(group)

@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..access.roles import load_roles
+from ..access.roles import role_name
 from ..access.scoping import community_ids, scope, works_for_community_q
 from ..complaints import figures as complaint_figures
 from ..complaints.models import Category as ComplaintCategory
@@ -43,6 +43,7 @@ from ..registry.models import Community, Unit
 from ..renewals import rules
 from ..renewals.scan import renewable_models
 from ..renewals.states import LIVE_STATES
+from ..workorders import figures as work_order_figures
 from ..workorders.models import FollowUp, Priority, WorkOrder
 from ..workorders.selectors import queue_conditions
 from ..workorders.states import OPEN_STATES
@@ -146,7 +147,23 @@ def work_order_sections(user, now, cap) -> list[Section]:
         deadlines.cards.append(_count_card(f"workorders_{name}", str(label),
                                            orders.filter(condition),
                                            _changelist(WorkOrder, queue=name), cap))
-    return [by_state, by_priority, deadlines]
+    return [by_state, by_priority, deadlines, repair_section(user, now)]
+
+
+def repair_section(user, now) -> Section:
+    """This month's repair satisfaction (the follow-up scores of the orders reported this
+    month, as the repair figures count them) against the target in the data."""
+    today = timezone.localdate(now)
+    month = today.replace(day=1)
+    scores = series.summed(series.repair_score_series(_community_ids_of(user), today).values())
+    value = work_order_figures.satisfaction_of(*scores) if scores else None
+    target = work_order_figures.figure("mean_satisfaction").target
+    href = (reverse(f"admin:{APP}_workorder_figures")
+            + f"?{urlencode({'month': month.strftime('%Y-%m')})}")
+    section = Section("repairs", _("Repairs this month"))
+    section.cards.append(_rate_card("repairs_satisfaction", _("Repair satisfaction this month"),
+                                    value, target, href, unit=_("/100")))
+    return section
 
 
 def follow_up_section(user, now, cap) -> Section | None:
@@ -169,8 +186,9 @@ def follow_up_section(user, now, cap) -> Section | None:
 def _rate_card(key, title, value, target, href, unit="%") -> Card:
     shown = "—" if value is None else f"{value:g}{unit}"
     return Card(key=key, title=title, value=shown, number=value, href=href,
-                target=_("target %(target)s%(unit)s") % {"target": target, "unit": unit},
-                met=None if value is None else value >= target,
+                target="" if target is None else (
+                    _("target %(target)s%(unit)s") % {"target": target, "unit": unit}),
+                met=None if value is None or target is None else value >= target,
                 progress=None if value is None else min(float(value), 100.0))
 
 
@@ -183,9 +201,10 @@ def complaint_section(user, now, cap) -> Section | None:
     section.cards.append(_count_card(
         "complaints_open", _("Open complaints"), complaints.filter(state__in=COMPLAINT_OPEN_STATES),
         _changelist(Complaint, state__in=",".join(COMPLAINT_OPEN_STATES)), cap))
-    rows = complaint_figures.monthly_figures(complaints.filter(received_at__gte=month_start),
-                                             now=now)
-    month = complaint_figures.combined([row["counts"] for row in rows])
+    # This month's counts of the user's communities, as the satisfaction chart reads them.
+    this_month = series.summed(series.complaint_series(
+        _community_ids_of(user), timezone.localdate(now)).values()).get(f"{month_start:%Y-%m}")
+    month = complaint_figures.combined([this_month] if this_month else [])
     targets = complaint_targets()
     figures_url = (reverse(f"admin:{APP}_complaint_figures")
                    + f"?{urlencode({'year': month_start.year})}")
@@ -283,7 +302,7 @@ def staffing_section(user, now) -> Section | None:
         return None
     ids = _community_ids_of(user)
     households = sum(series.household_series(ids, timezone.localdate(now)).values())
-    agent_role = load_roles()["cs_agent"].name
+    agent_role = role_name("cs_agent")
     if community_ids(user) is None:
         serves = Q(is_active=True)
     else:

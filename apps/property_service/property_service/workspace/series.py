@@ -14,13 +14,14 @@ import datetime
 import logging
 
 from django.core.cache import cache
-from django.db.models import Count, DateField
+from django.db.models import Count, DateField, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..complaints.figures import monthly_figures
 from ..complaints.models import Complaint
 from ..registry.models import Unit
+from ..workorders.figures import follow_up_scores
 from ..workorders.models import WorkOrder
 from ..workorders.sla import judged_q, met_q
 
@@ -51,13 +52,18 @@ def _month(field: str):
     return TruncMonth(field, output_field=DateField(), tzinfo=timezone.get_current_timezone())
 
 
+# Set by ``refresh``: the figures that move (the current month's) are computed again, not
+# read from the cache.
+_fresh = False
+
+
 def _cached(key: str, community_ids: list[int], today: datetime.date, compute, ttl: int
             ) -> dict:
     """{community id: its value}, from the cache or, for the communities missing there, from
     ``compute(ids)`` (one query), which is then kept for ``ttl`` seconds."""
     keys = {pk: f"workspace:{key}:{pk}:{today.isoformat()}" for pk in community_ids}
     try:
-        found = cache.get_many(list(keys.values()))
+        found = {} if _fresh and ttl == TTL else cache.get_many(list(keys.values()))
     except Exception:  # the cache server is down (redis' own errors): compute, still answer
         log.error("workspace figures: the cache is unavailable", exc_info=True)
         found = {}
@@ -146,6 +152,22 @@ def complaint_type_series(community_ids: list[int], today: datetime.date) -> dic
     return _by_month("complaint_types", community_ids, today, compute)
 
 
+def repair_score_series(community_ids: list[int], today: datetime.date) -> dict[int, list]:
+    """Per community: [follow-up scores, their sum] of the orders reported in ``today``'s
+    month (``workorders.figures``' satisfaction), kept for ``TTL``."""
+    first = today.replace(day=1)
+
+    def compute(ids):
+        orders = WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=_start(first))
+        rows = (follow_up_scores(orders).order_by().values("work_order__community_id")
+                .annotate(scores=Count("pk"), score_sum=Sum("satisfaction")))
+        return {row["work_order__community_id"]: [row["scores"], row["score_sum"]]
+                for row in rows}
+
+    found = _cached("repair_scores", community_ids, today, compute, TTL)
+    return {pk: value or [0, 0] for pk, value in found.items()}
+
+
 def household_series(community_ids: list[int], today: datetime.date) -> dict[int, int]:
     """Per community: its households (units), counted once a day."""
 
@@ -170,3 +192,24 @@ def summed(values):
     if isinstance(values[0], list):
         return [sum(column) for column in zip(*values, strict=True)]
     return sum(values)
+
+
+def refresh(today: datetime.date | None = None) -> dict[str, int]:
+    """The scheduler's run: every active community's figures computed into the cache ahead of
+    the visits, the current month's again (kept for ``TTL``, this runs more often), the past
+    months' and the households' once a day (the day is in their key). A grouped query per
+    kind of figure, whatever the number of communities."""
+    global _fresh
+    from ..registry.models import Community
+
+    today = today or timezone.localdate()
+    ids = list(Community.objects.filter(is_active=True).order_by("pk")
+               .values_list("pk", flat=True))
+    _fresh = True
+    try:
+        for read in (sla_series, complaint_series, complaint_type_series, repair_score_series,
+                     household_series):
+            read(ids, today)
+    finally:
+        _fresh = False
+    return {"communities": len(ids)}

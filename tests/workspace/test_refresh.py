@@ -1,0 +1,43 @@
+"""The scheduler keeps the home page's figures: every community's computed ahead of the visits,
+the current month's again at each run, so a change shows without waiting for the cache."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from property_service.schedules import SCHEDULES
+from property_service.workorders.states import State
+from property_service.workspace import series
+
+from tests.factories.workorders import WorkOrderFactory
+from tests.workorders.conftest import at
+from tests.workspace.conftest import TODAY
+
+
+def test_a_run_computes_every_communitys_figures_ahead_of_the_visits(data_set):
+    a, b = data_set
+    assert series.refresh(TODAY) == {"communities": 2}
+    with CaptureQueriesContext(connection) as visit:
+        assert series.sla_series([a.pk, b.pk], TODAY) == {
+            a.pk: {"2026-10": [1, 0], "2026-11": [1, 1]}, b.pk: {"2026-11": [1, 1]}}
+        assert series.repair_score_series([a.pk], TODAY) == {a.pk: [1, 4]}
+        assert series.household_series([a.pk, b.pk], TODAY) == {a.pk: 3, b.pk: 1}
+    assert len(visit) == 0
+
+
+def test_the_next_run_shows_a_change_of_the_current_month_at_once(data_set, place_a):
+    a, _b = data_set
+    series.refresh(TODAY)
+    WorkOrderFactory(unit=place_a.unit, state=State.CLOSED, reported_at=at("2026-11-24 09:00"),
+                     complete_by=at("2026-11-25 09:00"),
+                     completed_at=at("2026-11-25 09:30"))  # late
+    assert series.sla_series([a.pk], TODAY)[a.pk]["2026-11"] == [1, 1]  # kept
+    with CaptureQueriesContext(connection) as run:
+        series.refresh(TODAY)
+    assert series.sla_series([a.pk], TODAY)[a.pk]["2026-11"] == [2, 1]
+    # The current month of each kind of figure again; the past months and the households
+    # were kept for the day.
+    assert len(run) == 1 + 4
+
+
+def test_the_scheduler_runs_it_every_few_minutes():
+    job = next(j for j in SCHEDULES if j.func == "property_service.workspace.series.refresh")
+    assert job.minutes <= series.TTL // 60
