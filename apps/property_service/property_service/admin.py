@@ -15,6 +15,7 @@ from .notices import admin as notices_admin  # noqa: F401
 from .portal import admin as portal_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .reports import admin as reports_admin  # noqa: F401
+from .seasonal import admin as seasonal_admin  # noqa: F401
 from .visits import admin as visits_admin  # noqa: F401
 from .workorders import admin as workorders_admin  # noqa: F401
 

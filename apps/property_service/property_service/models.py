@@ -43,6 +43,12 @@ from .registry.models import (
 )
 from .renewals.models import AgreementDocument, AgreementEvent
 from .reports.models import ManagementReport, ManagementReportEvent
+from .seasonal.models import (
+    GreetingTemplate,
+    ScheduledNotice,
+    ScheduledNoticeEvent,
+    SeasonalReminder,
+)
 from .visits.models import Visit, VisitEvent
 from .workorders.models import (
     FollowUp,
@@ -113,4 +119,8 @@ __all__ = [
     "Vehicle",
     "Visit",
     "VisitEvent",
+    "GreetingTemplate",
+    "ScheduledNotice",
+    "ScheduledNoticeEvent",
+    "SeasonalReminder",
 ]

@@ -69,6 +69,12 @@ SCHEDULES: list[PeriodicJob] = [
         minutes=15,
     ),
     PeriodicJob(
+        name="notices: draft the holiday greetings and seasonal reminders that are due",
+        func="property_service.seasonal.jobs.draft_seasonal_notices",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 40),
+    ),
+    PeriodicJob(
         name="registry: refresh unit statuses",
         func="property_service.registry.jobs.refresh_unit_statuses",
         schedule_type=Schedule.DAILY,

@@ -61,4 +61,7 @@ def load_standards() -> dict[str, int]:
     created["enquiry_standards"] = load_enquiry_standards(calendar)
 
     created["playbook_steps"] = load_playbooks()
+    from ..seasonal.standards import load_greeting_templates
+
+    created["greeting_templates"] = load_greeting_templates()
     return created
