@@ -2,6 +2,7 @@
 not see: another community's rows, or personal data they may not see unmasked. This catches the
 side paths (history, filters, inline forms, autocompletes) a page-by-page test would miss."""
 
+import datetime
 import html
 import re
 
@@ -21,6 +22,8 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
     from property_service.reports.jobs import generate_monthly_reports
+    from property_service.seasonal.jobs import draft_seasonal_notices
+    from property_service.seasonal.models import GreetingTemplate, SeasonalReminder
 
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -49,6 +52,11 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
         place.resident.phone = PHONE_A if place is place_a else PHONE_B
         place.resident.save()
     generate_monthly_reports()  # a management report per community
+    typhoon = GreetingTemplate.objects.get(community=None, code="typhoon_season")
+    for place in (place_a, place_b):
+        SeasonalReminder.objects.create(community=place.community, template=typhoon,
+                                        name=f"{place.community.code}台风季", month=10, day=1)
+    draft_seasonal_notices(today=datetime.date(2026, 9, 26))  # greetings and reminders
     return place_a, place_b
 
 
@@ -93,7 +101,8 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert f"/api/v1/units/{place_a.unit.pk}/" in reached or "/api/v1/units/" in reached
     assert "/admin/property_service/incident/" in reached
     assert "/admin/property_service/managementreport/" in reached
-    assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
+    assert "/admin/property_service/schedulednotice/" in reached
+    assert leaks(pages, ["Community BBB", "BBB-1栋", "BBB台风季", "Resident BBB", "粤B54321", "P-BBB",
                          "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
