@@ -102,8 +102,8 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert "/admin/property_service/incident/" in reached
     assert "/admin/property_service/managementreport/" in reached
     assert "/admin/property_service/schedulednotice/" in reached
-    assert leaks(pages, ["Community BBB", "BBB-1栋", "BBB台风季", "Resident BBB", "粤B54321", "P-BBB",
-                         "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
+    assert leaks(pages, ["Community BBB", "BBB-1栋", "BBB台风季", "Resident BBB", "粤B54321",
+                         "P-BBB", "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 
