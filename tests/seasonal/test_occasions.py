@@ -71,3 +71,4 @@ def test_an_unknown_placeholder_is_named():
     with pytest.raises(ValueError, match="holiday"):
         occasions.check_text("{holiday}快乐")
     occasions.check_text("{occasion}快乐，{community}")
+    occasions.check_text("{节日}快乐，{小区}，{开始}至{结束}共{天数}天，{年份}")

@@ -151,7 +151,7 @@ class ScheduledNotice(TimeStampedModel):
 
     community_path = "community"
 
-    community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
+    community = models.ForeignKey("property_service.Community", on_delete=models.CASCADE,
                                   related_name="scheduled_notices", verbose_name=_("community"))
     occasion_key = models.CharField(_("occasion"), max_length=60, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))

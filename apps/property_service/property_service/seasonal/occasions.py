@@ -17,7 +17,10 @@ from collections.abc import Iterable, Mapping
 # Days off of one holiday may lie apart over a weekend the estimate leaves out (e.g. Friday
 # and Monday): up to this many days apart they are one holiday.
 MAX_GAP_DAYS = 3
-PLACEHOLDERS = ("occasion", "community", "start", "end", "days", "year")
+# Each placeholder by its English and its Chinese name (the Chinese texts use the Chinese ones).
+PLACEHOLDERS = {"occasion": "occasion", "节日": "occasion", "community": "community",
+                "小区": "community", "start": "start", "开始": "start", "end": "end",
+                "结束": "end", "days": "days", "天数": "days", "year": "year", "年份": "year"}
 _SUFFIX = re.compile(r"[（(][^）)]*[）)]\s*$")
 
 
@@ -121,8 +124,8 @@ def check_text(text: str) -> None:
 def render(text: str, *, occasion: Occasion, occasion_name: str, community: str,
            language: str) -> str:
     """The template text with its placeholders filled in."""
-    values = _Strict(occasion=occasion_name or occasion.name, community=community,
-                     start=format_date(occasion.starts_on, language),
-                     end=format_date(occasion.ends_on, language), days=occasion.days,
-                     year=occasion.year)
-    return text.format_map(values)
+    values = {"occasion": occasion_name or occasion.name, "community": community,
+              "start": format_date(occasion.starts_on, language),
+              "end": format_date(occasion.ends_on, language), "days": occasion.days,
+              "year": occasion.year}
+    return text.format_map(_Strict({name: values[key] for name, key in PLACEHOLDERS.items()}))
