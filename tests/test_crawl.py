@@ -2,6 +2,7 @@
 not see: another community's rows, or personal data they may not see unmasked. This catches the
 side paths (history, filters, inline forms, autocompletes) a page-by-page test would miss."""
 
+import datetime
 import html
 import re
 
@@ -17,14 +18,14 @@ API_LINK = re.compile(r'"(http://testserver/api/v1/[^"]*)"')
 
 @pytest.fixture
 def world(place_a, place_b, make_staff, settings, tmp_path):
-    import datetime
-
     from django.utils import timezone
     from property_service.activities import services as activities
     from property_service.enquiries import services as enquiries
     from property_service.incidents import services as incidents
     from property_service.notices import services as notices
     from property_service.reports.jobs import generate_monthly_reports
+    from property_service.seasonal.jobs import draft_seasonal_notices
+    from property_service.seasonal.models import GreetingTemplate, SeasonalReminder
     from property_service.specialservices import services as special_services
     from property_service.specialservices.models import SpecialService
     from property_service.surveys import services as surveys
@@ -86,6 +87,11 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
                                        resident=place.resident, channel="phone",
                                        answers=answers)
     generate_monthly_reports()  # a management report per community
+    typhoon = GreetingTemplate.objects.get(community=None, code="typhoon_season")
+    for place in (place_a, place_b):
+        SeasonalReminder.objects.create(community=place.community, template=typhoon,
+                                        name=f"{place.community.code}台风季", month=10, day=1)
+    draft_seasonal_notices(today=datetime.date(2026, 9, 26))  # greetings and reminders
     return place_a, place_b
 
 
@@ -135,9 +141,10 @@ def test_a_limited_user_reaches_nothing_of_another_community(client, make_staff,
     assert "/admin/property_service/activity/" in reached
     assert "/admin/property_service/activity/figures/" in reached
     assert "/admin/property_service/specialserviceorder/" in reached
+    assert "/admin/property_service/schedulednotice/" in reached
     assert leaks(pages, ["Community BBB", "BBB-1栋", "Resident BBB", "粤B54321", "P-BBB",
                          "BBB-机房", "BBB停电", "BBB-抢修", "BBB停水通知", "BBB-问卷意见",
-                         "BBB中秋赏月会", "BBB-特约",
+                         "BBB中秋赏月会", "BBB-特约", "BBB台风季",
                          PHONE_B, ID_B, "secret.bbb@"]) == []
 
 

@@ -16,6 +16,7 @@ from .notices import admin as notices_admin  # noqa: F401
 from .portal import admin as portal_admin  # noqa: F401
 from .registry import admin as registry_admin  # noqa: F401
 from .reports import admin as reports_admin  # noqa: F401
+from .seasonal import admin as seasonal_admin  # noqa: F401
 from .specialservices import admin as specialservices_admin  # noqa: F401
 from .surveys import admin as surveys_admin  # noqa: F401
 from .visits import admin as visits_admin  # noqa: F401

@@ -243,6 +243,7 @@ def load_demo(*, seed: int = SEED, today: datetime.date | None = None) -> dict[s
     agreements = _create_demo_agreements(communities=communities, today=today)
     incidents = _create_demo_incidents(gen, units=units_by_community[communities[0].pk])
     notices = _create_demo_notices(community=communities[0])
+    _create_demo_seasonal_reminders(community=communities[0], today=today)
     _create_demo_claim()
     _create_demo_resident(units=units_by_community[communities[0].pk])
     surveys = _create_demo_survey(gen, community=communities[0], today=today)
@@ -524,6 +525,22 @@ def _create_demo_notices(*, community) -> int:
         by=desk, community=community, kind="major_matter", title="关于召开业主大会的公告",
         body="定于下月15日召开业主大会，审议物业服务合同续签事宜。")
     return 2
+
+
+def _create_demo_seasonal_reminders(*, community, today: datetime.date) -> None:
+    """The first community's own reminder dates, one of them three days ahead, and the drafts
+    the daily job writes for them (and for a holiday near ``today``) awaiting approval."""
+    from .seasonal.jobs import draft_seasonal_notices
+    from .seasonal.models import GreetingTemplate, SeasonalReminder
+
+    soon = today + datetime.timedelta(days=3)
+    for code, name, month, day in (("typhoon_season", "台风季防汛防台", 7, 1),
+                                   ("summer_water_safety", "暑期防溺水", 7, 10),
+                                   ("winter_fire_safety", "冬季消防安全", soon.month, soon.day)):
+        template = GreetingTemplate.objects.get(community=None, code=code)
+        SeasonalReminder.objects.create(community=community, name=name, template=template,
+                                        month=month, day=day)
+    draft_seasonal_notices(today=today)
 
 
 def _create_demo_claim() -> None:

@@ -44,6 +44,12 @@ from .registry.models import (
 )
 from .renewals.models import AgreementDocument, AgreementEvent
 from .reports.models import ManagementReport, ManagementReportEvent
+from .seasonal.models import (
+    GreetingTemplate,
+    ScheduledNotice,
+    ScheduledNoticeEvent,
+    SeasonalReminder,
+)
 from .specialservices.models import SpecialService, SpecialServiceEvent, SpecialServiceOrder
 from .surveys.models import (
     Question,
@@ -140,4 +146,8 @@ __all__ = [
     "SurveyResponse",
     "Visit",
     "VisitEvent",
+    "GreetingTemplate",
+    "ScheduledNotice",
+    "ScheduledNoticeEvent",
+    "SeasonalReminder",
 ]

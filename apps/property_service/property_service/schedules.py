@@ -81,6 +81,12 @@ SCHEDULES: list[PeriodicJob] = [
         at=datetime.time(0, 40),
     ),
     PeriodicJob(
+        name="notices: draft the holiday greetings and seasonal reminders that are due",
+        func="property_service.seasonal.jobs.draft_seasonal_notices",
+        schedule_type=Schedule.DAILY,
+        at=datetime.time(0, 40),
+    ),
+    PeriodicJob(
         name="community activities: close the sign-up at its time",
         func="property_service.activities.jobs.close_due_signups",
         schedule_type=Schedule.MINUTES,

@@ -188,6 +188,7 @@ class Notification(models.Model):
         EXPIRED = "expired", _("Expired without renewal")
         INCIDENT = "incident", _("Incident")
         MANAGEMENT_REPORT = "management_report", _("Monthly management report")
+        NOTICE_APPROVAL = "notice_approval", _("Notice awaiting approval")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("user"))

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('property_service', '0024_activities'),
+        ('property_service', '0025_scheduled_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,7 +22,7 @@ from ..core.files import validate_attachment, validate_photo
 from ..enquiries import services as enquiry_services
 from ..enquiries.models import Enquiry
 from ..registry.models import Occupancy, Resident, Unit
-from ..visits.services import visit_plan_first_month
+from ..registry.services import occupancy_create
 from ..workorders import services as work_order_services
 from ..workorders.models import Channel, WorkOrder, WorkOrderPhoto
 from .models import Invitation, ResidentAccount
@@ -149,9 +149,10 @@ def _new_resident(invitation: Invitation, *, name: str, phone: str) -> Resident:
     resident = Resident(community=invitation.unit.building.community, name=name, phone=phone)
     full_clean_or_refuse(resident, exclude=["id_number", "community"])
     resident.save()
-    occupancy = Occupancy.objects.create(unit=invitation.unit, resident=resident,
-                                         relation=invitation.relation, start_date=today)
-    visit_plan_first_month(occupancy=occupancy)
+    # The resident's own registration, vouched for by the invitation: no member of staff.
+    occupancy_create(by=None, occupancy=Occupancy(unit=invitation.unit, resident=resident,
+                                                  relation=invitation.relation,
+                                                  start_date=today))
     return resident
 
 

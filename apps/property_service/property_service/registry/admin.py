@@ -36,6 +36,7 @@ from .models import (
 from .prefill import add_url
 from .resources import ResidentResource, UnitResource
 from .selectors import report_targets, search_units, timeline
+from .services import occupancy_create
 
 
 @admin.register(Community)
@@ -58,6 +59,24 @@ class BuildingAdmin(BaseAdmin):
     search_fields = ["^name", "^community__name"]
     search_help_text = _("Building or community name, from the start.")
     autocomplete_fields = ["community"]
+
+
+class MovesInThroughTheService:
+    """A new occupancy entered in a list of occupancies (a unit's, a resident's) is a move-in:
+    saved by ``occupancy_create``, which plans what follows it; changes to existing ones are
+    saved as usual."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Occupancy:
+            return super().save_formset(request, form, formset, change)
+        for occupancy in formset.save(commit=False):
+            if occupancy.pk is None:
+                occupancy_create(by=request.user, occupancy=occupancy)
+            else:
+                occupancy.save()
+        for occupancy in formset.deleted_objects:
+            occupancy.delete()
+        formset.save_m2m()
 
 
 class OccupancyInline(BaseTabularInline):
@@ -87,7 +106,7 @@ class BuildingOfCommunityFilter(ScopedRelatedFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(BigTableListMixin, ImportExportAdmin):
+class UnitAdmin(MovesInThroughTheService, BigTableListMixin, ImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["__str__", "community_name", "entrance", "number", "floor", "area", "use",
                     "status"]
@@ -204,7 +223,7 @@ class ResidentForm(forms.ModelForm):
 
 
 @admin.register(Resident)
-class ResidentAdmin(BigTableListMixin, ImportExportAdmin):
+class ResidentAdmin(MovesInThroughTheService, BigTableListMixin, ImportExportAdmin):
     """Phone, ID number and email are masked everywhere for users without the personal-data
     permission, and in lists for everyone; a form shows them in full to permitted users, and
     each such view is logged."""
@@ -327,6 +346,11 @@ class OccupancyAdmin(BaseAdmin):
     search_help_text = _("Resident name from the start, or the exact unit number.")
     autocomplete_fields = ["unit", "resident"]
     date_hierarchy = "start_date"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        occupancy_create(by=request.user, occupancy=obj)
 
 
 @admin.register(Vehicle)

@@ -25,6 +25,7 @@ from ..core.versions import ensure_unchanged, version_token
 from .lookups import find_by_number, full_number, id_number_refusal, search_residents
 from .models import Building, Community, Occupancy, Resident, Unit
 from .selectors import search_units
+from .services import occupancy_create
 
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,
@@ -252,6 +253,11 @@ class OccupancySerializer(ScopedModelSerializer):
         model = Occupancy
         fields = ["id", "unit", "resident", "relation", "start_date", "end_date",
                   "is_primary_contact"]
+
+    def create(self, validated_data):
+        # A move-in: saved by the service, which plans what follows it.
+        request = self.context["request"]
+        return occupancy_create(by=request.user, occupancy=Occupancy(**validated_data))
 
 
 class OccupancyViewSet(ScopedViewSet):

@@ -66,4 +66,7 @@ def load_standards() -> dict[str, int]:
 
     created["questionnaires"] = load_questionnaires()
     created["special_services"] = load_special_services()
+    from ..seasonal.standards import load_greeting_templates
+
+    created["greeting_templates"] = load_greeting_templates()
     return created
