@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "property_service.workorders.models.Channel",
         "SurveyResponseChannelEnum": "property_service.surveys.models.STAFF_CHANNEL_CHOICES",
         "ActivityChannelEnum": "property_service.activities.models.Channel",
+        "PaymentMethodEnum": "property_service.specialservices.states.PaymentMethod",
     },
 }
 

@@ -398,7 +398,7 @@ def my_orders(user, now) -> tuple[Section, list]:
         section.cards.append(_count_card(f"my_{name}", str(label), orders.filter(condition),
                                          _changelist(WorkOrder, queue=name), cap))
     listed = list(orders.filter(queues["mine"][1]).select_related(
-        "unit__building", "category").order_by(F("complete_by").asc(nulls_last=True), "pk")[
+        "unit__building__community", "category").order_by(F("complete_by").asc(nulls_last=True), "pk")[
         :LISTED_ORDERS])
     return section, listed
 
@@ -412,7 +412,7 @@ def todays_orders(user, now) -> tuple[Section, list]:
                        reported_at__day=today.day)
     section = Section("intake", _("Intake"), [_count_card(
         "orders_today", _("Work orders reported today"), orders, href, cap)])
-    listed = list(orders.select_related("unit__building", "category")
+    listed = list(orders.select_related("unit__building__community", "category")
                   .order_by("-reported_at", "-pk")[:LISTED_ORDERS])
     return section, listed
 
