@@ -45,6 +45,27 @@ def test_an_agent_plans_and_a_manager_publishes(client, agent, manager, place_a,
     assert response.status_code == 200 and response.json()["state"] == "published"
 
 
+def test_an_activity_created_with_the_contracts_fields_alone_takes_its_times_from_the_rules(
+        client, agent, place_a, clock, settings, tmp_path):
+    from tests.targets import edited_fixtures
+
+    client.force_login(agent)
+    fields = {"community": place_a.community.pk, "title": "元宵灯会", "place": "中心花园",
+              "starts_at": "2027-02-20T18:00:00+08:00", "capacity": 200}
+    response = post(client, URL, fields)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    # fixtures/activity_rules.toml: two hours long, sign-up closing a day before.
+    assert (created["ends_at"], created["signup_closes_at"]) == (
+        "2027-02-20T20:00:00+08:00", "2027-02-19T18:00:00+08:00")
+    edited_fixtures(settings, tmp_path, "activity_rules.toml",
+                    sections={"planning": {"default_duration_hours": 3},
+                              "signup": {"default_close_hours_before": 48}})
+    created = post(client, URL, fields).json()
+    assert (created["ends_at"], created["signup_closes_at"]) == (
+        "2027-02-20T21:00:00+08:00", "2027-02-18T18:00:00+08:00")
+
+
 def test_publishing_late_without_a_reason_is_a_400_in_the_users_language(client, plan,
                                                                         manager, clock):
     clock.set("2027-01-01 10:00")

@@ -58,7 +58,8 @@ def test_publishing_less_than_the_lead_time_ahead_needs_a_reason(plan, manager, 
 
 def test_the_lead_time_follows_the_rules_file(plan, manager, clock, settings, tmp_path):
     (tmp_path / "activity_rules.toml").write_text(
-        "[planning]\nlead_days = 60\n[signup]\ndefault_household_limit = 2\n")
+        "[planning]\nlead_days = 60\ndefault_duration_hours = 2\n"
+        "[signup]\ndefault_household_limit = 2\ndefault_close_hours_before = 24\n")
     settings.PROPERTY_SERVICE = {**settings.PROPERTY_SERVICE, "FIXTURES_DIR": str(tmp_path)}
     activity = plan()  # 56 days ahead
     with pytest.raises(ActionError, match="60 days ahead"):

@@ -19,7 +19,7 @@ from ..registry.api import ScopedViewSet
 from . import services
 from .figures import activity_figures, month_figures
 from .models import Activity, ActivityFeedback, ActivitySignup
-from .rules import default_household_limit
+from .rules import activity_rules, default_household_limit, default_times
 from .selectors import with_places_taken
 from .states import ACTIONS
 
@@ -58,7 +58,10 @@ class ActivitySerializer(ScopedModelSerializer):
                   "cancel_reason", "signups", "waiting", "attended", "participation_rate",
                   "satisfaction", "figures"]
         read_only_fields = ["state", "published_at", "lead_time_override", "cancel_reason"]
-        extra_kwargs = {"household_limit": {"required": False}}
+        extra_kwargs = {"household_limit": {"required": False},
+                        # Left out: taken from the activity rules (fixtures/activity_rules.toml).
+                        "ends_at": {"required": False},
+                        "signup_closes_at": {"required": False}}
 
     def _figures(self, activity):
         cache = self.context.setdefault("_figures", {})
@@ -87,6 +90,10 @@ class ActivitySerializer(ScopedModelSerializer):
     def validate(self, attrs):
         if self.instance is None and attrs.get("household_limit") is None:
             attrs["household_limit"] = default_household_limit(attrs.get("capacity"))
+        if self.instance is None:
+            attrs["ends_at"], attrs["signup_closes_at"] = default_times(
+                attrs.get("starts_at"), attrs.get("ends_at"), attrs.get("signup_closes_at"),
+                activity_rules())
         return super().validate(attrs)
 
 
@@ -116,9 +123,9 @@ class ActivityViewSet(ScopedViewSet):
         created = services.activity_create(
             by=self.request.user, community=data["community"], title=data["title"],
             title_en=data.get("title_en", ""), description=data.get("description", ""),
-            place=data["place"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+            place=data["place"], starts_at=data["starts_at"], ends_at=data.get("ends_at"),
             signup_opens_at=data.get("signup_opens_at"),
-            signup_closes_at=data["signup_closes_at"], capacity=data["capacity"],
+            signup_closes_at=data.get("signup_closes_at"), capacity=data["capacity"],
             household_limit=data.get("household_limit"))
         serializer.instance = self.get_queryset().get(pk=created.pk)
 

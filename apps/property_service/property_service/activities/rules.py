@@ -18,13 +18,30 @@ class ActivityRules:
     lead_days: int
     # The households per sign-up, when the activity does not set its own limit.
     default_household_limit: int
+    # How long an activity planned without an end lasts.
+    default_duration: datetime.timedelta
+    # How long before the start the sign-up of an activity planned without a closing time closes.
+    default_close_before: datetime.timedelta
 
 
 def activity_rules() -> ActivityRules:
     data = read_fixture(FIXTURE)
     return ActivityRules(
         lead_days=int(data["planning"]["lead_days"]),
-        default_household_limit=int(data["signup"]["default_household_limit"]))
+        default_household_limit=int(data["signup"]["default_household_limit"]),
+        default_duration=datetime.timedelta(hours=int(data["planning"]["default_duration_hours"])),
+        default_close_before=datetime.timedelta(
+            hours=int(data["signup"]["default_close_hours_before"])))
+
+
+def default_times(starts_at: datetime.datetime | None, ends_at, signup_closes_at,
+                  rules: ActivityRules) -> tuple:
+    """The end and the sign-up's closing time of an activity, those not given taken from the
+    rules' defaults (nothing is guessed without a start)."""
+    if starts_at is None:
+        return ends_at, signup_closes_at
+    return (ends_at or starts_at + rules.default_duration,
+            signup_closes_at or starts_at - rules.default_close_before)
 
 
 def default_household_limit(capacity: int | None) -> int:

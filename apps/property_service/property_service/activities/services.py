@@ -38,8 +38,8 @@ def _is_resident(user) -> bool:
 
 
 @transaction.atomic
-def activity_create(*, by, community, title: str, place: str, starts_at, ends_at,
-                    signup_closes_at, capacity: int, title_en: str = "",
+def activity_create(*, by, community, title: str, place: str, starts_at, capacity: int,
+                    ends_at=None, signup_closes_at=None, title_en: str = "",
                     description: str = "", signup_opens_at=None,
                     household_limit: int | None = None) -> Activity:
     """Plan an activity (a draft residents do not see yet); the community's property managers
@@ -50,6 +50,8 @@ def activity_create(*, by, community, title: str, place: str, starts_at, ends_at
         raise NotAllowed(_("Choose one of your own communities."), field="community")
     if household_limit is None:
         household_limit = activity_rules_module.default_household_limit(capacity)
+    ends_at, signup_closes_at = activity_rules_module.default_times(
+        starts_at, ends_at, signup_closes_at, activity_rules_module.activity_rules())
     activity = Activity(community=community, title=(title or "").strip(),
                         title_en=(title_en or "").strip(), description=description or "",
                         place=(place or "").strip(), starts_at=starts_at, ends_at=ends_at,

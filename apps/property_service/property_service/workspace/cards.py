@@ -397,9 +397,9 @@ def my_orders(user, now) -> tuple[Section, list]:
         label, condition = queues[name]
         section.cards.append(_count_card(f"my_{name}", str(label), orders.filter(condition),
                                          _changelist(WorkOrder, queue=name), cap))
-    listed = list(orders.filter(queues["mine"][1]).select_related(
-        "unit__building__community", "category").order_by(F("complete_by").asc(nulls_last=True), "pk")[
-        :LISTED_ORDERS])
+    listed = list(orders.filter(queues["mine"][1])
+                  .select_related("unit__building__community", "category")
+                  .order_by(F("complete_by").asc(nulls_last=True), "pk")[:LISTED_ORDERS])
     return section, listed
 
 
