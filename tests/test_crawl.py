@@ -30,6 +30,7 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     from property_service.specialservices.models import SpecialService
     from property_service.surveys import services as surveys
     from property_service.surveys.models import Questionnaire
+    from property_service.surveys.quarters import quarter_of
 
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -75,7 +76,8 @@ def world(place_a, place_b, make_staff, settings, tmp_path):
     supervisor = make_staff("CS Supervisor")
     for place in (place_a, place_b):
         survey = surveys.survey_create(by=supervisor, community=place.community,
-                                       questionnaire=questionnaire, period="2026-Q4")
+                                       questionnaire=questionnaire,
+                                       period=quarter_of(timezone.localdate()))
         surveys.survey_transition(survey_id=survey.pk, user=supervisor, action="open")
         answers = [{"question": q.pk, "value": 4} if q.kind == "scale_5"
                    else {"question": q.pk, "value": 8} if q.kind == "scale_10"
