@@ -25,22 +25,5 @@ from .workorders import admin as workorders_admin  # noqa: F401
 # The home page: the user's workspace (workspace/cards.py, through UNFOLD["DASHBOARD_CALLBACK"]).
 _django_admin.site.index_template = "property_service/admin/home.html"
 
-
-
-def _app_list_once_a_request(get_app_list):
-    """The home page asks for the app list twice (the page's and the sidebar's context): the
-    permission checks behind it run once per request."""
-
-    def app_list(request, app_label=None):
-        memo = request.__dict__.setdefault("_property_service_app_lists", {})
-        if app_label not in memo:
-            memo[app_label] = get_app_list(request, app_label)
-        return memo[app_label]
-
-    return app_list
-
-
-_django_admin.site.get_app_list = _app_list_once_a_request(_django_admin.site.get_app_list)
-
 # Last, once every app (tokens, axes, django-q included) has registered its pages.
 check_every_list(_django_admin.site)

@@ -13,6 +13,7 @@ import datetime
 from math import ceil
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Exists, Max, Min
@@ -36,14 +37,38 @@ def count_label(count: int, cap: int) -> str:
     return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
+def capped_counts(querysets: dict, cap: int) -> dict[str, int]:
+    """``capped_count`` of each queryset (name -> queryset, all of one database), in a single
+    statement: ``SELECT (SELECT COUNT(*) FROM (… LIMIT cap + 1) q0), (…) …``."""
+    if not querysets:
+        return {}
+    using = next(iter(querysets.values())).db
+    parts, params = [], []
+    for number, queryset in enumerate(querysets.values()):
+        if queryset.db != using:
+            raise ValueError("capped_counts: querysets of different databases")
+        rows = queryset.order_by().values("pk")[:cap + 1]
+        try:
+            sql, row_params = rows.query.get_compiler(using).as_sql()
+        except EmptyResultSet:  # a condition that can hold no row (an empty "in")
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) q{number})")
+        params.extend(row_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        counts = cursor.fetchone()
+    return dict(zip(querysets, (int(n) for n in counts), strict=True))
+
+
 def queue_counts(queryset, conditions: dict,
                  cap: int | None = None) -> dict[str, int]:
     """Each queue's size (``conditions``: name -> (label, condition)), counted no further than
-    ``cap + 1`` (see ``capped_count``): one bounded query per queue, never a pass over the whole
-    table."""
+    ``cap + 1`` (see ``capped_count``): bounded counts, all in one statement, never a pass over
+    the whole table."""
     cap = count_cap() if cap is None else cap
-    return {name: capped_count(queryset.filter(cond), cap)
-            for name, (_label, cond) in conditions.items()}
+    return capped_counts({name: queryset.filter(cond)
+                          for name, (_label, cond) in conditions.items()}, cap)
 
 
 def rows_by_ids_first(queryset, start: int, stop: int):

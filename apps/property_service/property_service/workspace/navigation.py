@@ -5,10 +5,13 @@ the admin registers belongs to one area (tests/workspace/test_navigation.py walk
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -133,6 +136,23 @@ def _may_view_model(registry: dict, label: str, request) -> bool:
     return model_admin is not None and model_admin.has_view_or_change_permission(request)
 
 
+@functools.lru_cache(maxsize=512)
+def _reversed(url_name: str, prefix: str, urlconf) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _urls_changed(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
+
+
+def _link(url_name: str) -> str:
+    """``reverse(url_name)``, worked out once per address prefix: the sidebar's links do not
+    change while the site runs."""
+    return _reversed(url_name, get_script_prefix(), get_urlconf())
+
+
 def _entry(item, request, registry: dict) -> dict | None:
     """The sidebar entry of ``item`` for ``request``'s user, or None if they may not open it
     (or it is not there). Permission is decided here, once: unfold is given no callback to
@@ -141,7 +161,7 @@ def _entry(item, request, registry: dict) -> dict | None:
         if not any(_may_view_model(registry, label, request) for label in item.needs_any):
             return None
         try:
-            link = reverse(item.url_name)
+            link = _link(item.url_name)
         except NoReverseMatch:
             return None
         title, icon = item.title, item.icon
@@ -150,7 +170,7 @@ def _entry(item, request, registry: dict) -> dict | None:
         if not _may_view_model(registry, label, request):
             return None
         opts = registry[label].model._meta
-        link = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        link = _link(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         title = opts.verbose_name_plural
     # Every key unfold's template asks for is present: a missing one costs a failed lookup.
     return {"title": title, "icon": icon, "link": link, "badge": None, "link_callback": None}
@@ -165,7 +185,7 @@ def sidebar(request) -> list[dict]:
     """The sidebar groups for ``request``'s user (unfold's ``SIDEBAR["navigation"]``): the home
     page, then each work area with the entries they may open; an area with none is left out."""
     registry = _registry()
-    groups = [{"items": [{"title": _("Home"), "icon": "dashboard", "link": reverse("admin:index"),
+    groups = [{"items": [{"title": _("Home"), "icon": "dashboard", "link": _link("admin:index"),
                           "badge": None, "link_callback": None}]}]
     for title, items in AREAS:
         entries = [entry for entry in (_entry(item, request, registry) for item in items) if entry]
