@@ -6,8 +6,15 @@ step once.
 django-q2's guard calls the scheduler every 30 s of its cycle (fixed in django-q2), so the test
 makes every schedule due, waits until a scheduler (either cluster's) has queued it, and makes
 it due again: each round is one due run of each schedule, and a run queued by both clusters
-shows as one run too many. The scheduler locks the due rows (``select_for_update`` in one
-transaction): on MariaDB the second cluster waits for the first and reads the rows it moved on.
+shows as one run too many (as it does with the scheduler's ``select_for_update`` taken out: the
+two clusters, started together, look within about a second of each other). The scheduler locks
+the due rows in one transaction: on MariaDB the second cluster waits for the first and reads the
+rows it moved on.
+
+Each job runs twice a round, in two worker processes of either cluster, queued one after the
+other: close together, not forced to overlap (the two runs of a quick job often follow each
+other). That the two runs of a job started at the same moment take each step once is
+test_faults_jobs.py's two-threads test; here it is the real processes, broker and scheduler.
 
 On SQLite the test runs too: the site's SQLite database opens every transaction IMMEDIATE (its
 write lock taken at BEGIN), so the schedulers' and the jobs' transactions of the two clusters
@@ -116,7 +123,7 @@ def _seed(place, people, clock, now):
 
 def _load_schedules_twice():
     """The real schedules, each with a copy next to it: every due round runs each job twice, the
-    two runs queued together and so taken by two workers at about the same time."""
+    two runs queued one after the other."""
     jobs = []
     for job in SCHEDULES:
         jobs += [job, PeriodicJob(name=job.name + AGAIN, func=job.func,
