@@ -1,5 +1,6 @@
 """Real servers for the fault tests, started and stopped by the tests on loopback: a free port,
-a Redis server, a MariaDB server in a temporary data directory, an SMTP server."""
+a Redis server, a MariaDB server in a temporary data directory, an SMTP server; and what a real
+cluster started by a test needs (the test database's URL, a wait for a condition)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 
 def free_port() -> int:
@@ -154,3 +156,43 @@ class SMTPServer:
                 "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": self.port, "EMAIL_USE_TLS": False,
                 "EMAIL_USE_SSL": False, "EMAIL_HOST_USER": "", "EMAIL_HOST_PASSWORD": "",
                 "EMAIL_TIMEOUT": 5}
+
+
+def cache_settings(url: str) -> dict:
+    """The site's two cache aliases on the Redis server at ``url``."""
+    common = {"LOCATION": url, "KEY_PREFIX": "property-service:test",
+              "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
+    return {"default": {"BACKEND": "property_service.core.cache.TolerantRedisCache", **common},
+            "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **common}}
+
+
+def close_caches() -> None:
+    from django.core.cache import caches
+
+    for alias in ("default", "strict"):
+        caches[alias].close()
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` of the test database, for a process started by a test (a real cluster).
+    A SQLite file keeps its options (IMMEDIATE transactions, busy timeout): several processes
+    write to it as they do to the site's own."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        options = urlencode(db.get("OPTIONS") or {})
+        return f"sqlite:///{Path(db['NAME']).resolve()}" + (f"?{options}" if options else "")
+    return (f"mysql://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}@"
+            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/{db['NAME']}")
+
+
+def wait_for(condition, seconds: float, what: str):
+    """The first true value of ``condition()`` within ``seconds``, looked at twice a second."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"not within {seconds} s: {what}")

@@ -15,53 +15,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
-from django.test import override_settings
 from django_q.models import Schedule, Success
 from property_service.api.tokens import issue_token
 from property_service.core import cache as tolerant_cache
 from property_service.core import throttle
 from property_service.portal import services as portal_services
 
-from config.q_cluster import q_cluster
-from tests.ops.faults import RedisServer
+from tests.ops.faults import close_caches, database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"),
                                 reason="needs the Redis server (redis-server)")
 HOUR = datetime.timedelta(hours=1)
 PASSWORD = "Resident-pass-2026"
-
-
-def _caches(url: str) -> dict:
-    common = {"LOCATION": url, "KEY_PREFIX": "property-service:test",
-              "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
-    return {"default": {"BACKEND": "property_service.core.cache.TolerantRedisCache", **common},
-            "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **common}}
-
-
-def _close_caches():
-    for alias in ("default", "strict"):
-        caches[alias].close()
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer()
-    server.start()
-    tolerant_cache.reset()
-    try:
-        with override_settings(CACHES=_caches(server.url)):
-            yield server
-            _close_caches()
-    finally:
-        server.kill()
-        tolerant_cache.reset()
 
 
 def _pages(client, staff, resident, token):
@@ -137,23 +107,6 @@ def test_logins_and_their_lockout_do_not_depend_on_redis(client, make_staff, red
     assert "_auth_user_id" not in client.session
 
 
-@pytest.fixture
-def redis_broker(redis_server, monkeypatch):
-    """django-q2 in this process with the cluster settings of a site whose ``REDIS_URL`` is the
-    test's own server (django-q2 reads its settings once, at import)."""
-    from django_q.brokers import get_broker
-    from django_q.brokers.redis_broker import Redis
-    from django_q.conf import Conf
-
-    conf = q_cluster(site=settings.SITE, redis_url=redis_server.url)
-    monkeypatch.setattr(Conf, "REDIS", conf.get("redis", {}))
-    monkeypatch.setattr(Conf, "ORM", conf.get("orm"))
-    broker = get_broker()
-    assert isinstance(broker, Redis)
-    broker.delete_queue()
-    return broker
-
-
 @pytest.mark.django_db
 def test_a_due_run_the_scheduler_cannot_queue_while_redis_is_down_is_queued_once_it_is_back(
         clock, redis_server, redis_broker, monkeypatch):
@@ -182,24 +135,6 @@ def test_a_due_run_the_scheduler_cannot_queue_while_redis_is_down_is_queued_once
     assert schedule.next_run > clock.now and schedule.task
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    return (f"mysql://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}@"
-            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/{db['NAME']}")
-
-
-def _wait(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"not within {seconds} s: {what}")
-
-
 def _enqueue(group: str) -> str:
     """Queue a task the way the scheduler does, on the configured broker (the scheduler's own
     queueing is tested above: the real one runs only every 30 s)."""
@@ -218,7 +153,7 @@ def _cluster_stats():
 def test_a_real_cluster_runs_its_tasks_again_once_redis_is_back(redis_server, redis_broker,
                                                                  tmp_path):
     log = tmp_path / "qcluster.log"
-    env = {**os.environ, "SITE": "test", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "SITE": "test", "DATABASE_URL": database_url(),
            "REDIS_URL": redis_server.url, "LOG_LEVEL": "INFO"}
     _enqueue("before the outage")
     with log.open("w") as out:
@@ -226,9 +161,9 @@ def test_a_real_cluster_runs_its_tasks_again_once_redis_is_back(redis_server, re
                                    stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:
-        _wait(lambda: Success.objects.filter(group="before the outage").exists(), 90,
+        wait_for(lambda: Success.objects.filter(group="before the outage").exists(), 90,
               "a first run\n" + log.read_text())
-        [before] = _wait(_cluster_stats, 30, "the cluster's processes in Redis")
+        [before] = wait_for(_cluster_stats, 30, "the cluster's processes in Redis")
         redis_server.kill()
         # Longer than the pause (10 s) after which django-q2's pusher, failing to reach the
         # broker, stops and is started again by the cluster.
@@ -237,12 +172,12 @@ def test_a_real_cluster_runs_its_tasks_again_once_redis_is_back(redis_server, re
             assert cluster.poll() is None, "the cluster died with Redis\n" + log.read_text()
             time.sleep(0.5)
         redis_server.start()
-        _close_caches()
+        close_caches()
         back = time.monotonic()
         _enqueue("after the restart")
-        _wait(lambda: Success.objects.filter(group="after the restart").exists(), 60,
+        wait_for(lambda: Success.objects.filter(group="after the restart").exists(), 60,
               "a run after the restart\n" + log.read_text())
-        stats = _wait(_cluster_stats, 60 - (time.monotonic() - back),
+        stats = wait_for(_cluster_stats, 60 - (time.monotonic() - back),
                       "the cluster's processes after the restart\n" + log.read_text())
         assert time.monotonic() - back < 60
         assert [s.cluster_id for s in stats] == [before.cluster_id]

@@ -1,0 +1,40 @@
+"""Fixtures of the fault tests: a Redis server of the test's own, as cache and as task broker."""
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from property_service.core import cache as tolerant_cache
+
+from config.q_cluster import q_cluster
+from tests.ops.faults import RedisServer, cache_settings, close_caches
+
+
+@pytest.fixture
+def redis_server():
+    server = RedisServer()
+    server.start()
+    tolerant_cache.reset()
+    try:
+        with override_settings(CACHES=cache_settings(server.url)):
+            yield server
+            close_caches()
+    finally:
+        server.kill()
+        tolerant_cache.reset()
+
+
+@pytest.fixture
+def redis_broker(redis_server, monkeypatch):
+    """django-q2 in this process with the cluster settings of a site whose ``REDIS_URL`` is the
+    test's own server (django-q2 reads its settings once, at import)."""
+    from django_q.brokers import get_broker
+    from django_q.brokers.redis_broker import Redis
+    from django_q.conf import Conf
+
+    conf = q_cluster(site=settings.SITE, redis_url=redis_server.url)
+    monkeypatch.setattr(Conf, "REDIS", conf.get("redis", {}))
+    monkeypatch.setattr(Conf, "ORM", conf.get("orm"))
+    broker = get_broker()
+    assert isinstance(broker, Redis)
+    broker.delete_queue()
+    return broker
