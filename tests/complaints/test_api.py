@@ -281,3 +281,33 @@ def test_the_list_costs_the_same_queries_for_2_or_12_complaints(client, supervis
     many = count_queries(client, URL)
     assert many == few
     assert len(client.get(URL).json()["results"]) == 12
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_each_deadline_is_written_as_its_serializer_writes_it(client, front_desk, supervisor,
+                                                              new_complaint, language):
+    from django.utils import timezone, translation
+    from property_service.complaints.api import ComplaintDeadlineSerializer
+    from property_service.complaints.deadlines import deadline_rows
+
+    complaint = new_complaint()
+    client.force_login(front_desk)
+    transition(client, complaint, "assign", supervisor=supervisor.pk)
+    client.force_login(supervisor)
+    assert transition(client, complaint, "contact").status_code == 200  # one deadline met
+    with translation.override(language):
+        listed = client.get("/api/v1/complaints/").json()["results"][0]["deadlines"]
+        rows = [{"name": row.deadline.name, "label": str(row.deadline.label), "due": row.due,
+                 "done": row.done, "status": row.status, "round": row.round}
+                for row in deadline_rows(Complaint.objects.get(pk=complaint.pk),
+                                         timezone.now())]
+        assert listed == parse_json(ComplaintDeadlineSerializer(rows, many=True).data)
+    assert any(row["done"] for row in listed) and any(row["due"] for row in listed)
+
+
+def parse_json(data):
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    return json.loads(json.dumps(data, cls=JSONEncoder))

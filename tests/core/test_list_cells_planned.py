@@ -1,6 +1,7 @@
 """The admin lists' cells and rows drawn from a plan made once per list (core.unfold_lists,
 templatetags.big_lists) are exactly what unfold draws cell by cell and row by row: every list
-of the back office, with a filter kept in the change links, in both languages."""
+of the back office, with a filter kept in the change links, in both languages; and so is the
+sidebar drawn in one piece."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 import unfold
 from django.contrib import admin
-from django.template import engines
+from django.template import Context, engines
 from django.urls import reverse
 from django.utils import translation
 from property_service.core import unfold_lists
@@ -17,7 +18,7 @@ from property_service.templatetags.big_lists import result_rows
 from tests.test_crawl import world  # noqa: F401  (the crawl's data: a row in every list)
 
 UNFOLD_ROWS = Path(unfold.__file__).parent / "templates" / "admin" / "change_list_results.html"
-BETWEEN_TAGS = re.compile(r">\s+<")
+AROUND_TAGS = re.compile(r"\s*([<>])\s*")
 SPACES = re.compile(r"\s+")
 
 
@@ -36,7 +37,8 @@ def _changelist(client, model, query=""):
 
 
 def _normalised(markup: str) -> str:
-    return SPACES.sub(" ", BETWEEN_TAGS.sub("><", markup)).replace(" >", ">").strip()
+    """The markup without the spaces a browser ignores: around tags, and runs of them."""
+    return AROUND_TAGS.sub(r"\1", SPACES.sub(" ", markup)).replace(' "', '"').strip()
 
 
 @pytest.mark.django_db
@@ -98,3 +100,23 @@ def test_a_sortable_or_popup_list_is_drawn_by_unfold_itself(client, make_staff):
         assert list(unfold_lists.cells_planned(cl, row, None)) == list(
             unfold_lists._draw_cells(cl, row, None))
     assert cl.__dict__[unfold_lists._PLAN] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["CS Agent", "Maintenance", None])
+def test_the_sidebar_is_unfolds_sidebar(client, make_staff, place_a, role):
+    """The sidebar's entries drawn in one piece (``sidebar_entries``) are unfold's, the open
+    page's entry marked."""
+    user = (make_staff(role, communities=[place_a.community]) if role
+            else make_staff(None, is_superuser=True, is_staff=True))
+    client.force_login(user)
+    response = client.get("/admin/property_service/workorder/"
+                          if role != "Maintenance" else "/admin/")
+    context = next(c for c in response.context if "sidebar_navigation" in c).flatten()
+    unfold_sidebar = Path(unfold.__file__).parent / "templates" / "unfold" / "helpers"
+    theirs = engines["django"].from_string((unfold_sidebar / "app_list.html").read_text())
+    ours = engines["django"].engine.get_template("unfold/helpers/app_list.html")
+    assert "sidebar_entries" in ours.source
+    drawn = _normalised(ours.render(Context(context)))
+    assert drawn == _normalised(theirs.render(context, response.wsgi_request))
+    assert drawn.count("<li>") >= 3 and (role == "Maintenance" or " active" in drawn)

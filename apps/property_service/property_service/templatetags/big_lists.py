@@ -3,6 +3,7 @@
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from ..core.lists import ProbedDatesChangeList
@@ -47,3 +48,28 @@ def result_rows(results):
             'lg:table-row lg:border-none lg:mb-0 lg:rounded-none dark:border-base-800">'
             f'{"".join(cells)}</tr></tbody>')
     return mark_safe("".join(rows))
+
+
+_ENTRY_ACTIVE = ("bg-base-100 font-semibold text-primary-600 dark:bg-white/[.06] "
+                 "dark:text-primary-500 active")
+
+
+@register.simple_tag
+def sidebar_entries(items):
+    """The entries of a sidebar group as unfold draws them (``unfold/helpers/app_list.html``),
+    in one piece; None when an entry needs unfold's own drawing (a badge, a link worked out
+    when shown)."""
+    drawn = []
+    for item in items:
+        if item.get("badge") or item.get("badge_callback") or item.get("link_callback"):
+            return None
+        if not item.get("has_permission"):
+            continue
+        icon = (f'<span class="material-symbols-outlined md-18 mr-3 w-[18px]">'
+                f'{conditional_escape(item["icon"])}</span>' if item.get("icon") else "")
+        drawn.append(
+            f'<li><a href="{conditional_escape(item.get("link") or "")}" class="flex h-[38px] '
+            "items-center -mx-3 px-3 rounded-default hover:text-primary-600 "
+            f'dark:hover:text-primary-500 {_ENTRY_ACTIVE if item.get("active") else ""}">'
+            f'{icon}<span>{item["title"]}</span></a></li>')
+    return mark_safe("".join(drawn))
