@@ -92,7 +92,8 @@ test-clock: install system-packages
 	  || { echo "make test-clock needs faketime (Debian: sudo apt-get install faketime)"; exit 1; }; }
 	faketime -f '$(CLOCK)' $(UV) run --no-sync pytest --ignore=tests/browser \
 	  --ignore=tests/api/test_fuzz.py --ignore=tests/ops/test_faults_redis.py \
-	  --ignore=tests/ops/test_faults_mariadb.py --ignore=tests/ops/test_two_clusters.py $(PYTEST_ARGS)
+	  --ignore=tests/ops/test_faults_mariadb.py --ignore=tests/ops/test_two_clusters.py \
+	  --ignore=tests/ops/test_redis_durable_queue.py $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run --no-sync ruff check .

@@ -1,4 +1,5 @@
-"""Fixtures of the fault tests: a Redis server of the test's own, as cache and as task broker."""
+"""Fixtures of the fault tests: a Redis server of the test's own (with persistence if asked),
+as cache and as task broker."""
 
 import pytest
 from django.conf import settings
@@ -10,8 +11,15 @@ from tests.ops.faults import RedisServer, cache_settings, close_caches
 
 
 @pytest.fixture
-def redis_server():
-    server = RedisServer()
+def redis_appendonly():
+    """Whether the test's Redis server keeps an append-only file (AOF) as production's must: not
+    unless a test asks, with ``@pytest.mark.parametrize("redis_appendonly", [True])``."""
+    return False
+
+
+@pytest.fixture
+def redis_server(redis_appendonly, tmp_path_factory):
+    server = RedisServer(data_dir=tmp_path_factory.mktemp("redis") if redis_appendonly else None)
     server.start()
     tolerant_cache.reset()
     try:

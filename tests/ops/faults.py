@@ -1,6 +1,7 @@
 """Real servers for the fault tests, started and stopped by the tests on loopback: a free port,
 a Redis server, a MariaDB server in a temporary data directory, an SMTP server; and what a real
-cluster started by a test needs (the test database's URL, a wait for a condition)."""
+cluster started by a test needs (the test database's URL, a wait for a condition, a task that
+notes each of its runs)."""
 
 from __future__ import annotations
 
@@ -38,10 +39,14 @@ def _plain_env() -> dict:
 
 
 class RedisServer:
-    """``redis-server`` on its own port, without persistence; ``kill()`` and ``start()``."""
+    """``redis-server`` on its own port; ``kill()`` (SIGKILL, a crash) and ``start()`` again on
+    the same port. Without ``data_dir`` it keeps nothing: a restart starts empty. With one it
+    runs as production must, with an append-only file (AOF) there, written and synced before
+    each command is answered, which a restart reads back."""
 
-    def __init__(self):
+    def __init__(self, data_dir: Path | None = None):
         self.port = free_port()
+        self.data_dir = data_dir
         self.process = None
 
     @property
@@ -49,9 +54,15 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        if self.data_dir is None:
+            persistence = ["--appendonly", "no"]
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            persistence = ["--appendonly", "yes", "--appendfsync", "always",
+                           "--dir", str(self.data_dir)]
         self.process = subprocess.Popen(
             [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
+             "--bind", "127.0.0.1", "--save", "", *persistence, "--daemonize", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_plain_env())
         wait_for_port(self.port)
 
@@ -196,3 +207,13 @@ def wait_for(condition, seconds: float, what: str):
             return value
         time.sleep(0.5)
     raise AssertionError(f"not within {seconds} s: {what}")
+
+
+def floor_noting_the_run(value: float, runs: str) -> int:
+    """``math.floor(value)``, a task for a real cluster that appends ``value`` to the file
+    ``runs`` each time it runs: a task run twice shows twice there."""
+    import math
+
+    with open(runs, "a") as out:
+        out.write(f"{value!r}\n")
+    return math.floor(value)
