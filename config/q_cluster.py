@@ -10,7 +10,8 @@ With Redis as broker a task is taken off its Redis list when a worker picks it u
 and ``max_attempts`` do not apply. A run that fails or is stopped at ``timeout`` is recorded in
 the failed tasks; a task taken from Redis and lost in a crash (the cluster killed mid-run) is
 not handed out again. Tasks waiting in Redis are durable only with Redis persistence (AOF,
-``appendonly yes``), which production should enable; without it a Redis restart drops them.
+``appendonly yes``), which production should enable; without it a Redis restart drops them
+(both tested against a real Redis killed with SIGKILL: tests/ops/test_redis_durable_queue.py).
 The schedules themselves live in the database: when the scheduler cannot queue a due run
 because Redis is down, its transaction rolls back (django-q2's ``scheduler``), so the
 schedule's ``next_run`` is not advanced and the run is queued at the first scheduler tick after
