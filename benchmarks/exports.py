@@ -60,6 +60,17 @@ def _cpu_seconds() -> float:
 
 
 def _peak_rss_mib() -> float:
+    """This process's peak resident memory (MiB): Linux's ``VmHWM``, which starts afresh with
+    the process's own memory. ``getrusage``'s ``ru_maxrss`` does not: it keeps the peak of the
+    parent it was forked from (the benchmark's own process, hundreds of MiB at the large
+    scale), so a small export would report the parent's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     import resource
 
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from ..core.escalation import (
 )
 from ..core.models import Notification
 from . import rules as visit_rules_module
-from .models import State, Visit
+from .models import Kind, State, Visit
 
 CLOCK = "visit"
 KINDS = {Step.WARNING: Notification.Kind.FOLLOWUP_DUE,
@@ -114,7 +115,7 @@ def plan_missing_visits(today: datetime.date | None = None) -> dict[str, int]:
     first month, the major works completed recently enough to still owe a visit. Idempotent
     (each visit is a unique row): a second run plans nothing."""
     from ..registry.models import Occupancy
-    from ..workorders.models import WorkOrder
+    from ..workorders.models import WorkOrder, WorkOrderCategory
     from ..workorders.states import State as OrderState
     from . import services
 
@@ -122,19 +123,34 @@ def plan_missing_visits(today: datetime.date | None = None) -> dict[str, int]:
     rules = visit_rules_module.visit_rules()
     planned = {"first_month": 0, "major_works": 0}
     since = today - datetime.timedelta(days=rules.first_month_days)
-    move_ins = (Occupancy.objects.filter(start_date__gte=since, start_date__lte=today,
-                                         relation__in=rules.first_month_relations)
-                .exclude(visits__kind="first_month")
-                .select_related("unit__building"))
+    # The move-ins' keys first (from the occupancies alone, in the key's order: joined to
+    # their units and buildings in the register's order, the database would read every unit
+    # of every building first), then those move-ins with their units.
+    missing = list(Occupancy.objects.filter(start_date__gte=since, start_date__lte=today,
+                                            relation__in=rules.first_month_relations)
+                   .exclude(visits__kind="first_month").order_by("pk")
+                   .values_list("pk", flat=True))
+    move_ins = (Occupancy.objects.filter(pk__in=missing).select_related("unit__building")
+                .order_by("pk"))
     for occupancy in move_ins.iterator():
         planned["first_month"] += bool(services.visit_plan_first_month(occupancy=occupancy,
                                                                        rules=rules))
     start = timezone.make_aware(datetime.datetime.combine(
         today - datetime.timedelta(days=rules.major_works_look_back_days), datetime.time.min))
-    works = (WorkOrder.objects.filter(category__major_works=True, unit__isnull=False,
+    # An order whose last visit is planned has nothing left to plan: its earlier visits were
+    # planned with it, or were late already (and are later now).
+    last_visit = Visit.objects.filter(work_order=OuterRef("pk"), kind=Kind.MAJOR_WORKS,
+                                      step=len(rules.major_works_after_days))
+    # The orders of the few major-works categories, found through the category's index.
+    categories = list(WorkOrderCategory.objects.filter(major_works=True)
+                      .values_list("pk", flat=True))
+    works = (WorkOrder.objects.filter(category__in=categories, unit__isnull=False,
                                       completed_at__gte=start,
                                       state__in=(OrderState.FOLLOW_UP, OrderState.CLOSED))
-             .select_related("unit__building"))
+             .filter(~Exists(last_visit))
+             .select_related("category").order_by("pk"))
+    if not rules.major_works_after_days:
+        works = works.none()
     for order in works.iterator():
         planned["major_works"] += len(services.visit_plan_major_works(
             order=order, rules=rules, due_after=timezone.now()))
