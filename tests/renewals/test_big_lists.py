@@ -64,7 +64,15 @@ def test_no_count_on_the_lists_reads_past_a_limit(client, finance, ledger, url, 
             assert "LIMIT" in sql.upper(), sql
 
 
-def test_the_end_date_drill_down_probes_dates(client, make_staff, place_a, finance):
+def test_the_end_date_drill_down_probes_dates(client, make_staff, place_a, finance,
+                                              monkeypatch):
+    from property_service.core.lists import ProbedDates
+
+    def compiled_probe_not_used(self, ranges):
+        raise AssertionError("the probe compiled once was not used")
+
+    # The probe compiled once serves a date field too.
+    monkeypatch.setattr(ProbedDates, "_holding_one_by_one", compiled_probe_not_used)
     for end in ("2027-03-09", "2028-07-01", "2028-09-30", "2028-09-02"):
         ContractFactory(community=place_a.community, responsible=finance,
                         start_date=datetime.date(2026, 1, 1),

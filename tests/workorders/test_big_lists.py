@@ -224,7 +224,13 @@ def test_a_list_builds_its_column_headers_once_not_once_per_row(client, superuse
 @pytest.mark.parametrize("params", [{}, {"reported_at__year": "2025"},
                                     {"reported_at__year": "2025", "reported_at__month": "9"}])
 def test_each_level_of_the_date_drill_down_costs_three_queries(client, superuser, place_a,
-                                                               params):
+                                                               params, monkeypatch):
+    from property_service.core.lists import ProbedDates
+
+    def compiled_probe_not_used(self, ranges):
+        raise AssertionError("the probe compiled once was not used")
+
+    monkeypatch.setattr(ProbedDates, "_holding_one_by_one", compiled_probe_not_used)
     for moment in ["2024-03-09 10:00", "2025-07-01 10:00", "2025-09-30 23:30",
                    "2025-09-02 08:00"]:
         WorkOrderFactory(unit=place_a.unit, reported_at=at(moment))

@@ -219,8 +219,49 @@ class ProbedDates:
     def filter(self, *args, **kwargs):
         return ProbedDates(self.queryset.filter(*args, **kwargs), self.field)
 
+    def _marks(self) -> tuple:
+        """Stand-ins for a range's ends in the probe compiled once (no row is dated so)."""
+        if not self.moments:
+            return datetime.date(1901, 2, 3), datetime.date(1901, 2, 4)
+        marks = datetime.datetime(1901, 2, 3, 4, 5, 6), datetime.datetime(1901, 2, 3, 4, 5, 7)
+        if settings.USE_TZ:
+            marks = tuple(mark.replace(tzinfo=datetime.UTC) for mark in marks)
+        return marks
+
+    def _adapt(self, value, connection):
+        """``value`` as the database is given it in a filter on the drill-down's field."""
+        field = self.queryset.model._meta.get_field(self.field)
+        return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
+
     def _holding(self, ranges: list) -> list[bool]:
-        """Which of ``ranges`` (start, stop) hold rows, in one query."""
+        """Which of ``ranges`` (start, stop) hold rows, in one query: the probe of one range
+        (``EXISTS`` over the indexed range) is compiled once, and repeated with each range's
+        ends in its place."""
+        if not ranges:
+            return []
+        connection = connections[self.queryset.db]
+        stand_ins = self._marks()
+        marks = [self._adapt(mark, connection) for mark in stand_ins]
+        probe = self.queryset.filter(**{f"{self.field}__gte": stand_ins[0],
+                                        f"{self.field}__lt": stand_ins[1]}).values("pk")[:1]
+        try:
+            sql, params = probe.query.get_compiler(self.queryset.db).as_sql()
+        except EmptyResultSet:
+            return [False] * len(ranges)
+        where = [marks.index(param) if param in marks else None for param in params]
+        if where.count(0) != 1 or where.count(1) != 1:  # not the probe expected: no shortcut
+            return self._holding_one_by_one(ranges)
+        parts, values = [], []
+        for start, stop in ranges:
+            ends = (self._adapt(start, connection), self._adapt(stop, connection))
+            parts.append(f"EXISTS({sql})")
+            values += [param if mark is None else ends[mark]
+                       for param, mark in zip(params, where, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", values)
+            return [bool(found) for found in cursor.fetchone()]
+
+    def _holding_one_by_one(self, ranges: list) -> list[bool]:
         probes = {f"r{i}": Exists(self.queryset.filter(**{f"{self.field}__gte": start,
                                                           f"{self.field}__lt": stop}))
                   for i, (start, stop) in enumerate(ranges)}
