@@ -1,5 +1,5 @@
 """Fixtures of the fault tests: a Redis server of the test's own (with persistence if asked),
-as cache and as task broker."""
+as cache and as task broker; the staff the periodic jobs notify."""
 
 import pytest
 from django.conf import settings
@@ -46,3 +46,16 @@ def redis_broker(redis_server, monkeypatch):
     assert isinstance(broker, Redis)
     broker.delete_queue()
     return broker
+
+
+@pytest.fixture
+def people(make_staff, place_a):
+    """The staff of community A the periodic jobs notify (most with an email address)."""
+    a = [place_a.community]
+    return {
+        "agent": make_staff("CS Agent", communities=a, email="agent@example.com"),
+        "front_desk": make_staff("Front Desk", communities=a),
+        "supervisor": make_staff("CS Supervisor", communities=a, email="sup@example.com"),
+        "manager": make_staff("Property Manager", communities=a, email="mgr@example.com"),
+        "finance": make_staff("Admin & Finance", communities=a, email="fin@example.com"),
+    }

@@ -10,6 +10,7 @@ import email
 import email.policy
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -196,6 +197,17 @@ def database_url() -> str:
         return f"sqlite:///{Path(db['NAME']).resolve()}" + (f"?{options}" if options else "")
     return (f"mysql://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}@"
             f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/{db['NAME']}")
+
+
+def stop_cluster(cluster: subprocess.Popen) -> None:
+    """Stop a ``qcluster`` started in a session of its own: SIGTERM, then SIGKILL after 10 s."""
+    if cluster.poll() is None:
+        os.killpg(cluster.pid, signal.SIGTERM)
+        try:
+            cluster.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
+            cluster.wait(10)
 
 
 def wait_for(condition, seconds: float, what: str):

@@ -39,17 +39,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def people(make_staff, place_a):
-    a = [place_a.community]
-    return {
-        "agent": make_staff("CS Agent", communities=a, email="agent@example.com"),
-        "front_desk": make_staff("Front Desk", communities=a),
-        "supervisor": make_staff("CS Supervisor", communities=a, email="sup@example.com"),
-        "manager": make_staff("Property Manager", communities=a, email="mgr@example.com"),
-        "finance": make_staff("Admin & Finance", communities=a, email="fin@example.com"),
-    }
-
 
 def _orders(place, agent, count):
     category = WorkOrderCategory.objects.get(code="electrical")

@@ -10,7 +10,6 @@ and a real cluster outlives the outage and runs what is queued after it.
 import datetime
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from property_service.core import cache as tolerant_cache
 from property_service.core import throttle
 from property_service.portal import services as portal_services
 
-from tests.ops.faults import close_caches, database_url, wait_for
+from tests.ops.faults import close_caches, database_url, stop_cluster, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"),
@@ -185,10 +184,4 @@ def test_a_real_cluster_runs_its_tasks_again_once_redis_is_back(redis_server, re
         assert Success.objects.get(group="after the restart").result == 2
         assert cluster.poll() is None
     finally:
-        if cluster.poll() is None:
-            os.killpg(cluster.pid, signal.SIGTERM)
-            try:
-                cluster.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(cluster.pid, signal.SIGKILL)
-                cluster.wait(10)
+        stop_cluster(cluster)

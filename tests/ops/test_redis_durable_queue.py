@@ -9,7 +9,6 @@ of them once. Without persistence the same crash empties the queue: AOF is what 
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from django_q.models import Failure, Success, Task
 
-from tests.ops.faults import database_url, wait_for
+from tests.ops.faults import database_url, stop_cluster, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"),
@@ -40,15 +39,6 @@ def _queue_then_crash(redis_server, redis_broker, runs: Path) -> dict[str, int]:
     redis_server.start()
     return queued
 
-
-def _stop(cluster) -> None:
-    if cluster.poll() is None:
-        os.killpg(cluster.pid, signal.SIGTERM)
-        try:
-            cluster.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
-            cluster.wait(10)
 
 
 @pytest.mark.parametrize("redis_appendonly", [True])
@@ -77,7 +67,7 @@ def test_tasks_waiting_in_redis_survive_its_crash_with_aof_and_a_cluster_runs_ea
         assert cluster.poll() is None, log.read_text()
     finally:
         # Stopped before the runs are counted: nothing can run after the count.
-        _stop(cluster)
+        stop_cluster(cluster)
 
     assert not Failure.objects.exists(), list(Failure.objects.values_list("name", "result"))
     assert dict(Success.objects.filter(group=GROUP).values_list("id", "result")) == queued

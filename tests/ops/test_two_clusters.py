@@ -29,7 +29,6 @@ import datetime
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -51,7 +50,7 @@ from property_service.visits.models import Visit
 from property_service.workorders import services as order_services
 from property_service.workorders.models import WorkOrderCategory
 
-from tests.ops.faults import SMTPServer, database_url, wait_for
+from tests.ops.faults import SMTPServer, database_url, stop_cluster, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"),
@@ -67,17 +66,6 @@ AGAIN = " (loaded twice)"
 QUEUED = re.compile(r"created task (\S+) from schedule \[(.+)\]")
 RAN = re.compile(r"processing (\S+) '[^']*' \[(.+)\]")
 
-
-@pytest.fixture
-def people(make_staff, place_a):
-    a = [place_a.community]
-    return {
-        "agent": make_staff("CS Agent", communities=a, email="agent@example.com"),
-        "front_desk": make_staff("Front Desk", communities=a),
-        "supervisor": make_staff("CS Supervisor", communities=a, email="sup@example.com"),
-        "manager": make_staff("Property Manager", communities=a, email="mgr@example.com"),
-        "finance": make_staff("Admin & Finance", communities=a, email="fin@example.com"),
-    }
 
 
 @pytest.fixture
@@ -147,15 +135,6 @@ def _start_cluster(env, log):
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _stop(cluster):
-    if cluster.poll() is None:
-        os.killpg(cluster.pid, signal.SIGTERM)
-        try:
-            cluster.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
-            cluster.wait(10)
-
 
 def _duplicates(queryset, *fields):
     return list(queryset.values(*fields).annotate(n=Count("id")).filter(n__gt=1))
@@ -201,7 +180,7 @@ def test_two_real_clusters_on_the_same_schedules_queue_each_due_run_once_and_tak
         assert all(cluster.poll() is None for cluster in clusters), output()
     finally:
         for cluster in clusters:
-            _stop(cluster)
+            stop_cluster(cluster)
 
     assert not Failure.objects.exists(), list(Failure.objects.values_list("name", "result"))
     # Each due run queued once, by either cluster: as many runs of each schedule as rounds.
