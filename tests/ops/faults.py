@@ -210,6 +210,25 @@ def stop_cluster(cluster: subprocess.Popen) -> None:
             cluster.wait(10)
 
 
+def repeated_steps() -> dict[str, list]:
+    """The periodic jobs' side effects found more than once (none is the rule): a message to the
+    same person about the same thing, an escalation step, a visit, a report event."""
+    from django.db.models import Count
+    from property_service.core.models import EscalationStep, Notification
+    from property_service.reports.models import ManagementReportEvent
+    from property_service.visits.models import Visit
+
+    kinds = {"notifications": (Notification, ("user", "kind", "target_type", "target_id",
+                                              "message")),
+             "escalation steps": (EscalationStep, ("target_type", "target_id", "clock", "step",
+                                                   "deadline")),
+             "visits": (Visit, ("kind", "occupancy", "work_order", "step")),
+             "report events": (ManagementReportEvent, ("report", "action"))}
+    found = {name: list(model.objects.values(*fields).annotate(n=Count("id")).filter(n__gt=1))
+             for name, (model, fields) in kinds.items()}
+    return {name: rows for name, rows in found.items() if rows}
+
+
 def wait_for(condition, seconds: float, what: str):
     """The first true value of ``condition()`` within ``seconds``, looked at twice a second."""
     deadline = time.monotonic() + seconds

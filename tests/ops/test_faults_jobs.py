@@ -7,7 +7,6 @@ from collections import Counter
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db.models import Count
 from django.utils.module_loading import import_string
 from property_service.complaints import services as complaint_services
 from property_service.core import escalation
@@ -26,6 +25,7 @@ from config.q_cluster import MAX_ATTEMPTS, RETRY, TIMEOUT
 from tests.factories.registry import OccupancyFactory, UnitFactory
 from tests.factories.renewals import ContractFactory
 from tests.helpers import run_together
+from tests.ops.faults import repeated_steps
 
 NOVEMBER = datetime.date(2026, 11, 1)
 
@@ -69,9 +69,6 @@ def _run_all(order):
     return run
 
 
-def _duplicates(queryset, *fields):
-    return list(queryset.values(*fields).annotate(n=Count("id")).filter(n__gt=1))
-
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clusters_running_every_schedule_for_many_ticks_take_each_step_once(
@@ -107,12 +104,7 @@ def test_two_clusters_running_every_schedule_for_many_ticks_take_each_step_once(
     assert ManagementReport.objects.filter(month=NOVEMBER).count() == 1
     # ...and nothing twice: no message to the same person about the same thing, no step,
     # visit, report or event repeated, one email per notification with an address.
-    assert not _duplicates(Notification.objects, "user", "kind", "target_type", "target_id",
-                           "message")
-    assert not _duplicates(EscalationStep.objects, "target_type", "target_id", "clock",
-                           "step", "deadline")
-    assert not _duplicates(Visit.objects, "kind", "occupancy", "work_order", "step")
-    assert not _duplicates(ManagementReportEvent.objects, "report", "action")
+    assert repeated_steps() == {}
     emailed = Notification.objects.exclude(user__email="")
     assert len(mail.outbox) == emailed.count()
     assert not emailed.filter(emailed_at__isnull=True).exists()
