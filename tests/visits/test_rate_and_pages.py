@@ -141,3 +141,34 @@ def test_the_record_page_tells_its_timeline_in_chinese(client, clock, place_a, m
     assert "已指派" in timeline and "assign" not in timeline.replace('data-action="assign"', "")
     for english in ("Record the visit", "Outcome (required)", "Due by"):
         assert english not in page
+
+
+def test_the_plan_reads_the_same_number_of_queries_however_many_communities_it_spans(
+        clock, place_a, make_staff):
+    """Each row names its unit with its building and community: read with the rows, not once a
+    row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.registry import BuildingFactory
+
+    clock.set("2026-12-10 10:00")
+    manager = make_staff("Property Manager")
+    visit(place_a, "2026-12-20 23:59")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rows = plan_rows(manager, "this_month", clock.now)
+            [row.where for row in rows]
+        return len(captured)
+
+    queries()  # the user's permissions, read once
+    one_community = queries()
+    for n in range(4):
+        building = BuildingFactory()
+        unit = UnitFactory(building=building, number=str(7000 + n))
+        Visit.objects.create(community=building.community, unit=unit, kind="other",
+                             planned_on=at("2026-12-21 10:00").date(),
+                             due_at=at("2026-12-21 10:00"))
+    assert len(plan_rows(manager, "this_month", clock.now)) == 5
+    assert queries() == one_community

@@ -135,7 +135,7 @@ class ActivityAdmin(WorkflowActionsMixin, BaseAdmin):
             rules = activity_rules()
             organiser = user.has_perm("property_service.organise_activity")
             running = obj.state in RUNNING_STATES and has_started(obj.starts_at, now)
-            signups = obj.signups.select_related("unit__building", "resident") \
+            signups = obj.signups.select_related("unit__building__community", "resident") \
                 .prefetch_related("feedback").order_by("status", "signed_up_at", "id")
             context.update({
                 "a_act_url": reverse("admin:property_service_activity_act", args=[obj.pk]),
@@ -195,7 +195,7 @@ class ActivitySignupAdmin(BaseAdmin):
                     "channel", "signed_up_at"]
     list_filter = ["status", "attendance", "channel", ("activity__community",
                                                         ScopedRelatedFilter)]
-    list_select_related = ["activity__community", "unit__building"]
+    list_select_related = ["activity__community", "unit__building__community"]
     search_fields = ["=unit__number"]
     search_help_text = _("Exact unit number.")
     autocomplete_fields = ["unit", "resident"]

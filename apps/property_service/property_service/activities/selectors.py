@@ -41,4 +41,4 @@ def with_places_taken(queryset: QuerySet) -> QuerySet:
 def household_signup(activity: Activity, unit_ids) -> ActivitySignup | None:
     """The sign-up of one of ``unit_ids`` (a resident's households) at ``activity``."""
     return ActivitySignup.objects.filter(activity=activity, unit_id__in=list(unit_ids)) \
-        .select_related("unit__building").first()
+        .select_related("unit__building__community").first()

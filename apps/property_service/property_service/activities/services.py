@@ -211,7 +211,7 @@ def _lock_signup(signup_id, user) -> tuple[Activity, ActivitySignup]:
         raise NotAllowed(_("This sign-up does not exist or is not yours to handle.")) from None
     activity = _lock(activity_id, user)
     return activity, ActivitySignup.objects.select_for_update().select_related(
-        "unit__building").get(pk=signup_id)
+        "unit__building__community").get(pk=signup_id)
 
 
 def _promote(activity: Activity, user) -> list[ActivitySignup]:

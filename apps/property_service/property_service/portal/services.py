@@ -121,7 +121,7 @@ def _register(*, code: str, name: str, phone: str, username: str,
                                      expires_at__gt=now).update(used_at=now):
         raise ActionError(_("This invitation code is not valid: it is wrong, already used or "
                             "expired. Ask the property office for a new one."), field="code")
-    invitation = Invitation.objects.select_related("unit__building").get(code=code)
+    invitation = Invitation.objects.select_related("unit__building__community").get(code=code)
     name, phone = (name or "").strip(), (phone or "").strip()
     if invitation.resident is not None:
         resident = invitation.resident
@@ -224,12 +224,12 @@ def ask_question(*, user, unit_id, topic: str, question: str) -> Enquiry:
 
 
 def my_enquiries(user):
-    return scope(Enquiry.objects.select_related("unit__building"), user)
+    return scope(Enquiry.objects.select_related("unit__building__community"), user)
 
 
 def my_work_orders(user):
-    return scope(WorkOrder.objects.select_related("category", "unit__building"), user)
+    return scope(WorkOrder.objects.select_related("category", "unit__building__community"), user)
 
 
 def my_complaints(user):
-    return scope(Complaint.objects.select_related("unit__building"), user)
+    return scope(Complaint.objects.select_related("unit__building__community"), user)

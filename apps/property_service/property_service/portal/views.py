@@ -448,7 +448,7 @@ def _my_catalogue(user):
 
 def _my_special_orders(user):
     return scope(SpecialServiceOrder.objects.select_related("service", "work_order",
-                                                            "unit__building"), user)
+                                                            "unit__building__community"), user)
 
 
 @resident_required

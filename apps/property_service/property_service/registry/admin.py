@@ -245,7 +245,7 @@ class ResidentAdmin(MovesInThroughTheService, BigTableListMixin, ImportExportAdm
     def get_queryset(self, request):
         today = timezone.localdate()
         current = Occupancy.objects.filter(current_occupancy_q(today)).select_related(
-            "unit__building"
+            "unit__building__community"
         )
         return super().get_queryset(request).prefetch_related(
             Prefetch("occupancies", queryset=current, to_attr="current_occupancies")

@@ -163,7 +163,7 @@ def occupancy_events(subject, user, limit: int) -> TimelinePart:
     """Moves in and out: of the unit's residents, or of the resident's units."""
     today = timezone.localdate()
     rows, more = newest(scope(Occupancy.objects.filter(**subject_filter(subject))
-                              .select_related("resident", "unit__building")
+                              .select_related("resident", "unit__building__community")
                               .order_by("-start_date", "-id"), user), limit)
     part = TimelinePart()
     for occ in rows:
@@ -295,7 +295,7 @@ def report_targets(subject, *, on: datetime.date | None = None,
         return [ReportTarget(subject.building.community_id, subject,
                              current.resident if current else None)]
     occupancies = list(subject.occupancies.filter(current_occupancy_q(on))
-                       .select_related("unit__building")
+                       .select_related("unit__building__community")
                        .order_by("-is_primary_contact", "-start_date", "-id")[:limit])
     if not occupancies:
         return [ReportTarget(subject.community_id, None, subject)]

@@ -304,7 +304,7 @@ class AnswerInline(TabularInline):
 class SurveyResponseAdmin(BaseAdmin):
     list_display = ["survey", "unit", "channel", "answered_at", "recorded_by"]
     list_filter = ["channel", ("survey", ScopedRelatedFilter)]
-    list_select_related = ["survey", "unit__building", "recorded_by"]
+    list_select_related = ["survey", "unit__building__community", "recorded_by"]
     search_fields = ["=unit__number"]
     search_help_text = _("Exact unit number.")
     fields = ["survey", "unit", "resident", "channel", "answered_at", "recorded_by"]
@@ -369,7 +369,7 @@ class SurveyResponseAdmin(BaseAdmin):
         context.update({
             "questions": question_rows(questions, given, errors),
             "units": SurveyRecipient.objects.filter(survey=survey).exclude(
-                unit_id__in=answered).select_related("unit__building").order_by(
+                unit_id__in=answered).select_related("unit__building__community").order_by(
                 "unit__building__name", "unit__number")[:2000],
             "form_errors": form_errors, "posted": request.POST,
         })

@@ -46,7 +46,7 @@ def results_xlsx(survey: Survey) -> bytes:
         shown = answer.option.label if answer.option_id else (
             answer.value if answer.value is not None else answer.text)
         answers.setdefault(answer.response_id, {})[answer.question_id] = shown
-    for response in (survey.responses.select_related("unit__building")
+    for response in (survey.responses.select_related("unit__building__community")
                      .order_by("answered_at", "pk")):
         given = answers.get(response.pk, {})
         sheet.append([str(response.unit), str(response.get_channel_display()),

@@ -86,7 +86,7 @@ def texts_of(survey: Survey) -> list[dict]:
     """The free-text answers to read, newest first: the question, the unit, the text."""
     answers = (SurveyAnswer.objects.filter(response__survey=survey,
                                            question__kind=QuestionKind.TEXT)
-               .exclude(text="").select_related("question", "response__unit__building")
+               .exclude(text="").select_related("question", "response__unit__building__community")
                .order_by("-response__answered_at", "-pk"))
     return [{"question": a.question.label, "dimension": a.question.get_dimension_display(),
              "unit": str(a.response.unit), "text": a.text} for a in answers]
@@ -116,7 +116,7 @@ def waiting_for(user) -> list[SurveyRecipient]:
     today = timezone.localdate()
     sent = (scope(SurveyRecipient.objects.filter(survey__state=State.OPEN,
                                                  survey__closes_on__gte=today), user)
-            .select_related("survey__community", "survey__questionnaire", "unit__building")
+            .select_related("survey__community", "survey__questionnaire", "unit__building__community")
             .order_by("survey__closes_on", "pk"))
     answered = set(scope(SurveyResponse.objects.all(), user).values_list("survey_id", "unit_id"))
     return [r for r in sent if (r.survey_id, r.unit_id) not in answered]
@@ -124,12 +124,12 @@ def waiting_for(user) -> list[SurveyRecipient]:
 
 def answered_by(user) -> QuerySet:
     return (scope(SurveyResponse.objects.all(), user)
-            .select_related("survey", "unit__building").order_by("-answered_at", "-pk"))
+            .select_related("survey", "unit__building__community").order_by("-answered_at", "-pk"))
 
 
 def recipient_for(user, survey_id: int, unit_id: int) -> SurveyRecipient | None:
     """The survey as sent to one of the resident's units, or None (another household's, or
     never sent)."""
     return (scope(SurveyRecipient.objects.filter(survey_id=survey_id, unit_id=unit_id), user)
-            .select_related("survey__questionnaire", "survey__community", "unit__building")
+            .select_related("survey__questionnaire", "survey__community", "unit__building__community")
             .first())

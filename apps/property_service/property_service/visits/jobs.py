@@ -96,7 +96,7 @@ def _chase_batch(now, rules, people: dict, seen: set[int]) -> tuple[int, int, in
     if not ids:
         return found, 0, 0
     visits = list(Visit.objects.filter(pk__in=ids).order_by("pk")
-                  .select_related("assignee", "unit__building"))
+                  .select_related("assignee", "unit__building__community"))
     taken = taken_steps(Visit, ids)
     sent = 0
     for visit in visits:
@@ -130,7 +130,7 @@ def plan_missing_visits(today: datetime.date | None = None) -> dict[str, int]:
                                             relation__in=rules.first_month_relations)
                    .exclude(visits__kind="first_month").order_by("pk")
                    .values_list("pk", flat=True))
-    move_ins = (Occupancy.objects.filter(pk__in=missing).select_related("unit__building")
+    move_ins = (Occupancy.objects.filter(pk__in=missing).select_related("unit__building__community")
                 .order_by("pk"))
     for occupancy in move_ins.iterator():
         planned["first_month"] += bool(services.visit_plan_first_month(occupancy=occupancy,

@@ -118,13 +118,13 @@ def plan_rows(user, queue: str, now: datetime.datetime, limit: int = 50) -> list
         found = (visible(source, user).filter(queue_condition(source, queue, user, now))
                  .order_by(source.due, "pk"))
         if source.key == "visit":
-            for visit in found.select_related("unit__building", "assignee")[:limit]:
+            for visit in found.select_related("unit__building__community", "assignee")[:limit]:
                 rows.append(PlanRow("visit", source.label, visit.get_kind_display(),
                                     str(visit.unit), visit.due_at, str(visit.assignee or ""),
                                     reverse("admin:property_service_visit_change",
                                             args=[visit.pk])))
         elif source.key == "complaint":
-            for complaint in found.select_related("unit__building", "community",
+            for complaint in found.select_related("unit__building__community", "community",
                                                   "supervisor")[:limit]:
                 rows.append(PlanRow("complaint", source.label, complaint.number,
                                     str(complaint.unit or complaint.community),
@@ -132,7 +132,7 @@ def plan_rows(user, queue: str, now: datetime.datetime, limit: int = 50) -> list
                                     reverse("admin:property_service_complaint_change",
                                             args=[complaint.pk])))
         else:
-            for follow_up in found.select_related("work_order__unit__building",
+            for follow_up in found.select_related("work_order__unit__building__community",
                                                   "work_order__community")[:limit]:
                 order = follow_up.work_order
                 rows.append(PlanRow("repair", source.label, order.number,
