@@ -41,3 +41,19 @@ def test_the_next_run_shows_a_change_of_the_current_month_at_once(data_set, plac
 def test_the_scheduler_runs_it_every_few_minutes():
     job = next(j for j in SCHEDULES if j.func == "property_service.workspace.series.refresh")
     assert job.minutes <= series.TTL // 60
+
+
+def test_every_communitys_figures_of_a_large_company_are_kept(db):
+    """Sixty communities' figures (eight entries each) stay in the cache, whichever cache the
+    site runs on (the embedded one included): the home page reads them without a query."""
+    from property_service.registry.models import Community
+
+    Community.objects.bulk_create(Community(code=f"K{n:03d}", name=f"社区{n}", city="上海市")
+                                  for n in range(60))
+    ids = list(Community.objects.values_list("pk", flat=True))
+    series.refresh(TODAY)
+    with CaptureQueriesContext(connection) as visit:
+        for read in (series.sla_series, series.complaint_series, series.complaint_type_series,
+                     series.repair_score_series, series.household_series):
+            read(ids, TODAY)
+    assert len(visit) == 0
