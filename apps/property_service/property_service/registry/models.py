@@ -125,7 +125,7 @@ class Unit(TimeStampedModel):
                                blank=True, validators=[MinValueValidator(0)])
     use = models.CharField(_("use"), max_length=16, choices=Use.choices, default=Use.RESIDENTIAL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.VACANT, db_index=True)
+                              default=Status.VACANT)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -140,7 +140,13 @@ class Unit(TimeStampedModel):
                                         "This building already has a unit with this entrance "
                                         "and number.")),
         ]
-        indexes = [models.Index(fields=["number"])]
+        indexes = [
+            models.Index(fields=["number"]),
+            # The status and use filters within the buildings a page of the list is drawn from
+            # (core.lists.ParentOrderedPaginator counts each filter's rows per building).
+            models.Index(fields=["status", "building"], name="unit_status_building_idx"),
+            models.Index(fields=["use", "building"], name="unit_use_building_idx"),
+        ]
 
     def __str__(self):
         return f"{self.building} {self.label}"
@@ -195,6 +201,8 @@ class Resident(TimeStampedModel):
             models.Index(fields=["phone_tail"], name="resident_phone_tail_idx"),
             # A community's residents in the list's order, without sorting them.
             models.Index(fields=["community", "name", "id"], name="resident_community_name_idx"),
+            # The language filter (a few residents read English) in the list's order.
+            models.Index(fields=["language", "name", "id"], name="resident_language_name_idx"),
         ]
         permissions = [
             ("view_personal_data", _("Can view residents' phone and ID numbers unmasked")),

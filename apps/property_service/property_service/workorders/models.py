@@ -263,7 +263,7 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
     # escalation step not yet taken; empty when none is left.
     chase_at = models.DateTimeField(_("chased next at"), null=True, blank=True, editable=False)
 
-    is_repeat = models.BooleanField(_("repeated report"), default=False, db_index=True)
+    is_repeat = models.BooleanField(_("repeated report"), default=False)
     earlier_reports = models.ManyToManyField("self", symmetrical=False, blank=True,
                                              related_name="later_reports",
                                              verbose_name=_("earlier reports"))
@@ -292,6 +292,12 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["community", "reported_at", "id"],
                          name="workorder_community_rep_idx"),
             models.Index(fields=["state", "reported_at", "id"], name="workorder_state_rep_idx"),
+            # The list filters on a column of few values: their rows in the list's order, and
+            # the date drill-down's probes within them, read off an index of their own.
+            models.Index(fields=["is_repeat", "reported_at", "id"],
+                         name="workorder_repeat_rep_idx"),
+            models.Index(fields=["category", "reported_at", "id"],
+                         name="workorder_category_rep_idx"),
             models.Index(fields=["community", "state", "reported_at"],
                          name="workorder_community_state_idx"),
             # "My and my teams' open orders": a person's or a team's open orders are found
