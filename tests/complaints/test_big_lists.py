@@ -126,15 +126,34 @@ def test_search_finds_complaints_by_exact_number_or_unit_number(client, request,
     assert shown(client, {"q": "TS-NOTHING"})[1] == []
 
 
-def test_the_search_reads_each_kind_of_number_off_its_own_table(client, superuser,
+@pytest.mark.parametrize("who", ["superuser", "agent"])
+def test_the_search_reads_each_kind_of_number_off_its_own_index(client, request, who,
                                                                  complaints):
-    client.force_login(superuser)
+    client.force_login(request.getfixturevalue(who))
+    searched = 0
     for sql in list_queries(client, {"q": "301"}):
         quoted = sql.replace("`", '"')
-        if 'FROM "property_service_complaint"' in quoted and " WHERE " in quoted:
-            where = quoted.split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
-            # No OR across a join to the units: their ids were looked up first.
-            assert '"property_service_unit"' not in where, sql
+        where = quoted.split(" WHERE ", 1)[1] if " WHERE " in quoted else ""
+        picks_rows = 'FROM "property_service_complaint"' in quoted and \
+            '"property_service_complaint"."id" IN (' not in where  # not the page's rows by id
+        if picks_rows and '"unit_id" IN (SELECT' in where:
+            searched += 1
+            # A unit number (no complaint has it): the complaints of those units, by a
+            # semi-join on the unit's key; no OR with the complaint's own number, no join.
+            assert " OR " not in where and " JOIN " not in quoted.split(" WHERE ", 1)[0], sql
+            # A community-limited user's units of that number only lead the semi-join.
+            units = where.split('"unit_id" IN (SELECT', 1)[1]
+            assert ("community_id" in units) == (who == "agent"), sql
+    assert searched
+
+
+def test_a_word_that_is_a_complaint_number_and_a_unit_number_finds_both(
+        client, superuser, complaints, place_a):
+    client.force_login(superuser)
+    first = complaints[0]
+    same_number = UnitFactory(building=place_a.building, number=first.number)
+    of_that_unit = complaint(place_a, at("2026-03-01 08:00"), unit=same_number)
+    assert sorted(shown(client, {"q": first.number})[1]) == sorted([first.pk, of_that_unit.pk])
 
 
 def list_queries(client, params):

@@ -79,7 +79,7 @@ class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
                      "manager_acknowledged_by_name", "received_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        return search_complaints(queryset, search_term), False
+        return search_complaints(queryset, search_term, user=request.user), False
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields

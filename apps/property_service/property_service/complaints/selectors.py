@@ -18,6 +18,7 @@ from ..registry.selectors import (
     TimelinePart,
     changelist_url,
     newest,
+    own_or_unit_number_q,
     register_timeline_source,
     subject_filter,
     subject_list_filter,
@@ -48,15 +49,12 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
     }
 
 
-def search_complaints(queryset: QuerySet, search_term: str) -> QuerySet:
+def search_complaints(queryset: QuerySet, search_term: str, *, user) -> QuerySet:
     """Complaints matching every word of ``search_term``: a word is an exact complaint number
-    or an exact unit number. The units are looked up first (for their ids) so that each kind of
-    number is read off its own index; no ``OR`` across a join."""
+    or an exact unit number (of the ``user``'s units), each read off its own index
+    (``registry.selectors.own_or_unit_number_q``)."""
     for word in search_term.split():
-        matches = Q(number__iexact=word)
-        units = list(Unit.objects.filter(number__iexact=word).values_list("pk", flat=True))
-        if units:
-            matches |= Q(unit_id__in=units)
+        matches = own_or_unit_number_q(Complaint, word, user)
         queryset = queryset.filter(matches)
     return queryset
 

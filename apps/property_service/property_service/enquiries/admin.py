@@ -53,7 +53,7 @@ class EnquiryAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowActionsM
                      "work_order", "complaint", "received_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        return search_enquiries(queryset, search_term), False
+        return search_enquiries(queryset, search_term, user=request.user), False
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields

@@ -9,7 +9,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..registry.models import Unit
+from ..registry.selectors import own_or_unit_number_q
 from .deadlines import DEADLINES
 from .models import Enquiry
 from .states import OPEN_STATES, State
@@ -43,14 +43,11 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
     }
 
 
-def search_enquiries(queryset: QuerySet, search_term: str) -> QuerySet:
-    """Enquiries matching every word: an exact enquiry number or an exact unit number, each
-    read off its own index."""
+def search_enquiries(queryset: QuerySet, search_term: str, *, user) -> QuerySet:
+    """Enquiries matching every word: an exact enquiry number or an exact unit number (of the
+    ``user``'s units), each read off its own index (``own_or_unit_number_q``)."""
     for word in search_term.split():
-        matches = Q(number__iexact=word)
-        units = list(Unit.objects.filter(number__iexact=word).values_list("pk", flat=True))
-        if units:
-            matches |= Q(unit_id__in=units)
+        matches = own_or_unit_number_q(Enquiry, word, user)
         queryset = queryset.filter(matches)
     return queryset
 

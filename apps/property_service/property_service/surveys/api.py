@@ -226,7 +226,8 @@ class SurveyResponseFilter(django_filters.FilterSet):
 
 class SurveyResponseViewSet(ScopedViewSet):
     base_queryset = SurveyResponse.objects.select_related(
-        "survey", "unit__building__community", "resident", "recorded_by").prefetch_related("answers")
+        "survey", "unit__building__community", "resident", "recorded_by",
+    ).prefetch_related("answers")
     serializer_class = SurveyResponseSerializer
     filterset_class = SurveyResponseFilter
     pagination_class = IdCursorPagination

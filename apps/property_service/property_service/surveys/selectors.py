@@ -116,7 +116,8 @@ def waiting_for(user) -> list[SurveyRecipient]:
     today = timezone.localdate()
     sent = (scope(SurveyRecipient.objects.filter(survey__state=State.OPEN,
                                                  survey__closes_on__gte=today), user)
-            .select_related("survey__community", "survey__questionnaire", "unit__building__community")
+            .select_related("survey__community", "survey__questionnaire",
+                            "unit__building__community")
             .order_by("survey__closes_on", "pk"))
     answered = set(scope(SurveyResponse.objects.all(), user).values_list("survey_id", "unit_id"))
     return [r for r in sent if (r.survey_id, r.unit_id) not in answered]
@@ -131,5 +132,6 @@ def recipient_for(user, survey_id: int, unit_id: int) -> SurveyRecipient | None:
     """The survey as sent to one of the resident's units, or None (another household's, or
     never sent)."""
     return (scope(SurveyRecipient.objects.filter(survey_id=survey_id, unit_id=unit_id), user)
-            .select_related("survey__questionnaire", "survey__community", "unit__building__community")
+            .select_related("survey__questionnaire", "survey__community",
+                            "unit__building__community")
             .first())

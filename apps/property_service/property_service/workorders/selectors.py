@@ -19,6 +19,7 @@ from ..registry.selectors import (
     TimelinePart,
     changelist_url,
     newest,
+    own_or_unit_number_q,
     register_timeline_source,
     subject_filter,
     subject_list_filter,
@@ -50,16 +51,13 @@ def queue_conditions(user, now: datetime.datetime) -> dict[str, tuple[str, Q]]:
 
 def search_work_orders(queryset, search_term: str, *, user, channel: str):
     """Orders matching every word of ``search_term``: a word is an exact order number, an exact
-    unit number or a resident's full phone number. Each is looked up on its own index (the unit
-    and resident tables first, for their ids), and the orders are then found by columns of their
-    own table; no ``OR`` across a join. A phone number is a personal-data lookup like any other
+    unit number or a resident's full phone number. Each is looked up on its own index (the
+    order and unit numbers by ``own_or_unit_number_q``, the residents first, for their ids), and
+    the orders are then found by columns of their own table; no ``OR`` across a join. A phone number is a personal-data lookup like any other
     (``registry.lookups.find_by_number``: counted, throttled and logged for users who may not
     search personal data freely)."""
     for word in search_term.split():
-        matches = Q(number__iexact=word)
-        units = list(Unit.objects.filter(number__iexact=word).values_list("pk", flat=True))
-        if units:
-            matches |= Q(unit_id__in=units)
+        matches = own_or_unit_number_q(WorkOrder, word, user)
         number = full_number(word)
         if number is not None and number[0] == "phone":
             residents = list(find_by_number(scope(Resident.objects.all(), user), user=user,
