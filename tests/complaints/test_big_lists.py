@@ -230,3 +230,13 @@ def test_an_api_page_picks_its_complaint_ids_first(client, superuser, complaints
                and "LIMIT" in sql.upper()]
     # The page's ids off the table's own index, before any join.
     assert selects and "JOIN" not in selects[0].upper()
+
+
+def test_each_deadline_still_to_be_met_is_read_off_an_index_of_its_own():
+    """The due-soon queue merges one short range a deadline (its done field empty, its due
+    time within the hour): every deadline needs its index."""
+    from property_service.complaints.deadlines import DEADLINES
+    from property_service.complaints.models import Complaint
+
+    indexed = {tuple(index.fields) for index in Complaint._meta.indexes}
+    assert [d.key for d in DEADLINES if (d.done_field, d.due_field) not in indexed] == []

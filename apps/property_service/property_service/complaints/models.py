@@ -175,6 +175,17 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["state", "received_at", "id"], name="complaint_state_rec_idx"),
             # The chasing job reads the complaints due now off this index only.
             models.Index(fields=["chase_at"], name="complaint_chase_at_idx"),
+            # "Due within the hour": each deadline of deadlines.DEADLINES still to be met, by
+            # its due time, so that the queue is a merge of seven short ranges
+            # (deadlines.due_soon_q), not a pass over every open complaint.
+            *(models.Index(fields=[done, due], name=f"complaint_{due}_idx") for done, due in (
+                ("assigned_at", "handover_by"), ("manager_acknowledged_at", "acknowledge_by"),
+                ("contacted_at", "contact_by"), ("plan_agreed_at", "plan_by"),
+                ("answered_at", "answer_by"), ("resolved_at", "resolve_by"),
+                ("followed_up_at", "follow_up_by"))),
+            # Major complaints the manager has not acknowledged yet.
+            models.Index(fields=["severity", "manager_acknowledged_at", "state"],
+                         name="complaint_major_unack_idx"),
         ]
 
     def __str__(self):

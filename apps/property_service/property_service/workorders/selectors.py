@@ -53,9 +53,9 @@ def search_work_orders(queryset, search_term: str, *, user, channel: str):
     """Orders matching every word of ``search_term``: a word is an exact order number, an exact
     unit number or a resident's full phone number. Each is looked up on its own index (the
     order and unit numbers by ``own_or_unit_number_q``, the residents first, for their ids), and
-    the orders are then found by columns of their own table; no ``OR`` across a join. A phone number is a personal-data lookup like any other
-    (``registry.lookups.find_by_number``: counted, throttled and logged for users who may not
-    search personal data freely)."""
+    the orders are then found by columns of their own table; no ``OR`` across a join. A phone
+    number is a personal-data lookup like any other (``registry.lookups.find_by_number``:
+    counted, throttled and logged for users who may not search personal data freely)."""
     for word in search_term.split():
         matches = own_or_unit_number_q(WorkOrder, word, user)
         number = full_number(word)
