@@ -14,14 +14,18 @@ def refresh_unit_statuses() -> dict[str, int]:
     dated in advance take effect on their day). Renovating units are left alone."""
     today = timezone.localdate()
     current = Occupancy.objects.filter(current_occupancy_q(today), unit=OuterRef("pk"))
-    units = Unit.objects.annotate(has_current=Exists(current))
+    # In key order: no join to the buildings and communities to sort by them.
+    units = Unit.objects.annotate(has_current=Exists(current)).order_by("pk")
     to_occupied = units.filter(status=Unit.Status.VACANT, has_current=True)
     to_vacant = units.filter(status=Unit.Status.OCCUPIED, has_current=False)
     counts = {"occupied": 0, "vacant": 0}
     with transaction.atomic():
         for queryset, status in ((to_occupied, Unit.Status.OCCUPIED),
                                  (to_vacant, Unit.Status.VACANT)):
-            for unit in queryset.select_for_update():
+            # The units to change are found without locks (a pass over every unit), then
+            # locked and checked again: the rest of the register stays free meanwhile.
+            found = list(queryset.values_list("pk", flat=True))
+            for unit in queryset.filter(pk__in=found).select_for_update():
                 unit.status = status
                 # save() rather than update(): the change belongs in the unit's history.
                 unit._change_reason = "occupancy dates"

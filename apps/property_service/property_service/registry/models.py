@@ -241,7 +241,11 @@ class Occupancy(TimeStampedModel):
         verbose_name = _("occupancy")
         verbose_name_plural = _("occupancies")
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["unit", "end_date"])]
+        indexes = [
+            models.Index(fields=["unit", "end_date"]),
+            # The move-ins of the last weeks, whose first-month visits are planned daily.
+            models.Index(fields=["start_date"], name="occupancy_start_idx"),
+        ]
 
     def __str__(self):
         return f"{self.resident} · {self.unit} ({self.get_relation_display()})"

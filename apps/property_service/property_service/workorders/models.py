@@ -298,6 +298,8 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
                          name="workorder_repeat_rep_idx"),
             models.Index(fields=["category", "reported_at", "id"],
                          name="workorder_category_rep_idx"),
+            # The major works completed lately, whose follow-up visits are planned daily.
+            models.Index(fields=["category", "completed_at"], name="workorder_category_done_idx"),
             models.Index(fields=["community", "state", "reported_at"],
                          name="workorder_community_state_idx"),
             # "My and my teams' open orders": a person's or a team's open orders are found
