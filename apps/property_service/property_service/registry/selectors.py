@@ -76,21 +76,26 @@ def search_units(queryset: QuerySet, term: str) -> QuerySet:
     return queryset.filter(unit_search_q(term))
 
 
+# Up to this many units of one number are written out by id (read off the unit's key, and no
+# part of an OR when there are none); more are read as a semi-join.
+UNITS_BY_ID = 200
+
+
 def own_or_unit_number_q(model, word: str, user) -> Q:
     """The rows of ``model`` (a record with a ``number`` and a ``unit``) whose own number is
-    ``word`` or whose unit's number is, each kind read off its own index. The record's number
-    is looked up first; when no record has it (a unit number was typed), the rows are those of
-    the ``user``'s units of that number, as one semi-join (thousands of units share "1401"
-    across fifty communities: their ids are not written out into each of the list's queries;
-    and the units of the user's own communities alone lead the join). No ``OR``
-    across a join, and no ``OR`` of two indexes unless both match: MariaDB answers ``number = x
+    ``word`` or whose unit's number is, each kind read off its own index. Both numbers are
+    looked up first: the records' (unique) and the ``user``'s units' of that number. A few
+    units are named by id; thousands of them (a bare "1401" across fifty communities) are read
+    as one semi-join rather than written out into each of the list's queries. No ``OR`` across
+    a join, and no ``OR`` of two indexes unless both kinds match: MariaDB answers ``number = x
     OR unit_id IN (...)`` by merging both indexes and sorting every order of those units."""
     own = list(model._default_manager.filter(number__iexact=word).order_by()
                .values_list("pk", flat=True))
     units = scope(Unit.objects.filter(number__iexact=word), user).order_by().values("pk")
-    if not own:
-        return Q(unit_id__in=units)
-    return Q(pk__in=own) | Q(unit_id__in=list(units.values_list("pk", flat=True)))
+    by_id = list(units.values_list("pk", flat=True)[:UNITS_BY_ID + 1])
+    if len(by_id) <= UNITS_BY_ID:
+        return Q(pk__in=own) | Q(unit_id__in=by_id)
+    return Q(pk__in=own) | Q(unit_id__in=units)
 
 
 # How many records of each kind a timeline reads (newest first); the rest are behind the
