@@ -11,11 +11,12 @@ from rest_framework.response import Response
 
 from ..core.models import Notification
 from ..core.notifications import mark_read
+from .serializers import ChoiceLabelField
 
 
 class NotificationSerializer(serializers.ModelSerializer):
     # A plain serializer: nothing here links to community rows, and nothing is written.
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(Notification._meta.get_field("kind"), source="kind")
     read = serializers.BooleanField(read_only=True)
     target_type = serializers.SerializerMethodField()
 

@@ -10,7 +10,7 @@ from django.db import models
 from rest_framework import serializers
 
 from ..access.scoping import COMPANY_RULE_REFUSED, is_community_bound, may_write, scope
-from ..core.display import display_name
+from ..core.display import choice_label, display_name
 from ..core.intake import has_intake, locked_fields, locked_message
 from .errors import validation_error_detail
 
@@ -21,6 +21,17 @@ class UserLabelField(serializers.CharField):
 
     def to_representation(self, value):
         return display_name(value)
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice field's value (a string, read-only), in the request's language."""
+
+    def __init__(self, model_field, **kwargs):
+        self.model_field = model_field
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return choice_label(self.model_field, value)
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
@@ -57,8 +68,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                 fields[label] = serializers.StringRelatedField(source=name, read_only=True,
                                                                allow_null=model_field.null)
             elif getattr(model_field, "choices", None):
-                fields[label] = serializers.CharField(source=f"get_{name}_display",
-                                                      read_only=True)
+                fields[label] = ChoiceLabelField(model_field, source=name)
         return fields
 
     def validate(self, attrs):

@@ -52,10 +52,14 @@ def _choice_labels(field) -> dict:
     return dict(field.flatchoices)
 
 
+def choice_label(field, value) -> str:
+    """The label of ``value`` among the choices of the model field ``field`` (the value itself
+    if it is not one of them). Model's ``get_<field>_display()`` hashes every (lazy) label on
+    each call, and a list calls it once per row and field."""
+    return str(_choice_labels(field).get(value, value))
+
+
 def state_and_label(record, field_name: str = "state") -> tuple[str, str]:
-    """A record's state and its label, for a state badge in a list. Model's
-    ``get_<field>_display()`` hashes every (lazy) label on each call: a list page calls it
-    once per row."""
+    """A record's state and its label, for a state badge in a list."""
     value = getattr(record, field_name)
-    label = _choice_labels(record._meta.get_field(field_name)).get(value, value)
-    return value, str(label)
+    return value, choice_label(record._meta.get_field(field_name), value)

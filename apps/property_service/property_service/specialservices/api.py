@@ -14,11 +14,11 @@ from rest_framework.response import Response
 from ..api.figures import BAD_PARAMETER, COMMUNITY, MONTH, REFUSED, FiguresView
 from ..api.pagination import IdsFirstCursorPagination
 from ..api.permissions import ModelViewPermission
-from ..api.serializers import ScopedModelSerializer
+from ..api.serializers import ChoiceLabelField, ScopedModelSerializer
 from ..core.months import latest_month, month_param, this_month
 from ..core.params import id_param
 from ..registry.api import ScopedViewSet
-from ..workorders.models import Channel
+from ..workorders.models import Channel, WorkOrder
 from . import services
 from .figures import figures_for
 from .models import SpecialService, SpecialServiceOrder
@@ -56,8 +56,8 @@ class SpecialServiceViewSet(ScopedViewSet):
 class SpecialServiceOrderSerializer(ScopedModelSerializer):
     number = serializers.CharField(read_only=True)
     work_order_state = serializers.CharField(source="work_order.state", read_only=True)
-    work_order_state_label = serializers.CharField(source="work_order.get_state_display",
-                                                   read_only=True)
+    work_order_state_label = ChoiceLabelField(WorkOrder._meta.get_field("state"),
+                                              source="work_order.state")
     expected_amount = serializers.DecimalField(read_only=True, allow_null=True, **MONEY_FIELD)
     satisfaction = serializers.IntegerField(source="work_order.satisfaction", read_only=True,
                                             allow_null=True)
