@@ -8,6 +8,7 @@ class PropertyServiceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .core import unfold_lists
+        from .core import unfold_forms, unfold_lists
 
+        unfold_forms.install()
         unfold_lists.install()

@@ -219,6 +219,19 @@ class ScopedAdmin(CheckedListsMixin, ScopedFieldsMixin, ModelAdmin):
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
 
+    def get_object(self, request, object_id, from_field=None):
+        """The record, read for a page that shows it (GET) with the links its list reads with
+        it (``list_select_related``): a change form shows them too, each else one query."""
+        if request.method not in ("GET", "HEAD") or from_field is not None or \
+                not isinstance(self.list_select_related, (list, tuple)) or \
+                not self.list_select_related:
+            return super().get_object(request, object_id, from_field)
+        queryset = self.get_queryset(request).select_related(*self.list_select_related)
+        try:
+            return queryset.get(pk=self.model._meta.pk.to_python(object_id))
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
     def has_add_permission(self, request):
         return super().has_add_permission(request) and may_write(request.user, model=self.model)
 
