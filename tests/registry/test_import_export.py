@@ -146,3 +146,29 @@ def test_rows_that_became_invalid_after_the_preview_save_nothing(client, make_st
     response = client.post(admin_url("resident", "process_import"), confirm, follow=True)
     assert "Nothing was imported" in response.content.decode()
     assert not Resident.objects.filter(name__in=["李雷", "王芳"]).exists()
+
+
+def test_an_import_runs_with_the_cycle_collector_paused_and_restarts_it(client, staff, place_a,
+                                                                        monkeypatch):
+    import gc
+
+    from property_service.registry.resources import ResidentResource
+
+    seen = []
+    original = ResidentResource.import_row
+
+    def import_row(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ResidentResource, "import_row", import_row)
+    rows = [RESIDENT_HEADER, ["AAA", "李雷", "13800001111", "", "", "", ""],
+            ["AAA", "韩梅梅", "12345", "", "", "", ""]]
+    assert gc.isenabled()
+    preview, confirmed = import_file(client, "resident", xlsx_bytes(rows))
+    assert confirmed is None and "valid phone number" in preview_errors(preview)
+    assert seen == [False, False] and gc.isenabled()
+    seen.clear()
+    preview, confirmed = import_file(client, "resident", xlsx_bytes(rows[:2]))
+    assert confirmed.status_code == 302 and Resident.objects.filter(name="李雷").exists()
+    assert seen == [False, False] and gc.isenabled()  # the preview's row, then the import's

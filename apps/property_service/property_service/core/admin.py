@@ -41,6 +41,7 @@ from .files import file_response
 from .lists import CappedPaginator, rows_by_ids_first
 from .params import MAX_ID, BadParameter, parse_id, parse_int
 from .replica import reading_replica, replica_rows
+from .resources import cycle_collector_paused
 from .unfold_lists import row_checkbox
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
@@ -403,6 +404,16 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
     def has_import_permission(self, request):
         # An import both adds and updates rows.
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def import_action(self, request, **kwargs):
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        with cycle_collector_paused():
+            return super().import_action(request, **kwargs)
+
+    def process_import(self, request, **kwargs):
+        with cycle_collector_paused():
+            return super().process_import(request, **kwargs)
 
     def export_action(self, request):
         # The posted export, the list's own queries (its filters' choices) included, reads
