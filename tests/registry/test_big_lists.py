@@ -3,6 +3,7 @@ stop at a cap, searches by every supported spelling on one index each, and no qu
 with the table."""
 
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -298,3 +299,21 @@ def test_a_unit_page_sorts_the_units_of_its_first_buildings_only(client, superus
     assert response.status_code == 200
     assert [u.pk for u in response.context["cl"].result_list] == list(
         Unit.objects.order_by("-area", "-pk").values_list("pk", flat=True)[:2])
+
+
+def test_the_unit_pages_probes_stop_at_the_first_window_that_can_hold_the_page(
+        client, superuser, registry, monkeypatch):
+    # Ten more buildings of one unit each: 13 buildings with units in all.
+    for n in range(10):
+        UnitFactory(building=BuildingFactory(community=registry[0].community, name=f"{n}号楼"))
+    monkeypatch.setattr(UnitAdmin, "list_per_page", 2)
+    client.force_login(superuser)
+
+    def windows(page):
+        probe = next(sql for sql in queries_of(client, UNITS, {"p": page})
+                     if sql.startswith("SELECT (SELECT COUNT(*)"))
+        return [int(w) for w in re.findall(r"AS window_(\d+)", probe)]
+
+    assert windows("1") == [1, 2]  # two rows: two buildings hold them at least
+    assert windows("3") == [1, 2, 4, 8]  # six rows
+    assert windows("6") == [1, 2, 4, 8]  # twelve rows: the 13 buildings are all the rest

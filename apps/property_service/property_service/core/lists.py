@@ -152,13 +152,16 @@ class ParentOrderedPaginator(CappedPaginator):
 
     def _window(self, parents: list, stop: int) -> int:
         """How many of the first ``parents`` hold the rows up to ``stop``: of 1, 2, 4...
-        parents (then all), the first whose rows, counted no further than ``stop``, reach it.
-        One query, each count capped."""
+        parents, the first whose rows, counted no further than ``stop``, reach it; else all.
+        One query, each count capped. Probes stop at the first window of ``stop`` parents or
+        more (each parent with rows holds one at least): the larger ones, each a longer list of
+        parents, would only be read on a list of many parents without rows, and all of them
+        is the answer then."""
         windows = []
-        while not windows or windows[-1] < len(parents):
-            windows.append(min(2 ** len(windows), len(parents)))
-        if len(windows) == 1:
-            return windows[0]
+        while 2 ** len(windows) < len(parents) and (not windows or windows[-1] < stop):
+            windows.append(2 ** len(windows))
+        if not windows:
+            return len(parents)
         counts, params = [], []
         for window in windows:
             rows = self.object_list.filter(**{f"{self.parent_field}__in": parents[:window]})
@@ -168,7 +171,7 @@ class ParentOrderedPaginator(CappedPaginator):
         with connections[self.object_list.db].cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(counts)}", params)
             found = cursor.fetchone()
-        return next((w for w, n in zip(windows, found, strict=True) if n >= stop), windows[-1])
+        return next((w for w, n in zip(windows, found, strict=True) if n >= stop), len(parents))
 
 
 def _bounds(kind: str, year: int, month: int = 1, day: int = 1, *, moments: bool = True):
