@@ -53,3 +53,42 @@ def test_the_timeline_is_newest_first_and_open_to_other_domains(place_a, make_st
         from property_service.registry import selectors
 
         del selectors._TIMELINE_SOURCES[inspections]
+
+
+def _queries_per_table(client, url) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    counts: dict[str, int] = {}
+    for query in queries.captured_queries:
+        sql = query["sql"].replace("`", '"')
+        if sql.startswith("SELECT"):
+            table = sql.split(' FROM "', 1)[1].split('"', 1)[0]
+            counts[table] = counts.get(table, 0) + 1
+    return counts
+
+
+def test_the_unit_and_resident_pages_read_each_rows_links_with_it(client, make_staff, place_a):
+    """Each occupancy is named with its resident and its unit's building and community, and
+    each unit or resident chosen in a form is shown by its name: all read with the rows, not
+    one query a row and link."""
+    client.force_login(make_staff(None, is_superuser=True, is_staff=True))
+    unit_page = admin_url("unit", "change", place_a.unit.pk)
+    resident_page = admin_url("resident", "change", place_a.resident.pk)
+    before = (_queries_per_table(client, unit_page), _queries_per_table(client, resident_page))
+    for n in range(3):
+        occupancy = OccupancyFactory(unit=place_a.unit, relation="tenant",
+                                     start_date=datetime.date(2020 + n, 1, 1),
+                                     end_date=datetime.date(2020 + n, 12, 31))
+        OccupancyFactory(resident=place_a.resident, relation="tenant",
+                         unit__building=place_a.building,
+                         start_date=occupancy.start_date, end_date=occupancy.end_date)
+    after = (_queries_per_table(client, unit_page), _queries_per_table(client, resident_page))
+    # (A chosen unit or resident is looked up by the form's widget, one query a row; its
+    # building and community are read with it.)
+    for table in ("property_service_building", "property_service_community"):
+        for page_before, page_after in zip(before, after, strict=True):
+            assert page_after.get(table, 0) == page_before.get(table, 0), table
+    assert after[0].get("property_service_unit") == before[0].get("property_service_unit")

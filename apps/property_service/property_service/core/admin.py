@@ -46,17 +46,26 @@ from .unfold_lists import row_checkbox
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
 
+def shown_with_links(queryset):
+    """``queryset`` reading with its rows the links their names read: a model's ``shown_with``
+    (a unit is named with its building and community)."""
+    links = getattr(queryset.model, "shown_with", ())
+    return queryset.select_related(*links) if links else queryset
+
+
 class ScopedFieldsMixin:
     """Choices of foreign keys (dropdowns, autocompletes, inlines) only offer, and only accept,
-    rows of the user's communities."""
+    rows of the user's communities; each is read with the links its name reads."""
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         related = db_field.remote_field.model
-        if is_community_bound(related):
+        if is_community_bound(related) or getattr(related, "shown_with", ()):
             if queryset is None:
                 queryset = related._default_manager.using(db)
-            queryset = scope(queryset, request.user)
+            if is_community_bound(related):
+                queryset = scope(queryset, request.user)
+            queryset = shown_with_links(queryset)
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -479,7 +488,15 @@ class ParentReachMixin:
                                                                 or may_write(request.user, obj))
 
 
-class BaseTabularInline(ParentReachMixin, ScopedFieldsMixin, TabularInline):
+class InlineRowsMixin:
+    """An inline's rows read with the links their names read (``shown_with``): each row is
+    shown by its name, which else reads each link once a row."""
+
+    def get_queryset(self, request):
+        return shown_with_links(super().get_queryset(request))
+
+
+class BaseTabularInline(InlineRowsMixin, ParentReachMixin, ScopedFieldsMixin, TabularInline):
     extra = 0
     show_change_link = True
 
@@ -519,7 +536,7 @@ class OwnedRowsInline(BaseTabularInline):
         return self._parent_perm(request, "change")
 
 
-class BaseStackedInline(ParentReachMixin, ScopedFieldsMixin, StackedInline):
+class BaseStackedInline(InlineRowsMixin, ParentReachMixin, ScopedFieldsMixin, StackedInline):
     extra = 0
 
 

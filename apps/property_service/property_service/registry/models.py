@@ -95,6 +95,9 @@ class Building(TimeStampedModel):
                                         "This community already has a building of this name.")),
         ]
 
+    # The links its name reads: read with it where it is shown by name.
+    shown_with = ("community",)
+
     def __str__(self):
         return f"{self.community.name} {self.name}"
 
@@ -147,6 +150,8 @@ class Unit(TimeStampedModel):
             models.Index(fields=["status", "building"], name="unit_status_building_idx"),
             models.Index(fields=["use", "building"], name="unit_use_building_idx"),
         ]
+
+    shown_with = ("building__community",)
 
     def __str__(self):
         return f"{self.building} {self.label}"
@@ -246,6 +251,8 @@ class Occupancy(TimeStampedModel):
             # The move-ins of the last weeks, whose first-month visits are planned daily.
             models.Index(fields=["start_date"], name="occupancy_start_idx"),
         ]
+
+    shown_with = ("resident", "unit__building__community")
 
     def __str__(self):
         return f"{self.resident} · {self.unit} ({self.get_relation_display()})"
