@@ -97,3 +97,16 @@ def test_production_pages_carry_hsts_and_the_content_security_policy(client):
 def test_gunicorn_runs_two_workers_per_core_plus_one_at_most_nine(cores, workers):
     conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
     assert conf["default_workers"](cores) == workers
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_a_serving_process_loads_its_views_and_sets_its_objects_aside_from_the_collector(
+        module):
+    # Its own process: the test's would keep the frozen objects for the rest of the suite.
+    code = ("import gc, sys, importlib; importlib.import_module(sys.argv[1]); "
+            "print(gc.get_freeze_count(), 'config.urls' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code, module], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "SITE": "test"})
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"
