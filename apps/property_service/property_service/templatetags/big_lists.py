@@ -3,6 +3,7 @@
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -72,4 +73,31 @@ def sidebar_entries(items):
             "items-center -mx-3 px-3 rounded-default hover:text-primary-600 "
             f'dark:hover:text-primary-500 {_ENTRY_ACTIVE if item.get("active") else ""}">'
             f'{icon}<span>{item["title"]}</span></a></li>')
+    return mark_safe("".join(drawn))
+
+
+_CHOICE_CHOSEN = "font-semibold text-primary-600 dark:text-primary-500 "
+_CHOICE_OTHER = "hover:text-base-700 dark:hover:text-base-200"
+_CHOICE_ITEM = {
+    True: ("basis-1/3 border-r border-base-200 grow truncate last:border-r-0 "
+           "dark:border-base-700 ", "block py-2 text-center hover:text-primary-600 "
+           "dark:hover:text-primary-500"),
+    False: ("border-b border-base-200 last:border-b-0 dark:border-base-700 ",
+            "block px-3 py-2 hover:text-primary-600 dark:hover:text-primary-500"),
+}
+
+
+@register.simple_tag
+def filter_choice_items(choices, horizontal):
+    """A list filter's choices as unfold draws them (``admin/filter.html``), in one piece:
+    without the template's loop drawing each of a filter's 50 communities."""
+    item_classes, link_classes = _CHOICE_ITEM[bool(horizontal)]
+    drawn = []
+    for choice in choices:
+        display = conditional_escape(choice["display"])
+        drawn.append(
+            f'<li class="{item_classes}'
+            f'{_CHOICE_CHOSEN if choice.get("selected") else _CHOICE_OTHER}">'
+            f'<a href="{conditional_escape(iri_to_uri(choice["query_string"]))}" '
+            f'title="{display}" class="{link_classes}">{display}</a></li>')
     return mark_safe("".join(drawn))
