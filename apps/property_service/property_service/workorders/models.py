@@ -298,6 +298,13 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
                          name="workorder_repeat_rep_idx"),
             models.Index(fields=["category", "reported_at", "id"],
                          name="workorder_category_rep_idx"),
+            # The same filters for a user of some communities (their list's first condition).
+            models.Index(fields=["community", "category", "reported_at", "id"],
+                         name="workorder_comm_category_idx"),
+            models.Index(fields=["community", "is_repeat", "reported_at", "id"],
+                         name="workorder_comm_repeat_idx"),
+            models.Index(fields=["community", "team", "reported_at", "id"],
+                         name="workorder_comm_team_idx"),
             # The major works completed lately, whose follow-up visits are planned daily.
             models.Index(fields=["category", "completed_at"], name="workorder_category_done_idx"),
             models.Index(fields=["community", "state", "reported_at"],
