@@ -59,3 +59,22 @@ def test_the_change_page_reads_the_orders_links_with_it(client, make_staff, orde
                  f'FROM "property_service_{table}" WHERE' in q["sql"].replace("`", '"')
                  for table in ("team", "workordercategory", "building"))]
     assert alone == []
+
+
+def test_each_rows_classes_are_unfolds(client, make_staff, order):
+    """The row classes worked out without walking the line are unfold's own, for every line
+    of the order's change form and of its inline."""
+    from django.template import Context
+    from property_service.core import unfold_forms
+
+    client.force_login(make_staff(None, is_superuser=True, is_staff=True))
+    response = client.get(f"/admin/property_service/workorder/{order.pk}/change/")
+    context = next(c for c in response.context if "adminform" in c).flatten()
+    compared = 0
+    for fieldset in context["adminform"]:
+        for line in fieldset:
+            drawn = Context({**context, "line": line})
+            assert set(unfold_forms.fieldset_row_classes(drawn).split()) == set(
+                unfold_forms._row_classes(drawn).split())
+            compared += 1
+    assert compared > 20
