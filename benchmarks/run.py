@@ -16,10 +16,12 @@ row's values, a cursor page up to 50 deep), and the pages without a list.
 
 Each page is requested once to warm up (its queries are recorded then), then REPEAT times
 (default 20): the median and the 95th percentile. Beside it, every SELECT the page ran that
-reads the app's tables is run again through a raw cursor, as many times, fetching every row:
-the page's "bare SQL", its p95 and the ratio page p95 / bare p95, with the target (page p95 ≤ 3×
-bare p95, or ≤ bare p95 + 50 ms). A page slower than SLOW_MS (default 5000 ms) at warm-up is
-requested SLOW_REPEAT times only (default 3), and the result says so.
+reads the app's tables is run again through a raw cursor, as many times, fetching every row,
+one round after each request (the two alternate, so that a change in the machine's speed during
+the run meets both alike): the page's "bare SQL", its p95 and the ratio page p95 / bare p95,
+with the target (page p95 ≤ 3× bare p95, or ≤ bare p95 + 50 ms). A page slower than SLOW_MS
+(default 5000 ms) at warm-up is requested SLOW_REPEAT times only (default 3), and the result
+says so.
 """
 
 from __future__ import annotations
@@ -242,29 +244,36 @@ def explain(statement: Statement, sizes: dict[str, int]) -> dict:
     return {"plan": plan, "flags": flags}
 
 
-def run_bare(statements: list[Statement], main: Statement | None, repeat: int) -> dict:
-    """``statements`` run again through a raw cursor ``repeat`` times, every row fetched: the
-    median and p95 of the whole, and of the main query alone."""
-    totals, mains, main_rows = [], [], None
-    with connection.cursor() as cursor:
-        for _ in range(repeat):
-            total = 0.0
-            for statement in statements:
+class BareRun:
+    """``statements`` run again through a raw cursor, every row fetched, one round at a time
+    (each beside one request of the page, so that both meet the machine in the same state):
+    the median and p95 of the rounds, and of the main query alone."""
+
+    def __init__(self, statements: list[Statement], main: Statement | None):
+        self.statements, self.main = statements, main
+        self.totals, self.mains, self.main_rows = [], [], None
+
+    def round(self) -> None:
+        total = 0.0
+        with connection.cursor() as cursor:
+            for statement in self.statements:
                 started = time.perf_counter()
                 cursor.execute(statement.sql, statement.params)
                 rows = cursor.fetchall()
                 ms = (time.perf_counter() - started) * 1000
                 total += ms
-                if statement is main:
-                    mains.append(ms)
-                    main_rows = len(rows)
-            totals.append(total)
-    result = {"statements": len(statements), **summary_of(totals)}
-    if mains:
-        main_stats = summary_of(mains)
-        result.update(main_median_ms=main_stats["median_ms"], main_p95_ms=main_stats["p95_ms"],
-                      main_rows=main_rows)
-    return result
+                if statement is self.main:
+                    self.mains.append(ms)
+                    self.main_rows = len(rows)
+        self.totals.append(total)
+
+    def summary(self) -> dict:
+        result = {"statements": len(self.statements), **summary_of(self.totals)}
+        if self.mains:
+            main_stats = summary_of(self.mains)
+            result.update(main_median_ms=main_stats["median_ms"],
+                          main_p95_ms=main_stats["p95_ms"], main_rows=self.main_rows)
+        return result
 
 
 def summary_of(timings: list[float]) -> dict:
@@ -533,21 +542,25 @@ def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
         return result, response
     repeat = REPEAT if warm_ms < SLOW_MS else SLOW_REPEAT if warm_ms < VERY_SLOW_MS else 0
     timings = [] if repeat else [warm_ms]
-    with served_templates():
-        for _ in range(repeat):
+    bare = BareRun(bare_statements(statements), main)
+    for _ in range(repeat):
+        with served_templates():
             started = time.perf_counter()
             again = request(client, page)
             timings.append((time.perf_counter() - started) * 1000)
-            assert again.status_code == 200, (page.url, again.status_code)
+        assert again.status_code == 200, (page.url, again.status_code)
+        if bare.statements:
+            bare.round()
+    if bare.statements and not repeat:
+        bare.round()
     result.update(summary_of(timings), repeat=repeat)
     # Where the time of a slow page goes.
     result["slowest_queries"] = [s.display() for s in
                                  sorted(statements, key=lambda s: -s.ms)[:3]]
-    bare = bare_statements(statements)
-    if bare:
-        result["bare"] = run_bare(bare, main, max(1, repeat))
+    if bare.statements:
+        result["bare"] = bare.summary()
         other_flags = []
-        for statement in bare:
+        for statement in bare.statements:
             if statement is not main:
                 other_flags += explain(statement, sizes)["flags"]
         result["bare"]["other_flags"] = sorted(set(other_flags))
@@ -794,7 +807,8 @@ def markdown(results: dict) -> str:
             f"Median and p95 of {REPEAT} requests after a warm-up ({SLOW_REPEAT} where marked *, "
             "the warm-up alone where marked **); queries of one request, of which COUNT. "
             "*Bare SQL*: every SELECT the page ran on the app's tables, run again through a "
-            "raw cursor as many times, all rows fetched: its p95 (number of SELECTs), the "
+            "raw cursor as many times, a round after each request, all rows fetched: its p95 "
+            "(number of SELECTs), the "
             f"ratio page p95 ÷ bare p95, and the target (page p95 ≤ {checks.BARE_FACTOR:g}× "
             f"bare p95, or ≤ bare p95 + {checks.BARE_MARGIN_MS:g} ms). Plan warnings: of the "
             "list's main query, then of the page's other SELECTs (a table of "
