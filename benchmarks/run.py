@@ -516,9 +516,22 @@ def served_templates():
         Template._render = instrumented
 
 
-def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
-    """The page's figures (``timed``: its timings and its bare SQL's too; else its queries and
-    its main query's plan only) and the response of its first request."""
+@dataclass
+class Timing:
+    """A page as one user, between its warm-up and its figures: what its timed requests need."""
+    client: object
+    page: Page
+    result: dict
+    statements: list
+    main: Statement | None
+    bare: BareRun
+    repeat: int
+    timings: list = field(default_factory=list)
+
+
+def warm_up(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
+    """The page requested once (its queries recorded): its untimed figures, the response, and
+    (``timed``, answered 200) what timing it needs, else ``None``."""
     recorder = Recorder()
     started = time.perf_counter()
     with connection.execute_wrapper(recorder):
@@ -526,7 +539,7 @@ def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
     warm_ms = (time.perf_counter() - started) * 1000
     statements = recorder.statements
     if response.status_code != 200:
-        return {"status": response.status_code}, response
+        return {"status": response.status_code}, response, None
     counts = [s for s in statements if s.is_select and "COUNT(" in s.sql.upper()]
     result = {"url": page.url, "queries": len(statements),
               "count_queries": [s.display() for s in counts]}
@@ -539,24 +552,41 @@ def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
         result["main_query"] = main.sql[:1000] if main else None
         result.update(explain(main, sizes) if main else {"plan": [], "flags": []})
     if not timed:
-        return result, response
+        return result, response, None
     repeat = REPEAT if warm_ms < SLOW_MS else SLOW_REPEAT if warm_ms < VERY_SLOW_MS else 0
-    timings = [] if repeat else [warm_ms]
-    bare = BareRun(bare_statements(statements), main)
-    for _ in range(repeat):
-        with served_templates():
-            started = time.perf_counter()
-            again = request(client, page)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert again.status_code == 200, (page.url, again.status_code)
-        if bare.statements:
-            bare.round()
-    if bare.statements and not repeat:
+    timing = Timing(client, page, result, statements, main,
+                    BareRun(bare_statements(statements), main), repeat,
+                    [] if repeat else [warm_ms])
+    return result, response, timing
+
+
+def time_side_by_side(timings: list[Timing], sizes: dict[str, int]) -> None:
+    """Each page's timed requests, and after each a round of its bare SQL, in turns: the pages
+    given together (one page as each user) meet the machine in the same state, so that their
+    ratios do not depend on how its speed drifts during the run. Then their figures."""
+    for turn in range(max((t.repeat for t in timings), default=0)):
+        for timing in timings:
+            if turn >= timing.repeat:
+                continue
+            with served_templates():
+                started = time.perf_counter()
+                again = request(timing.client, timing.page)
+                timing.timings.append((time.perf_counter() - started) * 1000)
+            assert again.status_code == 200, (timing.page.url, again.status_code)
+            if timing.bare.statements:
+                timing.bare.round()
+    for timing in timings:
+        finish(timing, sizes)
+
+
+def finish(timing: Timing, sizes: dict[str, int]) -> None:
+    result, bare, main = timing.result, timing.bare, timing.main
+    if bare.statements and not timing.repeat:
         bare.round()
-    result.update(summary_of(timings), repeat=repeat)
+    result.update(summary_of(timing.timings), repeat=timing.repeat)
     # Where the time of a slow page goes.
     result["slowest_queries"] = [s.display() for s in
-                                 sorted(statements, key=lambda s: -s.ms)[:3]]
+                                 sorted(timing.statements, key=lambda s: -s.ms)[:3]]
     if bare.statements:
         result["bare"] = bare.summary()
         other_flags = []
@@ -567,6 +597,14 @@ def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
         result["page_over_bare"] = checks.ratio(result["p95_ms"], result["bare"]["p95_ms"])
         result["meets_target"] = checks.meets_bare_target(result["p95_ms"],
                                                           result["bare"]["p95_ms"])
+
+
+def measure(client, page: Page, sizes: dict[str, int], *, timed: bool = True):
+    """The page's figures (``timed``: its timings and its bare SQL's too; else its queries and
+    its main query's plan only) and the response of its first request."""
+    result, response, timing = warm_up(client, page, sizes, timed=timed)
+    if timing is not None:
+        time_side_by_side([timing], sizes)
     return result, response
 
 
@@ -623,49 +661,70 @@ def measure_pages(sizes, save, results, *, timed: bool = True,
                   cursor_depth: int = CURSOR_DEPTH) -> dict:
     """Every page as every user (``timed``: with timings and bare SQL; else queries only, and
     nothing in the result depends on how fast the machine is). The cursor pages are
-    ``cursor_depth`` pages deep (or as deep as the list goes)."""
+    ``cursor_depth`` pages deep (or as deep as the list goes). Each page is measured as the
+    users side by side (``time_side_by_side``): a restricted user's figure and the superuser's
+    are taken at the same time."""
     values = page_values()
     warm_caches()
+    clients = {}
     for username in USERS:
         # A page that fails answers 500 (and is so reported) instead of ending the run.
-        client = Client(raise_request_exception=False)
-        user = get_user_model().objects.get(username=username)
-        client.force_login(user)
+        clients[username] = Client(raise_request_exception=False)
+        clients[username].force_login(get_user_model().objects.get(username=username))
 
-        def one(page: Page, username=username, client=client):
-            key, depth = f"{username}: {page.name}", None
+    def together(pages: dict[str, Page]) -> dict[str, object]:
+        """One page as each user (user -> their version of it) measured side by side: the
+        responses of their warm-ups."""
+        timings, responses = [], {}
+        for username, page in pages.items():
+            client, key, depth = clients[username], f"{username}: {page.name}", None
             if page.url.startswith("cursor:"):
                 url, depth = cursor_page(client, page.url.removeprefix("cursor:"), cursor_depth,
                                          slow_ms=SLOW_MS if timed else float("inf"))
                 if url is None or depth < 2:
                     results[key] = {"status": "a single page" if url else
                                     "refused, or the first page too slow to walk deep"}
-                    return None
+                    continue
                 page = Page(page.name, url, page.table, first=page.first)
             if timed:
                 say(f"  {key}")
-            result, response = measure(client, page, sizes, timed=timed)
+            result, response, timing = warm_up(client, page, sizes, timed=timed)
             if depth is not None:
                 result["depth"] = depth
             results[key] = result
-            save()  # what is measured so far, should a long run be stopped
-            return response
+            responses[username] = response
+            if timing is not None:
+                timings.append(timing)
+        time_side_by_side(timings, sizes)
+        save()  # what is measured so far, should a long run be stopped
+        return responses
 
-        one(Page("admin home", "/admin/"))
-        samples = {}
-        for spec in ADMIN_LISTS:
-            response = one(Page(spec.name, spec.url, spec.table, default_list=True))
-            if response is None or response.status_code != 200:
+    def paired(pages_of: dict[str, list[Page]]) -> None:
+        """Each user's pages (user -> pages), a page measured as every user who has it."""
+        names = dict.fromkeys(page.name for pages in pages_of.values() for page in pages)
+        for name in names:
+            together({username: page for username, pages in pages_of.items()
+                      for page in pages if page.name == name})
+
+    together({username: Page("admin home", "/admin/") for username in USERS})
+    samples = {username: {} for username in USERS}
+    for spec in ADMIN_LISTS:
+        responses = together({username: Page(spec.name, spec.url, spec.table, default_list=True)
+                              for username in USERS})
+        pages_of = {}
+        for username, response in responses.items():
+            if response.status_code != 200:
                 continue
             cl = response.context["cl"]
-            samples[spec.name] = _sample(cl.root_queryset, **spec.sample_has)
-            for page in list_pages(spec, cl, samples[spec.name]):
-                one(page)
-        for page in OTHER_PAGES:
-            one(Page(page.name, page.url.format(**values), page.table))
-        for spec in API_LISTS:
-            for page in api_pages(spec, samples.get(spec.sample_of)):
-                one(page)
+            sample = samples[username][spec.name] = _sample(cl.root_queryset, **spec.sample_has)
+            pages_of[username] = list_pages(spec, cl, sample)
+        paired(pages_of)
+    for page in OTHER_PAGES:
+        together({username: Page(page.name, page.url.format(**values), page.table)
+                  for username in USERS})
+    for spec in API_LISTS:
+        paired({username: api_pages(spec, samples[username].get(spec.sample_of))
+                for username in USERS})
     for username in HOME_USERS:
         client = Client(raise_request_exception=False)
         client.force_login(get_user_model().objects.get(username=username))
@@ -794,6 +853,14 @@ def _page_line(name: str, user: str, row: dict) -> str:
             f"{'–' if ratio is None else ratio} | {_target(row)} | {'; '.join(flags)} |")
 
 
+def by_user(pages: dict) -> list[tuple[str, dict]]:
+    """The pages' figures ("user: page" -> figures) user by user, each user's in the order
+    measured (the users' are measured side by side, in turns)."""
+    order = {username: i for i, username in enumerate((*USERS, *HOME_USERS))}
+    return sorted(pages.items(), key=lambda item: order.get(item[0].split(": ", 1)[0],
+                                                            len(order)))
+
+
 def markdown(results: dict) -> str:
     server = results.get("server", {})
     pool = (f", innodb_buffer_pool_size {_mib(server['innodb_buffer_pool_size'])}"
@@ -817,13 +884,13 @@ def markdown(results: dict) -> str:
              "| page | user | median ms | p95 ms | queries | COUNT | bare SQL p95 ms | "
              "page ÷ bare | target | plan warnings |",
              "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
-    for key, row in results["pages"].items():
+    for key, row in by_user(results["pages"]):
         user, name = key.split(": ", 1)
         lines.append(_page_line(name, user, row))
     lines += ["", "### The plans of the lists' default queries", "",
               "| list | user | table | type | key | rows | Extra |",
               "|---|---|---|---|---|---:|---|"]
-    for key, row in results["pages"].items():
+    for key, row in by_user(results["pages"]):
         user, name = key.split(": ", 1)
         if not row.get("default_list") or not row.get("plan"):
             continue
@@ -910,8 +977,9 @@ def main():
     def save():
         results["peak_rss_mb"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        written = {**results, "pages": dict(by_user(results["pages"]))}
         (RESULTS / f"{SCALE}{suffix}.json").write_text(
-            json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            json.dumps(written, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         (RESULTS / f"{SCALE}{suffix}.md").write_text(markdown(results), encoding="utf-8")
 
     say("pages")
