@@ -2,7 +2,7 @@
 
 import pytest
 from property_service.access.scoping import scope
-from property_service.workorders.models import WorkOrder
+from property_service.workorders.models import FollowUp, WorkOrder, WorkOrderEvent
 
 from tests.factories.workorders import WorkOrderFactory
 from tests.helpers import admin_url
@@ -20,6 +20,21 @@ def orders(place_a, maintenance_team, cleaning_team, technician):
 def test_the_scope_keeps_team_and_assigned_orders(technician, orders):
     mine, theirs, assigned = orders
     assert set(scope(WorkOrder.objects.all(), technician)) == {mine, assigned}
+
+
+def test_an_orders_timeline_and_calls_follow_what_the_user_sees_of_the_orders(
+        technician, agent, orders):
+    mine, theirs, assigned = orders
+    for order in orders:
+        WorkOrderEvent.objects.create(work_order=order, action="created", by=agent)
+        FollowUp.objects.create(work_order=order, due_at=order.reported_at)
+    for model in (WorkOrderEvent, FollowUp):
+        rows = model.objects.all()
+        assert {row.work_order for row in scope(rows, technician)} == {mine, assigned}
+        # Whoever sees every order of the community sees every order's rows.
+        assert {row.work_order for row in scope(rows, agent)} == {mine, theirs, assigned}
+    # A community's calls are found on their own rows, not through the orders.
+    assert "property_service_workorder" not in str(scope(FollowUp.objects.all(), agent).query)
 
 
 def test_list_search_and_detail_hide_other_teams_orders(client, technician, orders):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from property_service.access.scoping import scope
 from property_service.core.errors import ActionError
 from property_service.core.models import Notification
 from property_service.workorders import services
@@ -70,6 +71,17 @@ def test_the_happy_path_ends_closed_after_the_follow_up(new_order, agent, techni
     assert (order.state, order.satisfaction) == (State.CLOSED, 5)
     assert [e.action for e in order.events.all()] == [
         "created", "dispatch", "accept", "start", "complete", "pass_acceptance", "close"]
+
+
+def test_the_follow_up_call_is_its_orders_communitys(new_order, agent, technician, place_b,
+                                                    make_staff):
+    order = walk_to_follow_up(new_order(), agent, technician)
+    follow_up = order.follow_ups.get()
+    assert follow_up.community_id == order.community_id
+    elsewhere = make_staff("CS Agent", communities=[place_b.community])
+    pending = FollowUp.objects.filter(status=FollowUp.Status.PENDING)
+    assert list(scope(pending, agent)) == [follow_up]
+    assert not scope(pending, elsewhere).exists()
 
 
 @pytest.mark.parametrize("result,score", [("fixed", 2), ("not_fixed", 4)])

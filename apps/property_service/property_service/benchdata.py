@@ -460,7 +460,8 @@ class Generator:
             if state in ("follow_up", "closed"):
                 follow = sla.follow_up_deadlines(policy, row["completed_at"])
                 done = state == "closed"
-                follow_ups.add(work_order_id=order_id, due_at=follow.due_at,
+                follow_ups.add(work_order_id=order_id, community_id=community_id,
+                               due_at=follow.due_at,
                                overdue_at=follow.overdue_at,
                                status="done" if done else "pending",
                                result="fixed" if done else "",

@@ -181,8 +181,7 @@ class SpecialServiceOrder(TimeStampedModel):
     @classmethod
     def restrict_rows(cls, queryset, user):
         """Technicians see the orders whose work orders they see."""
-        return queryset.filter(work_order__in=WorkOrder.restrict_rows(WorkOrder.objects.all(),
-                                                                      user))
+        return WorkOrder.restrict_related(queryset, user)
 
     @property
     def number(self) -> str:

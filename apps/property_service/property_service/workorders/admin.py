@@ -286,7 +286,7 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
 class FollowUpAdmin(BaseAdmin):
     list_display = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",
                     "satisfaction", "done_by_name"]
-    list_filter = ["status", ("work_order__community", ScopedRelatedFilter)]
+    list_filter = ["status", ("community", ScopedRelatedFilter)]
     list_select_related = ["work_order", "done_by"]
     search_fields = ["=work_order__number"]
     readonly_fields = ["work_order", "due_at", "overdue_at", "status", "attempts", "result",

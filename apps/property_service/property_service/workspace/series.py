@@ -159,9 +159,9 @@ def repair_score_series(community_ids: list[int], today: datetime.date) -> dict[
 
     def compute(ids):
         orders = WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=_start(first))
-        rows = (follow_up_scores(orders).order_by().values("work_order__community_id")
+        rows = (follow_up_scores(orders).order_by().values("community_id")
                 .annotate(scores=Count("pk"), score_sum=Sum("satisfaction")))
-        return {row["work_order__community_id"]: [row["scores"], row["score_sum"]]
+        return {row["community_id"]: [row["scores"], row["score_sum"]]
                 for row in rows}
 
     found = _cached("repair_scores", community_ids, today, compute, TTL)
