@@ -99,6 +99,7 @@ def flags_of(pages: dict) -> dict[str, list[str]]:
 
 
 def write_baseline(pages: dict) -> None:
+    pages = dict(run.by_user(pages))  # user by user, as the results are written
     baseline = {
         "about": "Queries of one request of each page of `make bench` on the small data set "
                  f"generated at {NOW.isoformat()} (benchmarks/check.py), and the plan warnings "

@@ -20,6 +20,7 @@ class ContractKind(models.TextChoices):
 
 class Contract(RenewableAgreement):
     owner_name = "contract"
+    number_field, party_field = "number", "counterparty"
     editable_in_force = ("notice_period_days", "auto_renew", "renewal_terms", "responsible",
                          "notes")
 

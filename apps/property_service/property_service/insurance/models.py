@@ -26,6 +26,7 @@ class PolicyKind(models.TextChoices):
 
 class InsurancePolicy(RenewableAgreement):
     owner_name = "policy"
+    number_field, party_field = "policy_number", "insurer"
     editable_in_force = ("insured_assets", "responsible", "notes")
 
     kind = models.CharField(_("type"), max_length=24, choices=PolicyKind.choices)

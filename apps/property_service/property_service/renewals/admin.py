@@ -19,6 +19,7 @@ from ..core.params import choice_param
 from . import rules, services
 from .dashboard import RenewalGroupFilter, dashboard_view
 from .models import AgreementDocument
+from .selectors import search_agreements
 from .states import State
 
 
@@ -80,6 +81,7 @@ class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     list_select_related = ["community", "responsible"]
     autocomplete_fields = ["responsible"]
     date_hierarchy = "end_date"
+    search_help_text = _("The beginning of the number, or part of the other party's name.")
     inlines = [DocumentInline]
     add_fields: list[str] = []
     amount_field = ""
@@ -88,6 +90,9 @@ class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     @display(description=_("responsible"), ordering="responsible")
     def responsible_name(self, agreement):
         return display_name(agreement.responsible) or self.get_empty_value_display()
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_agreements(queryset, search_term), False
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -8,9 +8,11 @@ and ``terminate`` (with a ``reason``). Once in force only a few fields may still
 from __future__ import annotations
 
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from ..api.pagination import IdsFirstCursorPagination
@@ -18,6 +20,7 @@ from ..api.permissions import ModelViewPermission
 from ..api.serializers import ScopedModelSerializer
 from ..registry.api import ScopedViewSet
 from . import services
+from .selectors import search_agreements
 from .states import ACTIONS
 
 COMMON_FIELDS = ["id", "community", "state", "start_date", "end_date", "currency",
@@ -53,10 +56,20 @@ class AgreementTransitionSerializer(serializers.Serializer):
                                       help_text="renew: the successor's value or premium")
 
 
+class AgreementSearchFilter(SearchFilter):
+    """``?search=``: the beginning of the number, or words of the other party's name
+    (``search_agreements``)."""
+
+    def filter_queryset(self, request, queryset, view):
+        terms = self.get_search_terms(request)
+        return search_agreements(queryset, " ".join(terms)) if terms else queryset
+
+
 class AgreementViewSet(ScopedViewSet):
-    pagination_class = IdsFirstCursorPagination
     """Subclasses set ``number_field`` and ``amount_field`` (what a renewal restates)."""
 
+    pagination_class = IdsFirstCursorPagination
+    filter_backends = [DjangoFilterBackend, AgreementSearchFilter]
     http_method_names = ["get", "post", "patch", "head", "options"]
     number_field = amount_field = ""
 

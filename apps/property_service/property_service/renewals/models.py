@@ -25,11 +25,14 @@ class RenewableAgreement(ConcurrentTransitionMixin, TimeStampedModel):
     """A dated agreement that must be renewed before it ends (a contract, an insurance policy).
 
     Concrete models name themselves in ``owner_name`` (the link of their events and documents)
-    and say in ``reference()`` how a person recognises them in a message.
+    and say in ``reference()`` how a person recognises them in a message; ``number_field`` and
+    ``party_field`` name their number and the other party (what a search looks in).
     """
 
     community_path = "community"
     owner_name: str = ""
+    number_field: str = ""
+    party_field: str = ""
 
     community = models.ForeignKey("property_service.Community", on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("community"))
