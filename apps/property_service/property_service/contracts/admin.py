@@ -12,4 +12,4 @@ class ContractAdmin(AgreementAdmin):
     add_fields = ["community", "kind", "number", "counterparty", "start_date", "end_date",
                   "value", "currency", "notice_period_days", "auto_renew", "renewal_terms",
                   "responsible", "notes"]
-    number_field, amount_field = "number", "value"
+    amount_field = "value"

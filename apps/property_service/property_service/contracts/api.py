@@ -36,4 +36,4 @@ class ContractViewSet(AgreementViewSet):
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
     search_fields = ["number", "counterparty"]
-    number_field, amount_field = "number", "value"
+    amount_field = "value"

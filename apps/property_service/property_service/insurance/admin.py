@@ -22,7 +22,7 @@ class InsurancePolicyAdmin(AgreementAdmin):
     add_fields = ["community", "kind", "insurer", "policy_number", "insured_assets", "cover",
                   "start_date", "end_date", "sum_insured", "premium", "currency", "responsible",
                   "notes"]
-    number_field, amount_field = "policy_number", "premium"
+    amount_field = "premium"
 
 
 class ClaimActionForm(forms.Form):

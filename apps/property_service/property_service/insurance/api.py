@@ -44,7 +44,7 @@ class InsurancePolicyViewSet(AgreementViewSet):
     serializer_class = InsurancePolicySerializer
     filterset_class = InsurancePolicyFilter
     search_fields = ["policy_number", "insurer"]
-    number_field, amount_field = "policy_number", "premium"
+    amount_field = "premium"
 
 
 class ClaimSerializer(ScopedModelSerializer):

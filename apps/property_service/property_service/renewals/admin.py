@@ -70,8 +70,8 @@ STATE_COLOURS = {State.DRAFT: "", State.ACTIVE: "success", State.RENEWAL_DUE: "w
 
 class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     """Subclasses set ``add_fields`` (everything entered with a draft), ``amount_field`` (the
-    figure a renewal restates) and the list columns; what stays correctable once in force is
-    the model's ``editable_in_force``."""
+    figure a renewal restates with the model's ``number_field``) and the list columns; what
+    stays correctable once in force is the model's ``editable_in_force``."""
 
     action_form_class = ActionForm
     change_form_outer_before_template = "property_service/agreement_actions.html"
@@ -85,7 +85,6 @@ class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     inlines = [DocumentInline]
     add_fields: list[str] = []
     amount_field = ""
-    number_field = ""
 
     @display(description=_("responsible"), ordering="responsible")
     def responsible_name(self, agreement):
@@ -147,7 +146,7 @@ class AgreementAdmin(BigTableListMixin, WorkflowActionsMixin, BaseAdmin):
     def perform_action(self, user, agreement, data):
         successor = None
         if data["action"] == "renew":
-            successor = {self.number_field: data["number"], "start_date": data["start_date"],
+            successor = {self.model.number_field: data["number"], "start_date": data["start_date"],
                          "end_date": data["end_date"], self.amount_field: data["amount"]}
         return services.transition_agreement(
             model=self.model, pk=agreement.pk, user=user, action=data["action"],

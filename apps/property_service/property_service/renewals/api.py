@@ -66,12 +66,12 @@ class AgreementSearchFilter(SearchFilter):
 
 
 class AgreementViewSet(ScopedViewSet):
-    """Subclasses set ``number_field`` and ``amount_field`` (what a renewal restates)."""
+    """Subclasses set ``amount_field`` (what a renewal restates with the model's number)."""
 
     pagination_class = IdsFirstCursorPagination
     filter_backends = [DjangoFilterBackend, AgreementSearchFilter]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    number_field = amount_field = ""
+    amount_field = ""
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -93,7 +93,7 @@ class AgreementViewSet(ScopedViewSet):
         data = body.validated_data
         successor = None
         if data["action"] == "renew":
-            successor = {self.number_field: data.get("number"),
+            successor = {self.base_queryset.model.number_field: data.get("number"),
                          "start_date": data.get("start_date"), "end_date": data.get("end_date"),
                          self.amount_field: data.get("amount")}
         services.transition_agreement(
