@@ -185,3 +185,30 @@ def test_superusers_and_all_community_staff_see_everything(make_staff, two_commu
 
     assert scope(Unit.objects.all(), UserFactory(is_superuser=True)).count() == 2
     assert scope(Unit.objects.all(), make_staff("CS Agent")).count() == 2
+
+
+def test_whole_communities_are_given_only_where_scope_gives_every_row_of_them(
+        make_staff, place_a, place_b):
+    """Figures kept by community serve a user only where ``scope`` gives them whole
+    communities: not a technician's own orders, not a resident's own rows."""
+    from property_service.access.scoping import whole_communities
+    from property_service.complaints.models import Complaint
+    from property_service.portal import services
+    from property_service.workorders.models import WorkOrder
+
+    manager = make_staff("Property Manager", communities=[place_a.community])
+    technician = make_staff("Maintenance", communities=[place_a.community])
+    everyone = make_staff(None, communities=None, is_superuser=True)
+    resident = services.create_account(by=None, resident=place_a.resident,
+                                       username="resident_whole", password="Pass-2026-x").user
+
+    def ids(model, user):
+        found = whole_communities(model, user)
+        return None if found is None else set(found.values_list("pk", flat=True))
+
+    a, b = place_a.community.pk, place_b.community.pk
+    assert ids(WorkOrder, manager) == ids(Complaint, manager) == {a}
+    assert ids(WorkOrder, everyone) == {a, b}
+    assert ids(WorkOrder, technician) is None  # their own and their teams' orders only
+    assert ids(Complaint, technician) == {a}
+    assert ids(WorkOrder, resident) is None and ids(Complaint, resident) is None

@@ -231,3 +231,55 @@ def test_the_page_finds_its_years_without_reading_every_complaint(client, make_s
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse(URL)).status_code == 200
     assert not any("DISTINCT" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_a_write_shows_on_the_page_at_once_and_only_its_month_is_counted_again(
+        client, make_staff, data_set):
+    """The figures are kept by community and month: a complaint saved forgets its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a, _ = data_set
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    rows = client.get(reverse(URL), {"year": 2026}).context["rows"]
+    assert by_key(rows)[(a.pk, datetime.date(2026, 11, 1))]["resolution_rate"] == 75.0
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(reverse(URL), {"year": 2026}).context["rows"] == rows
+    assert not any("GROUP BY" in q["sql"].upper() for q in kept.captured_queries)
+    planned = Complaint.objects.get(community=a, state=State.PLAN_AGREED)
+    planned.resolved_at = local(2026, 11, 9, 9)
+    planned.save()
+    with CaptureQueriesContext(connection) as again:
+        rows = client.get(reverse(URL), {"year": 2026}).context["rows"]
+    assert by_key(rows)[(a.pk, datetime.date(2026, 11, 1))]["resolution_rate"] == 100.0
+    grouped = [q["sql"] for q in again.captured_queries if "GROUP BY" in q["sql"].upper()]
+    assert len(grouped) == 2  # November of A: its counts and its subjects
+    assert all("2026-10-31 16:00:00" in sql and "2026-11-30 16:00:00" in sql
+               for sql in grouped)
+
+
+def test_the_kept_rows_are_the_rows_counted_now(data_set):
+    from property_service.complaints.figures import kept_rows
+    from property_service.registry.models import Community
+
+    counted = monthly_figures(Complaint.objects.all())
+    top = top_categories(Complaint.objects.all())
+    for row in counted:
+        row["top_categories"] = top[(row["community_id"], row["month"])]
+    months = [datetime.date(2026, m, 1) for m in (9, 10, 11, 12)]
+    assert kept_rows(Community.objects.all(), months) == counted
+    assert kept_rows(Community.objects.all(), months) == counted  # and read back the same
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rows_are_drawn_as_the_template_drew_them(client, make_staff, data_set, language):
+    from django.utils import translation
+
+    from tests.figure_rows import assert_drawn_alike
+
+    client.force_login(make_staff("CS Supervisor", communities=None))
+    rows = client.get(reverse(URL), {"year": "all"}).context["rows"]
+    assert {f["met"] for row in rows for f in row["figures"]} == {True, False, None}
+    assert any(f["value"] is None for row in rows for f in row["figures"])
+    with translation.override(language):
+        assert_drawn_alike(rows)

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from property_service.complaints import figures as complaint_figures
+from property_service.core import kept
 from property_service.core.replica import reads_replica
 from property_service.core.resources import ScopedResource
 from property_service.renewals import dashboard as renewal_dashboard
@@ -35,6 +36,7 @@ def marks(monkeypatch):
 
     spy(work_order_figures, "monthly_figures")
     spy(complaint_figures, "monthly_figures")
+    spy(kept, "by_month")  # the figures kept by community and month, read or computed
     spy(dashboard, "workspace")
     spy(renewal_dashboard, "dashboard_rows")
     original_rows = ScopedResource.export_rows

@@ -379,3 +379,45 @@ def test_the_page_costs_the_same_queries_whatever_the_orders_and_reads_one_month
         assert not any("DISTINCT" in q for q in sql)
         assert sum("GROUP BY" in q for q in sql) == 2  # the orders' and the calls' counts
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("group", ["community", "team", "technician"])
+def test_the_kept_rows_are_the_rows_counted_now(data_set, group):
+    from property_service.workorders.figures import kept_rows
+
+    a, b = data_set
+    counted = monthly_figures(WorkOrder.objects.all(), group=group)
+    assert len(counted) >= 2
+    assert kept_rows([a.pk, b.pk], datetime.date(2026, 11, 1), group) == counted
+    assert kept_rows([a.pk, b.pk], datetime.date(2026, 11, 1), group) == counted  # read back
+    assert kept_rows([b.pk], datetime.date(2026, 11, 1), group) == [
+        row for row in counted if row["community_id"] == b.pk]
+
+
+def test_a_follow_up_call_made_shows_on_the_page_at_once(client, make_staff, data_set):
+    a, _ = data_set
+    client.force_login(make_staff("Property Manager", communities=[a]))
+    row = client.get(reverse(URL), {"month": "2026-11"}).context["rows"][0]
+    assert (row["follow_up_in_time_rate"], row["mean_satisfaction"]) == (33.3, 70.0)
+    pending = FollowUp.objects.get(work_order__community=a, status=FollowUp.Status.PENDING)
+    pending.status, pending.done_at, pending.satisfaction = (
+        FollowUp.Status.DONE, pending.overdue_at, 5)
+    pending.save()
+    row = client.get(reverse(URL), {"month": "2026-11"}).context["rows"][0]
+    assert (row["follow_up_in_time_rate"], row["mean_satisfaction"]) == (66.7, 80.0)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("group", ["community", "team", "technician"])
+def test_the_rows_are_drawn_as_the_template_drew_them(client, make_staff, data_set, group,
+                                                     language):
+    from django.utils import translation
+
+    from tests.figure_rows import assert_drawn_alike
+
+    client.force_login(make_staff("Property Manager", communities=None))
+    rows = client.get(reverse(URL), {"month": "2026-11", "group": group}).context["rows"]
+    if group != "community":
+        assert any(row[group] is None for row in rows)  # "(none)"
+    with translation.override(language):
+        assert_drawn_alike(rows, group)

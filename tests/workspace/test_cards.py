@@ -178,27 +178,28 @@ def test_the_charts_show_twelve_months_of_the_users_communities(client, manager_
         ["Repairs", "Cleaning", "Parking"], [4, 1, 1])
 
 
-def test_the_past_months_are_read_once_a_day_and_the_current_one_again_after_a_while(
-        data_set, place_a):
+def test_the_months_are_kept_for_the_day_and_a_write_forgets_its_own_month(data_set, place_a):
     a, b = data_set
     with CaptureQueriesContext(connection) as first:
         series.sla_series([a.pk, b.pk], TODAY)
     with CaptureQueriesContext(connection) as again:
         found = series.sla_series([a.pk], TODAY)
     assert found == {a.pk: {"2026-10": [1, 0], "2026-11": [1, 1]}}
-    assert (len(first), len(again)) == (2, 0)  # the past months, the current one
-    cache.delete(f"workspace:sla:current:{a.pk}:{TODAY.isoformat()}")  # its time is up
+    assert (len(first), len(again)) == (1, 0)  # twelve months of both in one query
     WorkOrderFactory(unit=place_a.unit, state=State.CLOSED,
                      reported_at=at("2026-11-24 09:00"), complete_by=at("2026-11-25 09:00"),
                      completed_at=at("2026-11-25 09:30"))  # late
     with CaptureQueriesContext(connection) as current:
         assert series.sla_series([a.pk], TODAY) == {a.pk: {"2026-10": [1, 0],
                                                             "2026-11": [2, 1]}}
-    assert len(current) == 1
+    assert len(current) == 1  # November of A alone, counted again
+    # (November in Shanghai, in UTC)
+    assert "'2026-10-31 16:00:00' AND" in current[0]["sql"] and "'2026-11-30 16:00:00'" in \
+        current[0]["sql"]
     with CaptureQueriesContext(connection) as next_day:
         assert series.sla_series([b.pk], TODAY + datetime.timedelta(days=1)) == {
             b.pk: {"2026-11": [1, 1]}}
-    assert len(next_day) == 2
+    assert len(next_day) == 1
 
 
 def test_the_home_page_runs_the_same_few_queries_whatever_the_data_size(

@@ -1,13 +1,14 @@
 """The scheduler keeps the home page's figures: every community's computed ahead of the visits,
-the current month's again at each run, so a change shows without waiting for the cache."""
+the months that still move again at each run, so what time changes shows without waiting for
+the cache."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from property_service.schedules import SCHEDULES
+from property_service.workorders.models import WorkOrder
 from property_service.workorders.states import State
 from property_service.workspace import series
 
-from tests.factories.workorders import WorkOrderFactory
 from tests.workorders.conftest import at
 from tests.workspace.conftest import TODAY
 
@@ -23,19 +24,24 @@ def test_a_run_computes_every_communitys_figures_ahead_of_the_visits(data_set):
     assert len(visit) == 0
 
 
-def test_the_next_run_shows_a_change_of_the_current_month_at_once(data_set, place_a):
+def test_the_next_run_counts_the_months_that_still_move_again(data_set, place_a):
+    """What time alone changes, with no write to forget it, shows at the next run."""
     a, _b = data_set
     series.refresh(TODAY)
-    WorkOrderFactory(unit=place_a.unit, state=State.CLOSED, reported_at=at("2026-11-24 09:00"),
-                     complete_by=at("2026-11-25 09:00"),
-                     completed_at=at("2026-11-25 09:30"))  # late
-    assert series.sla_series([a.pk], TODAY)[a.pk]["2026-11"] == [1, 1]  # kept
+    assert series.sla_series([a.pk], TODAY)[a.pk] == {"2026-10": [1, 0], "2026-11": [1, 1]}
+    # October's order and November's closed one, changed without a save (nothing forgets
+    # them): the run counts November and October (the month before) again.
+    WorkOrder.objects.filter(community=a, state=State.CLOSED).update(
+        completed_at=at("2026-11-22 09:00"))  # after its deadline
+    WorkOrder.objects.filter(community=a, state=State.FOLLOW_UP).update(
+        responded_at=at("2026-10-10 09:30"))  # in time
+    assert series.sla_series([a.pk], TODAY)[a.pk] == {"2026-10": [1, 0], "2026-11": [1, 1]}
     with CaptureQueriesContext(connection) as run:
         series.refresh(TODAY)
-    assert series.sla_series([a.pk], TODAY)[a.pk]["2026-11"] == [2, 1]
-    # The current month of each kind of figure again; the past months and the households
-    # were kept for the day.
-    assert len(run) == 1 + 4
+    assert series.sla_series([a.pk], TODAY)[a.pk] == {"2026-10": [1, 1], "2026-11": [1, 0]}
+    # The moving months of each kind of figure, and this month's repair figures (three
+    # queries); the earlier months and the households were kept for the day.
+    assert len(run) == 1 + 4 + 3
 
 
 def test_the_scheduler_runs_it_every_few_minutes():

@@ -9,6 +9,8 @@ class PropertyServiceConfig(AppConfig):
 
     def ready(self):
         from .core import unfold_forms, unfold_lists
+        from .workspace import series
 
         unfold_forms.install()
         unfold_lists.install()
+        series.forget_on_write()

@@ -10,7 +10,7 @@ scope is the company change them (``may_write``).
 
 A model may narrow further with a ``restrict_rows(queryset, user)`` classmethod (a technician
 sees only their own team's work orders); it runs after the community filter, inside this same
-function, so every layer gets it.
+function, so every layer gets it. Its ``sees_every_row(user)`` tells who it leaves whole.
 
 Residents (portal accounts) are not staff: they reach only rows of the units they live in now,
 through the model's ``resident_path`` (the lookup to a unit's id, e.g. ``"unit"``); a model
@@ -105,6 +105,21 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     queryset = _community_filter(queryset, path, user)
     restrict = getattr(model, "restrict_rows", None)
     return restrict(queryset, user) if restrict else queryset
+
+
+def whole_communities(model, user) -> QuerySet | None:
+    """The communities whose every row of ``model`` ``scope`` gives ``user``, when that is all
+    it gives them (figures kept by community then serve them as they are); ``None`` when it
+    gives them less: a resident's rows, or a row rule that narrows them (``restrict_rows``)."""
+    from ..registry.models import Community
+
+    if resident_unit_ids(user) is not None or getattr(model, "community_path", None) is None:
+        return None
+    sees_every_row = getattr(model, "sees_every_row", None)
+    if getattr(model, "restrict_rows", None) is not None and not (
+            sees_every_row is not None and sees_every_row(user)):
+        return None
+    return scope(Community.objects.all(), user)
 
 
 def _community_filter(queryset: QuerySet, path, user) -> QuerySet:

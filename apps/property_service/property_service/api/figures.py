@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from ..access.scoping import scope
 from ..complaints import figures as complaint_figures
 from ..complaints.models import Complaint
-from ..core.months import in_month, latest_month, month_param, this_month
+from ..core.months import latest_month, month_param, this_month
 from ..core.params import BadParameter, id_param
 from ..core.replica import reading_replica
 from ..core.targets import dispatch_standards
@@ -136,8 +136,7 @@ class WorkOrderFiguresView(FiguresView):
         visible = self.get_queryset()
         selection = work_order_figures.select(request.query_params, visible)
         shown = work_order_figures.figures()
-        rows = work_order_figures.monthly_figures(
-            work_order_figures.selected_orders(visible, selection), group=selection.group)
+        rows = work_order_figures.figure_rows(visible, request.user, selection)
         return _answer(selection.month, shown, [{
             "community": row["community_id"], "community_label": row["community"],
             "month": f"{row['month']:%Y-%m}",
@@ -163,24 +162,21 @@ class ComplaintFiguresView(FiguresView):
         }), 400: BAD_PARAMETER, 401: REFUSED, 403: REFUSED})
     @reading_replica()
     def get(self, request):
-        chosen = self.get_queryset()
+        visible = self.get_queryset()
         month = month_param(request.query_params)
         community_id = id_param(request.query_params, "community")
-        if community_id is not None:
-            chosen = chosen.filter(community_id=community_id)
+        chosen = visible if community_id is None else visible.filter(community_id=community_id)
         if month is None:
             month = latest_month(chosen, "received_at") or this_month()
-        queryset = in_month(chosen, "received_at", month)
+        rows = complaint_figures.figure_rows(visible, request.user, [month], community_id)
         shown = complaint_figures.figures()
-        top = complaint_figures.top_categories(queryset)
-        rows = complaint_figures.monthly_figures(queryset)
         return _answer(month, shown, [{
             "community": row["community_id"], "community_label": row["community"],
             "month": f"{row['month']:%Y-%m}",
             "received": row["received"],
             **{f.key: row[f.key] for f in shown},
             "met": {f.key: complaint_figures.meets_target(row[f.key], f.target) for f in shown},
-            "top_categories": [{"label": label, "count": n} for label, n in
-                               top.get((row["community_id"], row["month"]), [])],
+            "top_categories": [{"label": label, "count": n}
+                               for label, n in row["top_categories"]],
         } for row in rows])
 

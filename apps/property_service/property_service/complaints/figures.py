@@ -50,15 +50,17 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..access.scoping import scope
+from ..access.scoping import scope, whole_communities
+from ..core import kept
 from ..core.lists import ProbedDates
+from ..core.months import month_bounds
 from ..core.params import id_param, year_param
 from ..core.replica import replica_view
 from ..core.spreadsheets import xlsx_response
 from ..core.targets import complaint_targets
 from ..registry.models import Community
 from .deadlines import DEADLINES, EVERY_ROUND, on_time_q
-from .models import Category, ComplaintRound
+from .models import Category, Complaint, ComplaintRound
 from .states import State
 
 
@@ -215,6 +217,69 @@ def top_categories(queryset: QuerySet, limit: int = 3
     return top
 
 
+# What is kept by community and month (``core.kept``): the counts the rates are made of, and
+# the complaints received per subject (which give the month's received and its top subjects).
+COUNTS_KIND, SUBJECTS_KIND = "complaints", "complaint_types"
+KEPT_KINDS = (COUNTS_KIND, SUBJECTS_KIND)
+
+
+def _between(ids, since, until) -> QuerySet:
+    return Complaint.objects.filter(community_id__in=ids, received_at__gte=since,
+                                    received_at__lt=until)
+
+
+def _counts_by_month(ids, since, until) -> dict[int, dict]:
+    found: dict[int, dict] = {}
+    for row in monthly_figures(_between(ids, since, until)):
+        found.setdefault(row["community_id"], {})[row["month"]] = row["counts"]
+    return found
+
+
+def _subjects_by_month(ids, since, until) -> dict[int, dict]:
+    rows = (_between(ids, since, until).order_by().annotate(month=_month())
+            .values("community_id", "month", "category").annotate(n=Count("pk")))
+    found: dict[int, dict] = {}
+    for row in rows:
+        months = found.setdefault(row["community_id"], {})
+        months.setdefault(row["month"], {})[row["category"]] = row["n"]
+    return found
+
+
+def kept_counts(community_ids, months, today=None) -> dict[int, dict]:
+    """Per community: {month: the counts its rates are made of} (``COUNTS``), kept."""
+    return kept.by_month(COUNTS_KIND, community_ids, months, _counts_by_month, today=today)
+
+
+def kept_subjects(community_ids, months, today=None) -> dict[int, dict]:
+    """Per community: {month: {subject code: complaints received}} (withdrawn ones count),
+    kept."""
+    return kept.by_month(SUBJECTS_KIND, community_ids, months, _subjects_by_month, today=today)
+
+
+def _top(subjects: dict[str, int], labels: dict[str, str], limit: int = 3
+         ) -> list[tuple[str, int]]:
+    ordered = sorted(subjects.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [(labels.get(code, code), n) for code, n in ordered]
+
+
+def kept_rows(communities: QuerySet, months) -> list[dict]:
+    """The rows ``monthly_figures`` and ``top_categories`` give for every complaint of
+    ``communities`` received in ``months``, from what is kept by community and month."""
+    names = dict(communities.order_by().values_list("pk", "name"))
+    counts = kept_counts(names, months)
+    subjects = kept_subjects(names, months)
+    labels = {code: str(label) for code, label in Category.choices}
+    rows = []
+    for pk, name in sorted(names.items(), key=lambda item: (item[1], item[0])):
+        for month, received in sorted(subjects[pk].items()):
+            # Kept at another moment than the subjects, they may lack a month just begun.
+            row_counts = counts[pk].get(month) or dict.fromkeys(COUNTS, 0)
+            rows.append({"community_id": pk, "community": name, "month": month,
+                         "received": sum(received.values()), **_rates(row_counts),
+                         "counts": row_counts, "top_categories": _top(received, labels)})
+    return rows
+
+
 def meets_target(value, target) -> bool | None:
     if target is None or value is None:
         return None
@@ -225,6 +290,36 @@ def meets_target(value, target) -> bool | None:
 ALL_YEARS = "all"
 
 
+def figure_rows(visible: QuerySet, user, months: list[datetime.date],
+                community_id: int | None = None) -> list[dict]:
+    """The figures' rows (with their top subjects) of the complaints of ``visible`` (what
+    ``scope`` gives ``user``) received in ``months``, optionally of one community: as kept by
+    community and month when the user sees whole communities, else counted now."""
+    communities = whole_communities(Complaint, user)
+    if communities is not None:
+        if community_id is not None:
+            communities = communities.filter(pk=community_id)
+        return kept_rows(communities, months)
+    if not months:
+        return []
+    queryset = visible.filter(received_at__gte=month_bounds(min(months))[0],
+                              received_at__lt=month_bounds(max(months))[1])
+    if community_id is not None:
+        queryset = queryset.filter(community_id=community_id)
+    rows = monthly_figures(queryset)
+    top = top_categories(queryset)
+    for row in rows:
+        row["top_categories"] = top.get((row["community_id"], row["month"]), [])
+    return rows
+
+
+def _months_of(years: list[int]) -> list[datetime.date]:
+    """The months of the years from the first of ``years`` to the last."""
+    if not years:
+        return []
+    return kept.months_between(datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 1))
+
+
 @replica_view
 def figures_view(request, model_admin):
     """The figures page (or, with ``?format=xlsx``, the same table as a workbook) for the
@@ -233,7 +328,6 @@ def figures_view(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     visible = model_admin.get_queryset(request)
-    queryset = visible
     # Probed on the date index, one year at a time (no pass over every complaint).
     years = sorted((d.year for d in ProbedDates(visible, "received_at").datetimes(
         "received_at", "year")), reverse=True)
@@ -243,15 +337,10 @@ def figures_view(request, model_admin):
     if year is None and not every_year and years:
         # The latest year by default: the figures of every year are one choice away.
         year = years[0]
-    if community_id is not None:
-        queryset = queryset.filter(community_id=community_id)
-    if year is not None:
-        queryset = queryset.filter(received_at__year=year)  # in the current time zone
-    rows = monthly_figures(queryset)
-    top = top_categories(queryset)
+    rows = figure_rows(visible, request.user, _months_of(years if year is None else [year]),
+                       community_id)
     shown = figures()
     for row in rows:
-        row["top_categories"] = top.get((row["community_id"], row["month"]), [])
         row["figures"] = [{"key": f.key, "value": row[f.key], "target": f.target,
                            "met": meets_target(row[f.key], f.target)} for f in shown]
     if request.GET.get("format") == "xlsx":

@@ -54,7 +54,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..access.scoping import scope
+from ..access.scoping import scope, whole_communities
+from ..core import kept
 from ..core.months import in_month, latest_month, month_param, months_holding, this_month
 from ..core.params import choice_param, id_param
 from ..core.replica import replica_view
@@ -62,7 +63,7 @@ from ..core.spreadsheets import xlsx_response
 from ..core.targets import dispatch_standards, work_order_targets
 from ..registry.models import Community
 from . import sla
-from .models import FollowUp, Priority, Team
+from .models import FollowUp, Priority, Team, WorkOrder
 from .states import State
 
 
@@ -266,10 +267,39 @@ def monthly_figures(queryset: QuerySet, *, group: str = DEFAULT_GROUP, now=None)
                                                  calls.get("score_sum", 0)),
         }
         rows.append(figure)
+    return _ordered(rows, group)
+
+
+def _ordered(rows: list[dict], group: str) -> list[dict]:
     detail = {"team": "team", "technician": "technician"}.get(group)
     return sorted(rows, key=lambda r: (r["community"], r["community_id"], r["month"],
                                        detail is not None and r[detail] is None,
                                        (r[detail] or "") if detail else ""))
+
+
+# What is kept by community and month (``core.kept``): each grouping's rows.
+def kept_kind(group: str) -> str:
+    return f"repairs:{group}"
+
+
+KEPT_KINDS = tuple(map(kept_kind, GROUPS))
+
+
+def kept_rows(community_ids: list[int], month: datetime.date, group: str = DEFAULT_GROUP,
+              today: datetime.date | None = None) -> list[dict]:
+    """The rows ``monthly_figures`` gives for every order of the communities reported in
+    ``month``, from what is kept by community and month."""
+
+    def compute(ids, since, until):
+        orders = WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=since,
+                                          reported_at__lt=until)
+        found: dict[int, dict] = {}
+        for row in monthly_figures(orders, group=group):
+            found.setdefault(row["community_id"], {}).setdefault(row["month"], []).append(row)
+        return found
+
+    found = kept.by_month(kept_kind(group), community_ids, [month], compute, today=today)
+    return _ordered([row for pk in community_ids for row in found[pk].get(month, ())], group)
 
 
 def with_targets(rows: list[dict], shown: tuple[Figure, ...]) -> list[dict]:
@@ -312,6 +342,19 @@ def selected_orders(visible: QuerySet, selection: Selection) -> QuerySet:
     return queryset
 
 
+def figure_rows(visible: QuerySet, user, selection: Selection) -> list[dict]:
+    """The figures' rows of the selection among the orders of ``visible`` (what ``scope``
+    gives ``user``): as kept by community and month when the user sees whole communities and
+    no team is chosen, else counted now."""
+    communities = whole_communities(WorkOrder, user)
+    if communities is None or selection.team_id is not None or selection.month is None:
+        return monthly_figures(selected_orders(visible, selection), group=selection.group)
+    if selection.community_id is not None:
+        communities = communities.filter(pk=selection.community_id)
+    return kept_rows(list(communities.values_list("pk", flat=True)), selection.month,
+                     selection.group)
+
+
 def dispatch_standard_note() -> list[str]:
     """The dispatch standard as the data gives it, one "<priority>: <n> min" per priority."""
     labels = dict(Priority.choices)
@@ -330,8 +373,7 @@ def figures_view(request, model_admin):
     visible = model_admin.get_queryset(request)
     selection = select(request.GET, visible)
     shown = figures()
-    rows = with_targets(monthly_figures(selected_orders(visible, selection),
-                                        group=selection.group), shown)
+    rows = with_targets(figure_rows(visible, request.user, selection), shown)
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(rows, shown, selection)
     export_query = request.GET.copy()

@@ -329,13 +329,13 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
         those of their teams, nothing else."""
         if not user.is_authenticated:
             return queryset.none()
-        if cls.sees_every_order(user):
+        if cls.sees_every_row(user):
             return queryset
         teams = TeamMember.objects.filter(user=user).values("team_id")
         return queryset.filter(models.Q(assignee=user) | models.Q(team__in=teams))
 
     @staticmethod
-    def sees_every_order(user) -> bool:
+    def sees_every_row(user) -> bool:
         return user.is_authenticated and user.has_perm("property_service.view_all_workorders")
 
     @classmethod
@@ -343,7 +343,7 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
         """``restrict_rows`` of rows that belong to an order (its ``work_order``): those of the
         orders the user sees; all of them, without a lookup of the orders, for whoever sees
         every order."""
-        if cls.sees_every_order(user):
+        if cls.sees_every_row(user):
             return queryset
         return queryset.filter(work_order__in=cls.restrict_rows(cls.objects.all(), user))
 

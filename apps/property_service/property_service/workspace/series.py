@@ -1,11 +1,12 @@
-"""Twelve months of figures for the home page's charts, per community, kept in the cache.
+"""Twelve months of figures for the home page's charts, per community, kept in the cache
+(``core.kept``).
 
 A year of figures over a million work orders would be a pass over a third of a million rows on
-every visit to the home page. Each community's months are computed once and kept: the past
-months (which hardly move) for the day, the current month for ``TTL`` seconds; each is one
-grouped query over the communities missing from the cache, read by the community and date
-index. Only counts are kept (no labels), so one entry serves every language; the rates are
-computed from them when shown.
+every visit to the home page. Each community's months are computed once and kept (the months
+that still move for ``TTL`` seconds, earlier ones for the day, and a month forgotten as soon as
+a row of it is written); each is one grouped query over the communities missing from the
+cache, read by the community and date index. Only counts are kept (no labels), so one entry
+serves every language; the rates are computed from them when shown.
 """
 
 from __future__ import annotations
@@ -18,18 +19,19 @@ from django.db.models import Count, DateField, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ..complaints.figures import monthly_figures
-from ..complaints.models import Complaint
+from ..complaints import figures as complaint_figures
+from ..core import kept
 from ..registry.models import Unit
+from ..workorders import figures as work_order_figures
 from ..workorders.figures import follow_up_scores
 from ..workorders.models import WorkOrder
 from ..workorders.sla import judged_q, met_q
 
 MONTHS = 12
-# The current month's figures move during the day; the past months' and the households are
-# kept until the day ends (the day is in the key).
-TTL = 15 * 60
-DAY_TTL = 24 * 60 * 60
+REPAIR_SCORES = "repair_scores"
+# Kept per community and month (``core.kept``); the households, which move slowly, for the day.
+TTL = kept.TTL
+DAY_TTL = kept.DAY_TTL
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +46,8 @@ def months_ending(today: datetime.date, count: int = MONTHS) -> list[datetime.da
     return firsts[::-1]
 
 
-def _start(first: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-
-
 def _month(field: str):
     return TruncMonth(field, output_field=DateField(), tzinfo=timezone.get_current_timezone())
-
-
-# Set by ``refresh``: the figures that move (the current month's) are computed again, not
-# read from the cache.
-_fresh = False
 
 
 def _cached(key: str, community_ids: list[int], today: datetime.date, compute, ttl: int
@@ -63,7 +56,7 @@ def _cached(key: str, community_ids: list[int], today: datetime.date, compute, t
     ``compute(ids)`` (one query), which is then kept for ``ttl`` seconds."""
     keys = {pk: f"workspace:{key}:{pk}:{today.isoformat()}" for pk in community_ids}
     try:
-        found = {} if _fresh and ttl == TTL else cache.get_many(list(keys.values()))
+        found = cache.get_many(list(keys.values()))
     except Exception:  # the cache server is down (redis' own errors): compute, still answer
         log.error("workspace figures: the cache is unavailable", exc_info=True)
         found = {}
@@ -82,20 +75,11 @@ def _cached(key: str, community_ids: list[int], today: datetime.date, compute, t
 
 def _by_month(kind: str, community_ids: list[int], today: datetime.date, compute
               ) -> dict[int, dict]:
-    """Per community: {"YYYY-MM": value} over the twelve months up to ``today``'s, from
-    ``compute(ids, since, until)`` (``until`` None: up to now): the past months kept for the
-    day, the current month for ``TTL``."""
-    first, current = months_ending(today)[0], today.replace(day=1)
-    past = _cached(f"{kind}:past", community_ids, today,
-                   lambda ids: compute(ids, _start(first), _start(current)), DAY_TTL)
-    now = _cached(f"{kind}:current", community_ids, today,
-                  lambda ids: compute(ids, _start(current), None), TTL)
-    return {pk: {**past[pk], **now[pk]} for pk in community_ids}
-
-
-def _between(queryset, field: str, since, until):
-    queryset = queryset.filter(**{f"{field}__gte": since})
-    return queryset if until is None else queryset.filter(**{f"{field}__lt": until})
+    """Per community: {"YYYY-MM": value} over the twelve months up to ``today``'s, kept by
+    community and month (``core.kept``); ``compute(ids, since, until)`` gives {community id:
+    {month's first day: value}}."""
+    return _as_keys(kept.by_month(kind, community_ids, months_ending(today), compute,
+                                  today=today))
 
 
 def sla_series(community_ids: list[int], today: datetime.date) -> dict[int, dict]:
@@ -104,68 +88,58 @@ def sla_series(community_ids: list[int], today: datetime.date) -> dict[int, dict
     (``sla.judged_q``), on time when it met them (``sla.met_q``, the badge's MET)."""
 
     def compute(ids, since, until):
-        rows = (_between(WorkOrder.objects.filter(community_id__in=ids), "reported_at", since,
-                         until)
+        rows = (WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=since,
+                                         reported_at__lt=until)
                 .filter(judged_q()).order_by().annotate(month=_month("reported_at"))
                 .values("community_id", "month")
                 .annotate(judged=Count("pk"), on_time=Count("pk", filter=met_q())))
         result: dict[int, dict] = {}
         for row in rows:
-            result.setdefault(row["community_id"], {})[row["month"].strftime("%Y-%m")] = [
+            result.setdefault(row["community_id"], {})[row["month"]] = [
                 row["judged"], row["on_time"]]
         return result
 
     return _by_month("sla", community_ids, today, compute)
 
 
+def _as_keys(found: dict[int, dict]) -> dict[int, dict]:
+    return {pk: {month.strftime("%Y-%m"): value for month, value in months.items()}
+            for pk, months in found.items()}
+
+
 def complaint_series(community_ids: list[int], today: datetime.date) -> dict[int, dict]:
     """Per community: {"YYYY-MM": the counts ``complaints.figures`` makes its rates of} by the
-    month of receipt."""
-
-    def compute(ids, since, until):
-        result: dict[int, dict] = {}
-        queryset = _between(Complaint.objects.filter(community_id__in=ids), "received_at",
-                            since, until)
-        for row in monthly_figures(queryset):
-            result.setdefault(row["community_id"], {})[row["month"].strftime("%Y-%m")] = (
-                row["counts"])
-        return result
-
-    return _by_month("complaints", community_ids, today, compute)
+    month of receipt (kept by the figures)."""
+    return _as_keys(complaint_figures.kept_counts(community_ids, months_ending(today), today))
 
 
 def complaint_type_series(community_ids: list[int], today: datetime.date) -> dict[int, dict]:
     """Per community: {"YYYY-MM": {subject code: complaints received}} (withdrawn ones count,
     as in the figures' top subjects)."""
-
-    def compute(ids, since, until):
-        result: dict[int, dict] = {}
-        rows = (_between(Complaint.objects.filter(community_id__in=ids), "received_at", since,
-                         until)
-                .order_by().annotate(month=_month("received_at"))
-                .values("community_id", "month", "category").annotate(n=Count("pk")))
-        for row in rows:
-            months = result.setdefault(row["community_id"], {})
-            months.setdefault(row["month"].strftime("%Y-%m"), {})[row["category"]] = row["n"]
-        return result
-
-    return _by_month("complaint_types", community_ids, today, compute)
+    return _as_keys(complaint_figures.kept_subjects(community_ids, months_ending(today),
+                                                    today))
 
 
 def repair_score_series(community_ids: list[int], today: datetime.date) -> dict[int, list]:
     """Per community: [follow-up scores, their sum] of the orders reported in ``today``'s
-    month (``workorders.figures``' satisfaction), kept for ``TTL``."""
-    first = today.replace(day=1)
+    month (``workorders.figures``' satisfaction), kept by community and month."""
 
-    def compute(ids):
-        orders = WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=_start(first))
-        rows = (follow_up_scores(orders).order_by().values("community_id")
+    def compute(ids, since, until):
+        orders = WorkOrder.objects.filter(community_id__in=ids, reported_at__gte=since,
+                                          reported_at__lt=until)
+        rows = (follow_up_scores(orders).order_by()
+                .annotate(month=_month("work_order__reported_at"))
+                .values("community_id", "month")
                 .annotate(scores=Count("pk"), score_sum=Sum("satisfaction")))
-        return {row["community_id"]: [row["scores"], row["score_sum"]]
-                for row in rows}
+        found: dict[int, dict] = {}
+        for row in rows:
+            found.setdefault(row["community_id"], {})[row["month"]] = [row["scores"],
+                                                                       row["score_sum"]]
+        return found
 
-    found = _cached("repair_scores", community_ids, today, compute, TTL)
-    return {pk: value or [0, 0] for pk, value in found.items()}
+    month = today.replace(day=1)
+    found = kept.by_month(REPAIR_SCORES, community_ids, [month], compute, today=today)
+    return {pk: months.get(month, [0, 0]) for pk, months in found.items()}
 
 
 def household_series(community_ids: list[int], today: datetime.date) -> dict[int, int]:
@@ -196,20 +170,35 @@ def summed(values):
 
 def refresh(today: datetime.date | None = None) -> dict[str, int]:
     """The scheduler's run: every active community's figures computed into the cache ahead of
-    the visits, the current month's again (kept for ``TTL``, this runs more often), the past
-    months' and the households' once a day (the day is in their key). A grouped query per
-    kind of figure, whatever the number of communities."""
-    global _fresh
+    the visits: the home page's, and the repair figures of this month by community (the
+    figures page's default). The months that still move are computed again at each run (it
+    runs more often than they are kept), the others and the households once a day (the day is
+    in their key). A grouped query per kind of figure, whatever the number of communities."""
     from ..registry.models import Community
 
     today = today or timezone.localdate()
     ids = list(Community.objects.filter(is_active=True).order_by("pk")
                .values_list("pk", flat=True))
-    _fresh = True
-    try:
+    with kept.recomputing():
         for read in (sla_series, complaint_series, complaint_type_series, repair_score_series,
                      household_series):
             read(ids, today)
-    finally:
-        _fresh = False
+        work_order_figures.kept_rows(ids, today.replace(day=1), today=today)
     return {"communities": len(ids)}
+
+
+def forget_on_write() -> None:
+    """Each kind of kept figure forgotten, for its community and month, when a row it is made
+    of is saved or deleted (``core.kept``)."""
+    from ..complaints.models import Complaint, ComplaintRound
+    from ..workorders.models import FollowUp
+
+    repairs = work_order_figures.KEPT_KINDS
+    kept.connect(WorkOrder, ("sla", REPAIR_SCORES, *repairs),
+                 lambda order: (order.community_id, order.reported_at))
+    kept.connect(FollowUp, (REPAIR_SCORES, *repairs),
+                 lambda call: (call.community_id, call.work_order.reported_at))
+    kept.connect(Complaint, complaint_figures.KEPT_KINDS,
+                 lambda complaint: (complaint.community_id, complaint.received_at))
+    kept.connect(ComplaintRound, (complaint_figures.COUNTS_KIND,),
+                 lambda round_: (round_.complaint.community_id, round_.complaint.received_at))
