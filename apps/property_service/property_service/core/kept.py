@@ -70,6 +70,24 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
     return months
 
 
+def read(keys: list[str]) -> dict:
+    """The entries of ``keys`` found in the cache; none while it is down (logged): whoever
+    reads computes them, the page still answers."""
+    try:
+        return cache.get_many(keys) if keys else {}
+    except Exception:  # the cache server is down (redis' own errors)
+        log.error("kept figures: the cache is unavailable", exc_info=True)
+        return {}
+
+
+def keep(entries: dict, timeout: int) -> None:
+    """``entries`` kept for ``timeout`` seconds, or not at all while the cache is down."""
+    try:
+        cache.set_many(entries, timeout)
+    except Exception:
+        log.error("kept figures: the cache is unavailable", exc_info=True)
+
+
 Compute = Callable[[list[int], datetime.datetime, datetime.datetime],
                    dict[int, dict[datetime.date, object]]]
 
@@ -86,11 +104,7 @@ def by_month(kind: str, community_ids: Iterable[int], months: Iterable[datetime.
     keys = {(pk, month): key(kind, pk, month, today) for pk in ids for month in months}
     wanted = [k for (_pk, month), k in keys.items()
               if not (_recomputing and moves(month, today))]
-    try:
-        found = cache.get_many(wanted) if wanted else {}
-    except Exception:  # the cache server is down (redis' own errors): compute, still answer
-        log.error("kept figures: the cache is unavailable", exc_info=True)
-        found = {}
+    found = read(wanted)
     values = {pair: found[k] for pair, k in keys.items() if k in found}
     missing = [pair for pair in keys if pair not in values]
     if missing:
@@ -102,10 +116,7 @@ def by_month(kind: str, community_ids: Iterable[int], months: Iterable[datetime.
             entries = {keys[pair]: value for pair, value in fresh.items()
                        if moves(pair[1], today) is moving}
             if entries:
-                try:
-                    cache.set_many(entries, TTL if moving else DAY_TTL)
-                except Exception:
-                    log.error("kept figures: the cache is unavailable", exc_info=True)
+                keep(entries, TTL if moving else DAY_TTL)
         values.update(fresh)
     result: dict[int, dict[datetime.date, object]] = {pk: {} for pk in ids}
     for (pk, month), value in values.items():

@@ -12,9 +12,7 @@ serves every language; the rates are computed from them when shown.
 from __future__ import annotations
 
 import datetime
-import logging
 
-from django.core.cache import cache
 from django.db.models import Count, DateField, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -32,8 +30,6 @@ REPAIR_SCORES = "repair_scores"
 # Kept per community and month (``core.kept``); the households, which move slowly, for the day.
 TTL = kept.TTL
 DAY_TTL = kept.DAY_TTL
-
-log = logging.getLogger(__name__)
 
 
 def months_ending(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
@@ -55,20 +51,13 @@ def _cached(key: str, community_ids: list[int], today: datetime.date, compute, t
     """{community id: its value}, from the cache or, for the communities missing there, from
     ``compute(ids)`` (one query), which is then kept for ``ttl`` seconds."""
     keys = {pk: f"workspace:{key}:{pk}:{today.isoformat()}" for pk in community_ids}
-    try:
-        found = cache.get_many(list(keys.values()))
-    except Exception:  # the cache server is down (redis' own errors): compute, still answer
-        log.error("workspace figures: the cache is unavailable", exc_info=True)
-        found = {}
+    found = kept.read(list(keys.values()))
     values = {pk: found[k] for pk, k in keys.items() if k in found}
     missing = [pk for pk in community_ids if pk not in values]
     if missing:
         computed = compute(missing)
         fresh = {pk: computed.get(pk, {}) for pk in missing}
-        try:
-            cache.set_many({keys[pk]: value for pk, value in fresh.items()}, ttl)
-        except Exception:
-            log.error("workspace figures: the cache is unavailable", exc_info=True)
+        kept.keep({keys[pk]: value for pk, value in fresh.items()}, ttl)
         values.update(fresh)
     return values
 
