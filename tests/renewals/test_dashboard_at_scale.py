@@ -95,12 +95,17 @@ def test_a_group_shows_its_first_rows_soonest_first_and_links_to_all_of_them(
 def test_the_dashboard_costs_the_same_queries_and_reads_a_bounded_number_of_rows(
         client, finance, place_a, monkeypatch):
     monkeypatch.setattr(dashboard, "ROWS_PER_GROUP", 3)
-    built = []
-    make_row = dashboard._row
-    monkeypatch.setattr(dashboard, "_row", lambda *args: built.append(1) or make_row(*args))
+    read, built = [], []
+    order, make_rows = dashboard._soonest, dashboard._rows
+    monkeypatch.setattr(dashboard, "_soonest",
+                        lambda agreements: read.extend(agreements) or order(agreements))
+    monkeypatch.setattr(dashboard, "_rows",
+                        lambda agreements, *args: built.extend(agreements)
+                        or make_rows(agreements, *args))
     client.force_login(finance)
 
     def page():
+        read.clear()
         built.clear()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(DASHBOARD)
@@ -110,15 +115,20 @@ def test_the_dashboard_costs_the_same_queries_and_reads_a_bounded_number_of_rows
     def add(n, start):
         for i in range(start, start + n):
             for end in (-2 - i, 3 + i % 4, 20 + i, 60 + i, 120 + i):
+                state = State.EXPIRED if end < 0 else State.RENEWAL_DUE
                 ContractFactory(community=place_a.community, responsible=finance,
-                                start_date=days(end - 365), end_date=days(end),
-                                state=State.EXPIRED if end < 0 else State.RENEWAL_DUE)
+                                start_date=days(end - 365), end_date=days(end), state=state)
+                InsurancePolicyFactory(community=place_a.community, responsible=finance,
+                                       start_date=days(end - 365), end_date=days(end),
+                                       state=state)
 
     add(1, 0)
     few, _response = page()
     add(8, 1)
     many, response = page()
     assert many == few
-    # Three rows a group are read (and the ties of the third one's day), not every one.
-    assert len(built) <= 3 * 5 + 2
-    assert [g["size"] for g in response.context["groups"]] == [9, 9, 9, 9, 9]
+    # Three rows a group of each kind are read (and the ties of the third one's day), not
+    # every one, and only the three shown are drawn.
+    assert len(read) <= 2 * (3 * 5 + 2)
+    assert len(built) == 3 * 5
+    assert [g["size"] for g in response.context["groups"]] == [18, 18, 18, 18, 18]

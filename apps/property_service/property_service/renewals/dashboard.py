@@ -93,20 +93,38 @@ def _viewable_models(user) -> list:
             if user.has_perm(f"{m._meta.app_label}.view_{m._meta.model_name}")]
 
 
-def _row(agreement, today, thresholds) -> Row:
-    opts = agreement._meta
-    return Row(
-        kind=str(opts.verbose_name), reference=str(agreement),
-        counterparty=_counterparty(agreement), community=agreement.community.name,
-        community_id=agreement.community_id, responsible=str(agreement.responsible),
-        state=agreement.state, state_label=agreement.get_state_display(),
-        end_date=agreement.end_date, days_left=rules.days_to_expiry(agreement.end_date, today),
-        bucket=rules.bucket(agreement.end_date, today, thresholds) or "",
-        url=reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[agreement.pk]))
+# The stand-in for an agreement's key in its kind's change link, drawn once per kind.
+_KEY = "__agreement__"
 
 
-def _sorted(rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: (r.end_date, r.reference))
+def _rows(agreements, today, thresholds) -> list[Row]:
+    """The rows of ``agreements``, in their order. What every agreement of a kind shares (the
+    kind's name, its change link, its state labels) is worked out once per kind."""
+    kinds: dict = {}
+    rows = []
+    for agreement in agreements:
+        model = type(agreement)
+        if model not in kinds:
+            opts = model._meta
+            link = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[_KEY])
+            states = {value: str(label) for value, label in opts.get_field("state").flatchoices}
+            kinds[model] = (str(opts.verbose_name), link, states)
+        kind, link, states = kinds[model]
+        rows.append(Row(
+            kind=kind, reference=str(agreement), counterparty=_counterparty(agreement),
+            community=agreement.community.name, community_id=agreement.community_id,
+            responsible=str(agreement.responsible), state=agreement.state,
+            state_label=states.get(agreement.state, agreement.state),
+            end_date=agreement.end_date,
+            days_left=rules.days_to_expiry(agreement.end_date, today),
+            bucket=rules.bucket(agreement.end_date, today, thresholds) or "",
+            url=link.replace(_KEY, str(agreement.pk))))
+    return rows
+
+
+def _soonest(agreements: list) -> list:
+    """Soonest end first, then by reference (as the rows are shown)."""
+    return sorted(agreements, key=lambda a: (a.end_date, str(a)))
 
 
 def dashboard_rows(user, *, today: datetime.date, community_id: int | None = None) -> list[Row]:
@@ -114,12 +132,11 @@ def dashboard_rows(user, *, today: datetime.date, community_id: int | None = Non
     ``user`` may see, soonest first (every one: the workbook)."""
     thresholds = rules.thresholds()
     horizon = rules.horizon(today, thresholds)
-    rows = []
+    agreements = []
     for model in _viewable_models(user):
-        queryset = _visible(model, user, community_id).filter(
+        agreements += _visible(model, user, community_id).filter(
             end_date__lte=horizon).select_related("community", "responsible")
-        rows += [_row(agreement, today, thresholds) for agreement in queryset]
-    return _sorted(rows)
+    return _rows(_soonest(agreements), today, thresholds)
 
 
 def group_counts(user, *, today: datetime.date, community_id: int | None = None
@@ -146,7 +163,7 @@ def group_rows(user, code: str, *, today: datetime.date, community_id: int | Non
     at most ``limit`` of each kind, read off the end-date index."""
     limit = ROWS_PER_GROUP if limit is None else limit
     thresholds = rules.thresholds()
-    rows = []
+    agreements = []
     for model in _viewable_models(user):
         queryset = _visible(model, user, community_id).filter(group_q(code, today, thresholds))
         # The end date of the limit-th soonest (off the end-date index), then every row up
@@ -155,9 +172,9 @@ def group_rows(user, code: str, *, today: datetime.date, community_id: int | Non
             limit - 1:limit])
         if last:
             queryset = queryset.filter(end_date__lte=last[0])
-        rows += [_row(agreement, today, thresholds)
-                 for agreement in queryset.select_related("community", "responsible")]
-    return _sorted(rows)[:limit]
+        agreements += queryset.select_related("community", "responsible")
+    # Only the rows shown are drawn: of each kind's soonest, the soonest of all.
+    return _rows(_soonest(agreements)[:limit], today, thresholds)
 
 
 def buckets() -> list[tuple[str, str]]:
