@@ -317,3 +317,27 @@ def test_the_unit_pages_probes_stop_at_the_first_window_that_can_hold_the_page(
     assert windows("1") == [1, 2]  # two rows: two buildings hold them at least
     assert windows("3") == [1, 2, 4, 8]  # six rows
     assert windows("6") == [1, 2, 4, 8]  # twelve rows: the 13 buildings are all the rest
+
+
+def test_a_unit_page_of_one_community_or_building_is_chosen_among_its_buildings(
+        client, superuser, registry, place_a, place_b):
+    client.force_login(superuser)
+
+    def buildings_of_page(params):
+        ids_query = next(sql for sql in queries_of(client, UNITS, params)
+                         if sql.replace("`", '"').startswith(
+                             'SELECT "property_service_unit"."id" AS "pk"')
+                         and "ORDER BY" in sql)
+        listed = re.search(r'"building_id" IN \(([^)]*)\)', ids_query.replace("`", '"'))
+        return {int(pk) for pk in listed.group(1).split(",")}
+
+    for place in (place_a, place_b):
+        community = place.community
+        assert buildings_of_page({"building__community__id__exact": community.pk}) <= set(
+            community.buildings.values_list("pk", flat=True))
+        response = client.get(UNITS, {"building__community__id__exact": community.pk})
+        assert [u.pk for u in response.context["cl"].result_list] == list(
+            Unit.objects.filter(building__community=community).order_by(
+                *Unit._meta.ordering, "-pk").values_list("pk", flat=True))
+    six = registry[0]
+    assert buildings_of_page({"building__id__exact": six.pk}) == {six.pk}

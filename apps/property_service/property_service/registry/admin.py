@@ -92,6 +92,7 @@ class BuildingOfCommunityFilter(ScopedRelatedFilter):
     link, on every page of units."""
 
     community_parameter = "building__community__id__exact"
+    building_parameter = "building__id__exact"  # its own (Django's lookup_kwarg)
 
     def field_choices(self, field, request, model_admin):
         community = parse_id(request.GET.get(self.community_parameter, ""))
@@ -132,13 +133,21 @@ class UnitAdmin(MovesInThroughTheService, BigTableListMixin, ImportExportAdmin):
     def get_paginator(self, request, queryset, per_page, orphans=0,
                       allow_empty_first_page=True):
         # The list's order starts with the building's community and name: a page is chosen
-        # among the units of the first buildings in that order.
+        # among the units of the first buildings in that order, of the community and building
+        # the list is filtered by (not among the company's, most of them without a row).
+        buildings = scope(Building.objects.order_by("community__code", "name", "id"),
+                          request.user)
+        community = parse_id(request.GET.get(BuildingOfCommunityFilter.community_parameter, ""))
+        if community is not None:
+            buildings = buildings.filter(community_id=community)
+        building = parse_id(request.GET.get(BuildingOfCommunityFilter.building_parameter, ""))
+        if building is not None:
+            buildings = buildings.filter(pk=building)
         return ParentOrderedPaginator(
             queryset, per_page, orphans, allow_empty_first_page,
             page_hint=parse_int(request.GET.get(PAGE_VAR), minimum=1, maximum=MAX_PAGE) or 1,
-            parents=scope(Building.objects.order_by("community__code", "name", "id"),
-                          request.user),
-            parent_field="building", parent_ordering=tuple(Unit._meta.ordering[:2]))
+            parents=buildings, parent_field="building",
+            parent_ordering=tuple(Unit._meta.ordering[:2]))
 
     @display(description=_("community"), ordering="building__community__code")
     def community_name(self, unit):
