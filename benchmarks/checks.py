@@ -53,29 +53,41 @@ def plan_flags(rows: list[dict], sizes: dict[str, int], *, aliases: dict[str, st
       sort at least ``sort_share`` of the table: sorting the few rows an index found (one
       order by its number, a resident's orders) is no sort of a large table;
     - a sort of a temporary table built while a small table leads a join with a large one (the
-      plan that reads every row of the large table to return one page).
+      plan that reads every row of the large table to return one page), when the join is
+      expected to put at least ``sort_share`` of the largest table's rows in it (the product
+      of every step's estimate): sorting the units of the two buildings a page needs is no
+      sort of a large table either.
     """
     aliases = aliases or {}
 
     def size(table):
         return sizes.get(aliases.get(table, table), 0)
 
+    def estimate(row):
+        try:
+            return int(row.get("rows") or 0)
+        except (TypeError, ValueError):
+            return 0
+
     flags = []
-    large_in_plan = any(size(row.get("table")) >= large_rows for row in rows)
+    largest = max((size(row.get("table")) for row in rows), default=0)
+    large_in_plan = largest >= large_rows
+    joined = 1
+    for row in rows:
+        if row.get("table") is not None:
+            joined *= max(estimate(row), 1)
     for i, row in enumerate(rows):
         table, extra = aliases.get(row.get("table"), row.get("table")), row.get("Extra") or ""
         large = size(table) >= large_rows
-        try:
-            expected = int(row.get("rows") or 0)
-        except (TypeError, ValueError):
-            expected = 0
+        expected = estimate(row)
         if row.get("type") == "ALL" and large:
             flags.append(f"type=ALL on {table} ({expected} rows)")
         if "Using filesort" not in extra:
             continue
         if large and expected >= sort_share * size(table):
             flags.append(f"Using filesort over {table} ({expected} rows)")
-        elif not large and i == 0 and "Using temporary" in extra and large_in_plan:
+        elif (not large and i == 0 and "Using temporary" in extra and large_in_plan
+              and joined >= sort_share * largest):
             flags.append(f"Using filesort over {table} (temporary table, join led by a small "
                          "table)")
     return flags

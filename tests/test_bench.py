@@ -55,6 +55,21 @@ def test_a_join_led_by_a_small_table_into_a_sorted_temporary_table_is_flagged():
     assert checks.plan_flags(plan[:1], SIZES) == []
 
 
+def test_a_join_led_by_a_small_table_into_a_few_rows_is_not_flagged():
+    # Two buildings' units: about 70 rows sorted, of 100,000.
+    plan = [row("property_service_building", "range", 2, "Using where; Using temporary; "
+                "Using filesort", key="PRIMARY"),
+            row("property_service_community", "eq_ref", 1, key="PRIMARY"),
+            row("property_service_unit", "ref", 35, "Using index", key="building_number")]
+    assert checks.plan_flags(plan, SIZES) == []
+    # Every unit of the company's buildings: sorted all the same.
+    plan[0] = row("property_service_building", "index", 1_400, "Using temporary; "
+                  "Using filesort", key="PRIMARY")
+    assert checks.plan_flags(plan, SIZES) == [
+        "Using filesort over property_service_building (temporary table, join led by a "
+        "small table)"]
+
+
 def test_an_alias_counts_as_its_table():
     sql = (f"SELECT * FROM `{WO}` INNER JOIN `property_service_unit` T5 ON "
            f"(`{WO}`.`unit_id` = T5.`id`)")
