@@ -57,15 +57,6 @@ NOW = datetime.datetime(2026, 11, 25, 10, 0)
 CURSOR_DEPTH = 3
 
 
-def hold_clock(moment: datetime.datetime) -> datetime.datetime:
-    """Every ``timezone.now()`` of this process answers ``moment`` from now on."""
-    from django.utils import timezone
-
-    fixed = timezone.make_aware(moment, timezone.get_default_timezone())
-    timezone.now = lambda: fixed
-    return fixed
-
-
 def measure(*, reuse: bool) -> tuple[dict, float]:
     from django.test.utils import setup_test_environment
 
@@ -74,18 +65,19 @@ def measure(*, reuse: bool) -> tuple[dict, float]:
     # page that fails still logs its error).
     logging.getLogger("django.request").setLevel(logging.ERROR)
     logging.getLogger("django.security").setLevel(logging.ERROR)
-    fixed = hold_clock(NOW)
-    started = time.perf_counter()
-    run.prepare_data(scale="small", fresh=not reuse, now=fixed)
-    run.say(f"data ready ({time.perf_counter() - started:.0f} s); requesting every page")
-    sizes = run.table_sizes()
-    pages: dict = {}
-    # A cursor page's queries do not depend on its depth: a few pages deep is enough here.
-    run.measure_pages(sizes, lambda: None, pages, timed=False, cursor_depth=CURSOR_DEPTH)
-    # Then each periodic job, twice (its catching up, then its steady run): their statements.
-    for name, job in run.measure_jobs().items():
-        for which in ("first", "second"):
-            pages[f"job: {name}, {which} run"] = {"queries": job[which]["queries"]}
+    with run.clock_held(NOW) as fixed:
+        started = time.perf_counter()
+        run.prepare_data(scale="small", fresh=not reuse, now=fixed)
+        run.say(f"data ready ({time.perf_counter() - started:.0f} s); requesting every page")
+        sizes = run.table_sizes()
+        pages: dict = {}
+        # A cursor page's queries do not depend on its depth: a few pages deep is enough.
+        run.measure_pages(sizes, lambda: None, pages, timed=False, cursor_depth=CURSOR_DEPTH)
+        # Then each periodic job, twice (its catching up, then its steady run): their
+        # statements.
+        for name, job in run.measure_jobs().items():
+            for which in ("first", "second"):
+                pages[f"job: {name}, {which} run"] = {"queries": job[which]["queries"]}
     return pages, time.perf_counter() - started
 
 

@@ -27,6 +27,7 @@ says so.
 from __future__ import annotations
 
 import csv
+import datetime
 import gc
 import io
 import json
@@ -818,13 +819,17 @@ def measure_exports(sizes) -> dict:
 
 
 @contextmanager
-def clock_held():
-    """``timezone.now()`` held at the moment this begins, until it ends."""
+def clock_held(moment: datetime.datetime | None = None):
+    """Every ``timezone.now()`` of this process answers ``moment`` (naive: local time; by
+    default the moment this begins) until this ends. Yields the moment held."""
     real = timezone.now
-    moment = real()
+    if moment is None:
+        moment = real()
+    elif timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
     timezone.now = lambda: moment
     try:
-        yield
+        yield moment
     finally:
         timezone.now = real
 
