@@ -80,3 +80,10 @@ def test_the_job_is_declared_once_and_runs_on_the_first_of_the_month(db, clock):
     row = Schedule.objects.get(name=jobs[0].name)
     assert row.schedule_type == Schedule.MONTHLY
     assert timezone.localtime(row.next_run).strftime("%Y-%m-%d %H:%M") == "2026-12-01 01:00"
+
+
+def test_a_run_after_the_first_reads_which_communities_have_their_report_in_one_query(
+        month_of_a, place_b, manager_a, django_assert_num_queries):
+    generate_monthly_reports()
+    with django_assert_num_queries(1):
+        assert generate_monthly_reports() == {"month": "2026-11", "created": 0, "existing": 2}
