@@ -250,6 +250,8 @@ class Occupancy(TimeStampedModel):
             models.Index(fields=["unit", "end_date"]),
             # The move-ins of the last weeks, whose first-month visits are planned daily.
             models.Index(fields=["start_date"], name="occupancy_start_idx"),
+            # The move-outs since the unit statuses' last daily run.
+            models.Index(fields=["end_date"], name="occupancy_end_idx"),
         ]
 
     shown_with = ("resident", "unit__building__community")
