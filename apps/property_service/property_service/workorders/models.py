@@ -292,8 +292,6 @@ class WorkOrder(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["community", "reported_at", "id"],
                          name="workorder_community_rep_idx"),
             models.Index(fields=["state", "reported_at", "id"], name="workorder_state_rep_idx"),
-            # The API's order (newest id first) for a user of one community, or filtered by one.
-            models.Index(fields=["community", "id"], name="workorder_community_id_idx"),
             # The list filters on a column of few values: their rows in the list's order, and
             # the date drill-down's probes within them, read off an index of their own.
             models.Index(fields=["is_repeat", "reported_at", "id"],
