@@ -2,6 +2,7 @@ import datetime
 
 from django.core.cache import cache
 from django_q.models import Schedule
+from property_service.core import since
 from property_service.registry import jobs
 from property_service.registry.jobs import refresh_unit_statuses
 from property_service.registry.models import Unit
@@ -83,11 +84,11 @@ def test_without_its_mark_or_with_too_many_units_to_recheck_a_run_goes_over_ever
     refresh_unit_statuses()
     Unit.objects.filter(pk=unit.pk).update(status="occupied")
     assert refresh_unit_statuses() == {"occupied": 0, "vacant": 0}
-    monkeypatch.setattr(jobs, "RECHECK_AT_MOST", -1)
+    monkeypatch.setattr(since, "AT_MOST", -1)
     assert refresh_unit_statuses() == {"occupied": 0, "vacant": 1}
     monkeypatch.undo()
     Unit.objects.filter(pk=unit.pk).update(status="occupied")
-    cache.delete(jobs.STATUSES_THROUGH)
+    cache.delete(jobs.STATUSES_RUN)
     assert refresh_unit_statuses() == {"occupied": 0, "vacant": 1}
 
 

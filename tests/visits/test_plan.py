@@ -1,10 +1,12 @@
 """A new occupancy → a visit due within the month → chased when late → done; major works →
 quality visits; the daily job plans what is missing, once."""
 
+import dataclasses
 import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from property_service.core.errors import ActionError, NotAllowed
@@ -180,12 +182,82 @@ def test_the_daily_job_plans_what_is_missing_once(clock, move_in, place_a, agent
     assert not Visit.objects.filter(occupancy=old).exists()
     # The works' first visit (due 2026-11-30) was late before it existed: left out.
     assert list(Visit.objects.filter(work_order=order).values_list("step", flat=True)) == [2]
-    # A run with nothing to plan reads the move-ins' keys, the major-works categories and the
-    # works: three queries, whatever their number.
+    # A run with nothing to plan reads the major-works categories, what was written since the
+    # last run (occupancies, visits by move-in, move-in days reached, orders, visits by order),
+    # the move-ins' keys and the works: eight queries, whatever their number.
     with CaptureQueriesContext(connection) as queries:
         assert plan_missing_visits() == {"first_month": 0, "major_works": 0}
-    assert len(queries) == 3
+    assert len(queries) == 8
     assert Visit.objects.count() == 2
+
+
+def complete(order, agent, technician):
+    order_services.transition_work_order(order_id=order.pk, user=agent, action="dispatch",
+                                         assignee=technician)
+    for action in ("accept", "start", "complete"):
+        order_services.transition_work_order(order_id=order.pk, user=technician,
+                                             action=action)
+    order_services.transition_work_order(order_id=order.pk, user=agent,
+                                         action="pass_acceptance")
+
+
+def test_a_later_run_looks_at_what_was_written_since_the_last_and_the_move_ins_day_reached(
+        clock, move_in, place_a, agent, technician, new_order, monkeypatch):
+    from property_service.core import since
+    from property_service.registry.models import Occupancy
+    from property_service.visits import jobs
+
+    clock.set("2026-12-01 00:00")
+    today = move_in(datetime.date(2026, 12, 1))
+    later = move_in(datetime.date(2026, 12, 3))
+    reworked = new_order("major_repair")
+    complete(reworked, agent, technician)  # its visits planned as it is accepted
+    clock.set("2026-12-01 00:30")
+    assert plan_missing_visits() == {"first_month": 1, "major_works": 0}
+
+    clock.set("2026-12-01 10:00")
+    entered = move_in(datetime.date(2026, 12, 1))
+    Visit.objects.filter(occupancy=today).delete()
+    works = new_order("major_repair")
+    with monkeypatch.context() as patched:  # completed without its visits planned
+        patched.setattr(order_services, "visit_plan_major_works", lambda **kwargs: [])
+        complete(works, agent, technician)
+    Visit.objects.filter(work_order=reworked).delete()
+    # Written behind the register's back (no history): nothing says to look at it again.
+    unseen = Occupancy.objects.bulk_create([Occupancy(
+        unit=UnitFactory(building=place_a.building, number="9001"), resident=entered.resident,
+        relation="owner", start_date=datetime.date(2026, 12, 1))])[0]
+
+    clock.set("2026-12-03 00:30")
+    assert plan_missing_visits() == {"first_month": 3, "major_works": 4}
+    assert set(Visit.objects.filter(kind=Kind.FIRST_MONTH).values_list("occupancy", flat=True)
+               ) == {today.pk, later.pk, entered.pk}
+    assert set(Visit.objects.filter(kind=Kind.MAJOR_WORKS).values_list("work_order", flat=True)
+               ) == {works.pk, reworked.pk}
+
+    # Without its mark, or with other rules, a run looks at every move-in again.
+    cache.delete(jobs.PLAN_RUN)
+    assert plan_missing_visits() == {"first_month": 1, "major_works": 0}
+    assert Visit.objects.filter(occupancy=unseen).exists()
+    again = Occupancy.objects.bulk_create([Occupancy(
+        unit=UnitFactory(building=place_a.building, number="9002"), resident=entered.resident,
+        relation="owner", start_date=datetime.date(2026, 12, 2))])[0]
+    assert plan_missing_visits() == {"first_month": 0, "major_works": 0}
+    rules = jobs.visit_rules_module.visit_rules()
+    monkeypatch.setattr(jobs.visit_rules_module, "visit_rules",
+                        lambda: dataclasses.replace(rules, warn_days_before=2))
+    assert plan_missing_visits() == {"first_month": 1, "major_works": 0}
+    assert Visit.objects.filter(occupancy=again).exists()
+    # Past the most records a run looks at again, it looks at every one.
+    clock.set("2026-12-03 09:00")
+    assert plan_missing_visits() == {"first_month": 0, "major_works": 0}
+    # Deleted with no history left.
+    VisitEvent.objects.filter(visit__occupancy=again)._raw_delete(Visit.objects.db)
+    Visit.objects.filter(occupancy=again)._raw_delete(Visit.objects.db)
+    clock.set("2026-12-03 10:00")
+    assert plan_missing_visits() == {"first_month": 0, "major_works": 0}
+    monkeypatch.setattr(since, "AT_MOST", -1)
+    assert plan_missing_visits() == {"first_month": 1, "major_works": 0}
 
 
 def test_a_portal_registration_plans_the_first_month_visit(clock, place_a, agent):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access.selectors import users_with_role
+from ..core import since as since_last
 from ..core.escalation import (
     Rung,
     Step,
@@ -36,6 +37,7 @@ from ..core.models import Notification
 from . import rules as visit_rules_module
 from .models import Kind, State, Visit
 
+PLAN_RUN = "visits:plan:last-run"
 CLOCK = "visit"
 KINDS = {Step.WARNING: Notification.Kind.FOLLOWUP_DUE,
          Step.BREACH: Notification.Kind.SLA_BREACH,
@@ -113,7 +115,11 @@ def _chase_batch(now, rules, people: dict, seen: set[int]) -> tuple[int, int, in
 def plan_missing_visits(today: datetime.date | None = None) -> dict[str, int]:
     """Plan every visit the rules ask for that is not planned yet: the move-ins of the last
     first month, the major works completed recently enough to still owe a visit. Idempotent
-    (each visit is a unique row): a second run plans nothing."""
+    (each visit is a unique row): a second run plans nothing.
+
+    The first run (or one after the rules or the major-works categories changed) looks at every
+    move-in and completion within the rules' reach; a later one at those written since the last
+    run began, or whose visits were, and the move-ins whose day came since (``core.since``)."""
     from ..registry.models import Occupancy
     from ..workorders.models import WorkOrder, WorkOrderCategory
     from ..workorders.states import State as OrderState
@@ -122,36 +128,50 @@ def plan_missing_visits(today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     rules = visit_rules_module.visit_rules()
     planned = {"first_month": 0, "major_works": 0}
-    since = today - datetime.timedelta(days=rules.first_month_days)
-    # The move-ins' keys first (from the occupancies alone, in the key's order: joined to
-    # their units and buildings in the register's order, the database would read every unit
-    # of every building first), then those move-ins with their units.
-    missing = list(Occupancy.objects.filter(start_date__gte=since, start_date__lte=today,
-                                            relation__in=rules.first_month_relations)
-                   .exclude(visits__kind="first_month").order_by("pk")
-                   .values_list("pk", flat=True))
-    move_ins = (Occupancy.objects.filter(pk__in=missing).select_related("unit__building__community")
-                .order_by("pk"))
-    for occupancy in move_ins.iterator():
-        planned["first_month"] += bool(services.visit_plan_first_month(occupancy=occupancy,
-                                                                       rules=rules))
-    start = timezone.make_aware(datetime.datetime.combine(
-        today - datetime.timedelta(days=rules.major_works_look_back_days), datetime.time.min))
-    # An order whose last visit is planned has nothing left to plan: its earlier visits were
-    # planned with it, or were late already (and are later now).
-    last_visit = Visit.objects.filter(work_order=OuterRef("pk"), kind=Kind.MAJOR_WORKS,
-                                      step=len(rules.major_works_after_days))
     # The orders of the few major-works categories, found through the category's index.
-    categories = list(WorkOrderCategory.objects.filter(major_works=True)
-                      .values_list("pk", flat=True))
-    works = (WorkOrder.objects.filter(category__in=categories, unit__isnull=False,
-                                      completed_at__gte=start,
-                                      state__in=(OrderState.FOLLOW_UP, OrderState.CLOSED))
-             .filter(~Exists(last_visit))
-             .select_related("category").order_by("pk"))
-    if not rules.major_works_after_days:
-        works = works.none()
-    for order in works.iterator():
-        planned["major_works"] += len(services.visit_plan_major_works(
-            order=order, rules=rules, due_after=timezone.now()))
+    categories = sorted(WorkOrderCategory.objects.filter(major_works=True)
+                        .values_list("pk", flat=True))
+    with since_last.last_run(PLAN_RUN, depends_on=(rules, categories)) as since:
+        move_ins_again = orders_again = None
+        if since is not None:
+            move_ins_again = (since_last.written_since(Occupancy, since)
+                              | since_last.written_since(Visit, since, "occupancy_id")
+                              | set(Occupancy.objects.filter(
+                                    start_date__gt=timezone.localdate(since),
+                                    start_date__lte=today).values_list("pk", flat=True)))
+            orders_again = (since_last.written_since(WorkOrder, since)
+                            | since_last.written_since(Visit, since, "work_order_id"))
+        window = today - datetime.timedelta(days=rules.first_month_days)
+        # The move-ins' keys first (from the occupancies alone, in the key's order: joined to
+        # their units and buildings in the register's order, the database would read every
+        # unit of every building first), then those move-ins with their units.
+        missing = (Occupancy.objects.filter(start_date__gte=window, start_date__lte=today,
+                                            relation__in=rules.first_month_relations)
+                   .exclude(visits__kind="first_month").order_by("pk"))
+        if move_ins_again is not None and since_last.few_enough(move_ins_again):
+            missing = missing.filter(pk__in=move_ins_again)
+        move_ins = (Occupancy.objects.filter(pk__in=list(missing.values_list("pk", flat=True)))
+                    .select_related("unit__building__community").order_by("pk"))
+        for occupancy in move_ins.iterator():
+            planned["first_month"] += bool(services.visit_plan_first_month(
+                occupancy=occupancy, rules=rules))
+        start = timezone.make_aware(datetime.datetime.combine(
+            today - datetime.timedelta(days=rules.major_works_look_back_days),
+            datetime.time.min))
+        # An order whose last visit is planned has nothing left to plan: its earlier visits
+        # were planned with it, or were late already (and are later now).
+        last_visit = Visit.objects.filter(work_order=OuterRef("pk"), kind=Kind.MAJOR_WORKS,
+                                          step=len(rules.major_works_after_days))
+        works = (WorkOrder.objects.filter(category__in=categories, unit__isnull=False,
+                                          completed_at__gte=start,
+                                          state__in=(OrderState.FOLLOW_UP, OrderState.CLOSED))
+                 .filter(~Exists(last_visit))
+                 .select_related("category").order_by("pk"))
+        if orders_again is not None and since_last.few_enough(orders_again):
+            works = works.filter(pk__in=orders_again)
+        if not rules.major_works_after_days:
+            works = works.none()
+        for order in works.iterator():
+            planned["major_works"] += len(services.visit_plan_major_works(
+                order=order, rules=rules, due_after=timezone.now()))
     return planned
