@@ -52,16 +52,3 @@ def test_the_home_page_loads_while_the_cache_is_down(client, make_staff, place_a
         response = client.get("/admin/")
     assert response.status_code == 200
 
-
-def test_a_daily_job_goes_over_every_unit_while_the_cache_is_down(clock):
-    from property_service.registry.jobs import refresh_unit_statuses
-    from property_service.registry.models import Unit
-
-    from tests.factories.registry import OccupancyFactory
-
-    unit = OccupancyFactory().unit
-    with cache_down():
-        assert refresh_unit_statuses() == {"occupied": 1, "vacant": 0}
-        # Written with no history: only a run over every unit sees it. No mark was kept.
-        Unit.objects.filter(pk=unit.pk).update(status="vacant")
-        assert refresh_unit_statuses() == {"occupied": 1, "vacant": 0}

@@ -1,8 +1,8 @@
 import datetime
 
-from django.core.cache import cache
 from django_q.models import Schedule
 from property_service.core import since
+from property_service.core.models import JobRun
 from property_service.registry import jobs
 from property_service.registry.jobs import refresh_unit_statuses
 from property_service.registry.models import Unit
@@ -88,7 +88,7 @@ def test_without_its_mark_or_with_too_many_units_to_recheck_a_run_goes_over_ever
     assert refresh_unit_statuses() == {"occupied": 0, "vacant": 1}
     monkeypatch.undo()
     Unit.objects.filter(pk=unit.pk).update(status="occupied")
-    cache.delete(jobs.STATUSES_RUN)
+    JobRun.objects.filter(job=jobs.STATUSES_RUN).delete()
     assert refresh_unit_statuses() == {"occupied": 0, "vacant": 1}
 
 

@@ -266,3 +266,20 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.last}"
+
+
+class JobRun(models.Model):
+    """When the last complete run of a periodic job began, and the rules it went by: a later
+    run looks only at what was written since (``core.since``). Kept with the data, so that a
+    database restored or generated afresh carries the mark that goes with its rows (or none)."""
+
+    job = models.CharField(_("job"), max_length=100, unique=True)
+    began = models.DateTimeField(_("began"))
+    depends_on = models.TextField(_("rules"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+
+    def __str__(self):
+        return f"{self.job}: {self.began:%Y-%m-%d %H:%M}"
