@@ -25,6 +25,16 @@ def visit_notes(visit):
         .order_by("id").values_list("user__username", "kind"))
 
 
+def complete(order, agent, technician):
+    order_services.transition_work_order(order_id=order.pk, user=agent, action="dispatch",
+                                         assignee=technician)
+    for action in ("accept", "start", "complete"):
+        order_services.transition_work_order(order_id=order.pk, user=technician,
+                                             action=action)
+    order_services.transition_work_order(order_id=order.pk, user=agent,
+                                         action="pass_acceptance")
+
+
 @pytest.fixture
 def move_in(place_a):
     numbers = iter(range(1001, 2000))
@@ -150,13 +160,7 @@ def test_major_works_accepted_get_their_quality_visits(clock, place_a, agent, te
 def test_ordinary_repairs_get_no_quality_visit(clock, agent, technician, new_order):
     clock.set("2026-12-01 09:00")
     order = new_order("electrical")
-    order_services.transition_work_order(order_id=order.pk, user=agent, action="dispatch",
-                                         assignee=technician)
-    for action in ("accept", "start", "complete"):
-        order_services.transition_work_order(order_id=order.pk, user=technician,
-                                             action=action)
-    order_services.transition_work_order(order_id=order.pk, user=agent,
-                                         action="pass_acceptance")
+    complete(order, agent, technician)
     assert not Visit.objects.filter(work_order=order).exists()
 
 
@@ -165,13 +169,7 @@ def test_the_daily_job_plans_what_is_missing_once(clock, move_in, place_a, agent
     clock.set("2026-11-20 09:00")
     recent = move_in(datetime.date(2026, 11, 20))
     order = new_order("major_repair")
-    order_services.transition_work_order(order_id=order.pk, user=agent, action="dispatch",
-                                         assignee=technician)
-    for action in ("accept", "start", "complete"):
-        order_services.transition_work_order(order_id=order.pk, user=technician,
-                                             action=action)
-    order_services.transition_work_order(order_id=order.pk, user=agent,
-                                         action="pass_acceptance")
+    complete(order, agent, technician)
     # Entered by hand, so no service planned them.
     Visit.objects.all().delete()
     old = move_in(datetime.date(2026, 9, 1))
@@ -189,16 +187,6 @@ def test_the_daily_job_plans_what_is_missing_once(clock, move_in, place_a, agent
         assert plan_missing_visits() == {"first_month": 0, "major_works": 0}
     assert len(queries) == 10
     assert Visit.objects.count() == 2
-
-
-def complete(order, agent, technician):
-    order_services.transition_work_order(order_id=order.pk, user=agent, action="dispatch",
-                                         assignee=technician)
-    for action in ("accept", "start", "complete"):
-        order_services.transition_work_order(order_id=order.pk, user=technician,
-                                             action=action)
-    order_services.transition_work_order(order_id=order.pk, user=agent,
-                                         action="pass_acceptance")
 
 
 def test_a_later_run_looks_at_what_was_written_since_the_last_and_the_move_ins_day_reached(
