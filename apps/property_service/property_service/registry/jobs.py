@@ -57,5 +57,5 @@ def units_to_recheck(since: datetime.datetime, today: datetime.date) -> set[int]
                  .values_list("unit_id", flat=True))
     units.update(Occupancy.objects.filter(end_date__gte=last_day, end_date__lt=today)
                  .values_list("unit_id", flat=True))
-    units.update(Unit.history.filter(history_date__gte=since).values_list("id", flat=True))
+    units.update(since_last.written_since(Unit, since))
     return units
