@@ -61,6 +61,11 @@ class ComplaintAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
     list_filter = [QueueFilter, "state", "severity", "category", ("community", ScopedRelatedFilter),
                    "emotional"]
     list_select_related = ["community", "unit__building__community", "supervisor"]
+    list_row_fields = ("number", "state", "severity", "category", "received_at", "emotional",
+                       "community__name", "unit__entrance", "unit__number",
+                       "unit__building__name", "unit__building__community__name",
+                       "supervisor__username", "supervisor__first_name",
+                       "supervisor__last_name")
     # The search itself is search_complaints: each kind of number on its own index.
     search_fields = ["=number", "=unit__number"]
     search_help_text = _("Exact complaint number or exact unit number.")

@@ -188,6 +188,8 @@ class BigTableChangeList(CheckedChangeList):
         elif not self.multi_page:
             # Read as its paginator reads any page: the same queries for one page or many.
             self.result_list = self.paginator.page(1).object_list
+        if self.model_admin.list_row_fields:
+            self.result_list = self.result_list.only(*self.model_admin.list_row_fields)
 
 
 class BigTableListMixin:
@@ -199,6 +201,11 @@ class BigTableListMixin:
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     change_list_template = "property_service/admin/big_change_list.html"
+    # The columns the list's cells read (``only``), related ones by their path; empty: every
+    # column of the row and of its ``list_select_related`` links. A page's rows are read with
+    # these alone: the rest (a work order's dozen timestamps, a user's password hash) would be
+    # converted and set on fifty model instances only to be thrown away.
+    list_row_fields: tuple[str, ...] = ()
 
     def get_changelist(self, request, **kwargs):
         return BigTableChangeList

@@ -99,6 +99,12 @@ class WorkOrderAdmin(PrefillFromRegistryMixin, BigTableListMixin, WorkflowAction
                    ("team", ScopedRelatedFilter), "category", "is_repeat", "channel"]
     list_select_related = ["community", "unit__building__community", "category", "team",
                            "assignee"]
+    list_row_fields = ("number", "state", "priority", "respond_by", "complete_by",
+                       "responded_at", "completed_at", "paused_at", "location", "reported_at",
+                       "is_repeat", "community__name", "unit__entrance", "unit__number",
+                       "unit__building__name", "unit__building__community__name", "category",
+                       "team", "assignee__username", "assignee__first_name",
+                       "assignee__last_name")
     # The search itself is search_work_orders: each kind of number on its own index.
     search_fields = ["=number", "=unit__number", "=resident__phone"]
     search_help_text = _("Exact order number (WO-202611-00042), exact unit number or the "
