@@ -70,6 +70,23 @@ def test_the_moving_months_are_kept_for_a_while_and_the_others_for_the_day(monke
     assert kept.TTL < kept.DAY_TTL
 
 
+def test_what_the_schedulers_run_computes_is_kept_for_the_day(monkeypatch):
+    """The scheduler computes a community's moving months again whenever time may have changed
+    them (``workspace.series.refresh``): what it keeps lasts the day."""
+    timeouts = {}
+    real = cache.set_many
+
+    def set_many(entries, timeout):
+        timeouts.update(dict.fromkeys(entries, timeout))
+        return real(entries, timeout)
+
+    monkeypatch.setattr(cache, "set_many", set_many)
+    with kept.recomputing():
+        kept.by_month("test", [1], [SEP, OCT, NOV], Source({1: {}}), today=TODAY)
+    assert set(timeouts.values()) == {kept.DAY_TTL}
+    assert len(timeouts) == 3
+
+
 def test_a_new_day_computes_again():
     source = Source({1: {SEP: "old"}})
     kept.by_month("test", [1], [SEP], source, today=TODAY)

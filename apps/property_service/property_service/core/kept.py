@@ -5,14 +5,17 @@ them over a third of a million. The pages that show months of figures (the home 
 the complaint and repair figures, and their API) read them here instead: each (kind of figure,
 community, month) is computed once, by one grouped query over the communities and months
 missing from the cache, and kept. The months that still move (this one and the one before:
-deadlines not yet due count as met until they pass) are kept for ``TTL`` seconds, earlier ones
-until the day ends (the day is in the key).
+deadlines not yet due count as met until they pass) are kept for ``TTL`` seconds when a visit
+computes them, until the day ends when the scheduler does (below); earlier ones until the day
+ends (the day is in the key).
 
 A write to a row that a figure is made of forgets that row's community and month at once
-(``forget``, on every save and delete, see ``connect``), so the next visit shows the change;
-only what time alone changes (a deadline passing unmet, a team renamed) waits for ``TTL`` or the
-next day. The scheduler's run (``workspace.series.refresh``) computes the moving months again
-ahead of the visits (``recomputing``).
+(``forget``, on every save and delete, see ``connect``), so the next visit shows the change.
+What time alone changes (a deadline passing unmet) is the scheduler's: its run
+(``workspace.series.refresh``) computes again the moving months of the communities written to
+or with a deadline passed since its last run, ahead of the visits (``recomputing``), and keeps
+them for the day. What a visit computes itself, the scheduler not having run yet, lasts
+``TTL``; a team renamed shows the next day.
 """
 
 from __future__ import annotations
@@ -116,7 +119,9 @@ def by_month(kind: str, community_ids: Iterable[int], months: Iterable[datetime.
             entries = {keys[pair]: value for pair, value in fresh.items()
                        if moves(pair[1], today) is moving}
             if entries:
-                keep(entries, TTL if moving else DAY_TTL)
+                # The scheduler's run computes a community's moving months again whenever time
+                # may have changed them: what it keeps lasts the day.
+                keep(entries, TTL if moving and not _recomputing else DAY_TTL)
         values.update(fresh)
     result: dict[int, dict[datetime.date, object]] = {pk: {} for pk in ids}
     for (pk, month), value in values.items():

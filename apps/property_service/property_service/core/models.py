@@ -245,6 +245,9 @@ class EscalationStep(models.Model):
     class Meta:
         verbose_name = _("escalation step")
         verbose_name_plural = _("escalation steps")
+        # The breaches taken since a moment: the deadlines passed then (the home figures'
+        # refresh, ``workspace.series.communities_due``).
+        indexes = [models.Index(fields=["step", "created_at"], name="escalation_step_taken_idx")]
         constraints = [
             models.UniqueConstraint(fields=["target_type", "target_id", "clock", "step",
                                             "deadline"], name="escalation_step_once"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ..complaints import figures as complaint_figures
 from ..core import kept
+from ..core import since as since_last
 from ..registry.models import Unit
 from ..workorders import figures as work_order_figures
 from ..workorders.figures import follow_up_scores
@@ -27,6 +28,8 @@ from ..workorders.sla import judged_q, met_q
 
 MONTHS = 12
 REPAIR_SCORES = "repair_scores"
+# The mark of the refresh's last run (``core.since``).
+REFRESH_RUN = "workspace:figures:last-run"
 # Kept per community and month (``core.kept``); the households, which move slowly, for the day.
 TTL = kept.TTL
 DAY_TTL = kept.DAY_TTL
@@ -158,22 +161,68 @@ def summed(values):
 
 
 def refresh(today: datetime.date | None = None) -> dict[str, int]:
-    """The scheduler's run: every active community's figures computed into the cache ahead of
+    """The scheduler's run: the active communities' figures computed into the cache ahead of
     the visits: the home page's, and the repair figures of this month by community (the
-    figures page's default). The months that still move are computed again at each run (it
-    runs more often than they are kept), the others and the households once a day (the day is
-    in their key). A grouped query per kind of figure, whatever the number of communities."""
+    figures page's default). A grouped query per kind of figure, whatever the number of
+    communities.
+
+    The day's first run (or one that finds the day's figures gone from the cache) computes
+    every community's; a later run only those of the communities whose figures may have
+    changed since the last run began (``communities_due``). The months that still move are
+    computed again for those, and kept for the day: this run is what keeps them current as
+    deadlines pass. Returns how many communities it computed."""
     from ..registry.models import Community
 
     today = today or timezone.localdate()
     ids = list(Community.objects.filter(is_active=True).order_by("pk")
                .values_list("pk", flat=True))
-    with kept.recomputing():
-        for read in (sla_series, complaint_series, complaint_type_series, repair_score_series,
-                     household_series):
-            read(ids, today)
-        work_order_figures.kept_rows(ids, today.replace(day=1), today=today)
+    done_today = refreshed_key(today)
+    with since_last.last_run(REFRESH_RUN, depends_on=today.isoformat()) as since:
+        if since is not None and kept.read([done_today]):
+            due = communities_due(since)
+            ids = [pk for pk in ids if pk in due]
+        if ids:
+            with kept.recomputing():
+                for read in (sla_series, complaint_series, complaint_type_series,
+                             repair_score_series, household_series):
+                    read(ids, today)
+                work_order_figures.kept_rows(ids, today.replace(day=1), today=today)
+        kept.keep({done_today: True}, DAY_TTL)
     return {"communities": len(ids)}
+
+
+def refreshed_key(today: datetime.date) -> str:
+    """Kept with the day's figures once a run has computed them all: gone with them (a cache
+    emptied or restarted), the next run computes them all again."""
+    return f"workspace:refreshed:{today.isoformat()}"
+
+
+def communities_due(since: datetime.datetime) -> set[int]:
+    """The communities whose figures may have changed since ``since``: where a work order, a
+    follow-up call or a complaint was written or deleted (its history: ``core.since``), and
+    where a deadline of an order, of its follow-up call or of a complaint passed unmet (the
+    breach step the chasing jobs take at it: the only change time alone makes). A write with
+    no history (a raw SQL update) is seen by the next day's first run."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..complaints.models import Complaint
+    from ..core.models import EscalationStep
+    from ..workorders.models import FollowUp
+
+    due: set[int] = set()
+    for model in (WorkOrder, FollowUp, Complaint):
+        due |= since_last.written_since(model, since, "community_id")
+    breached: dict[int, set[int]] = {}
+    for type_id, target_id in (EscalationStep.objects
+                               .filter(step=EscalationStep.Step.BREACH, created_at__gte=since)
+                               .values_list("target_type_id", "target_id")):
+        breached.setdefault(type_id, set()).add(target_id)
+    for type_id, targets in breached.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model in (WorkOrder, Complaint):
+            due.update(model.objects.filter(pk__in=targets)
+                       .values_list("community_id", flat=True))
+    return due
 
 
 def forget_on_write() -> None:
