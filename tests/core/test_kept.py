@@ -1,7 +1,7 @@
 """Figures kept by community and month: what is missing is computed in one query over the
 communities and the span of months missing, the months that still move are kept for a while
 and the others for the day, a write forgets its own community and month, and the scheduler's
-run counts the moving months again."""
+run counts the moving months again and keeps them for the day."""
 
 import datetime
 
@@ -54,15 +54,21 @@ def test_what_is_missing_is_computed_once_over_its_span_and_then_read_from_the_c
     assert source.calls[1:] == [([3], OCT, NOV)]
 
 
-def test_the_moving_months_are_kept_for_a_while_and_the_others_for_the_day(monkeypatch):
-    timeouts = {}
+@pytest.fixture
+def timeouts(monkeypatch):
+    """{cache key: the timeout it was kept for}, of what is kept while the test runs."""
+    kept_for = {}
     real = cache.set_many
 
     def set_many(entries, timeout):
-        timeouts.update(dict.fromkeys(entries, timeout))
+        kept_for.update(dict.fromkeys(entries, timeout))
         return real(entries, timeout)
 
     monkeypatch.setattr(cache, "set_many", set_many)
+    return kept_for
+
+
+def test_the_moving_months_are_kept_for_a_while_and_the_others_for_the_day(timeouts):
     kept.by_month("test", [1], [SEP, OCT, NOV], Source({1: {}}), today=TODAY)
     assert timeouts == {kept.key("test", 1, SEP, TODAY): kept.DAY_TTL,
                         kept.key("test", 1, OCT, TODAY): kept.TTL,
@@ -70,17 +76,9 @@ def test_the_moving_months_are_kept_for_a_while_and_the_others_for_the_day(monke
     assert kept.TTL < kept.DAY_TTL
 
 
-def test_what_the_schedulers_run_computes_is_kept_for_the_day(monkeypatch):
+def test_what_the_schedulers_run_computes_is_kept_for_the_day(timeouts):
     """The scheduler computes a community's moving months again whenever time may have changed
     them (``workspace.series.refresh``): what it keeps lasts the day."""
-    timeouts = {}
-    real = cache.set_many
-
-    def set_many(entries, timeout):
-        timeouts.update(dict.fromkeys(entries, timeout))
-        return real(entries, timeout)
-
-    monkeypatch.setattr(cache, "set_many", set_many)
     with kept.recomputing():
         kept.by_month("test", [1], [SEP, OCT, NOV], Source({1: {}}), today=TODAY)
     assert set(timeouts.values()) == {kept.DAY_TTL}
