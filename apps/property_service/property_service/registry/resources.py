@@ -120,9 +120,11 @@ class ResidentResource(ScopedResource):
         names = sorted({key[2] for key in keys if key[0] == "person"})
         self._holders = IdNumberHolders(user=self.user, id_numbers=id_numbers)
         # The residents the rows name, among those the user sees (as ``get_instance`` found
-        # them one by one): the first in the register's order when several match.
+        # them one by one): the first in the register's order when several match. Their
+        # communities are read apart: joined, the few communities would drive the query, and
+        # every resident of theirs would be read to find a batch's numbers.
         known = {}
-        queryset = self.get_queryset().select_related("community").order_by("name", "pk")
+        queryset = self.get_queryset().prefetch_related("community").order_by("name", "pk")
         batch = IdNumberHolders.BATCH
         for start in range(0, len(id_numbers), batch):
             for resident in queryset.filter(id_number__in=id_numbers[start:start + batch]):
