@@ -136,3 +136,32 @@ def test_a_confirmed_import_saves_only_the_rows_that_change_something(client, ma
     assert changed.history.count() == before[changed.pk] + 1
     changed.refresh_from_db()
     assert changed.note == "新备注"
+
+
+def test_a_preview_shows_its_first_rows_and_checks_and_counts_them_all(client, manager, place_a,
+                                                                       monkeypatch):
+    """A long file's preview compares and shows only its first rows, under the count of every
+    row; a row past them is still checked (a bad one refuses the file) and still told
+    unchanged from new."""
+    from property_service.core import resources
+
+    monkeypatch.setattr(resources, "PREVIEW_ROWS", 3)
+    same = ResidentFactory(community=place_a.community, id_number=id_number(800),
+                           phone="13500000800", email="", note="")
+    rows = resident_rows(5) + [["AAA", same.name, same.phone, same.id_number, "",
+                                same.language, ""]]
+    preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *rows]),
+                                     confirm=False)
+    result = preview.context["result"]
+    assert [row.import_type for row in result.rows] == ["new"] * 5 + ["skip"]
+    assert [row.diff is not None for row in result.rows] == [True] * 3 + [False] * 3
+    page = preview.content.decode()
+    assert page.count('<tr class="new ') == 3 and '<tr class="skip ' not in page
+    assert "5 new, 0 to update, 1 unchanged" in page and "3 more are not shown" in page
+
+    bad = resident_rows(5)
+    bad[4][2] = "12345"
+    preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *bad]))
+    assert confirmed is None and "valid phone number" in preview_errors(preview)
+    assert [row.number for row in preview.context["result"].invalid_rows] == [5]
+

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.formats import sanitize_strftime_format
 from django.utils.translation import gettext as _
-from import_export import resources, widgets
+from import_export import resources, results, widgets
 from import_export.fields import Field
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -147,6 +147,21 @@ def cycle_collector_paused():
             gc.enable()
 
 
+# An import's preview shows its file's first rows with their changes; a file's other rows are
+# checked as thoroughly, and counted.
+PREVIEW_ROWS = 100
+
+
+class ImportResult(results.Result):
+    """An import's outcome, whose preview shows its first rows (the only ones compared)."""
+
+    def shown_rows(self) -> list:
+        return self.valid_rows()[:PREVIEW_ROWS]
+
+    def rows_not_shown(self) -> int:
+        return max(len(self.valid_rows()) - PREVIEW_ROWS, 0)
+
+
 class ScopedResource(resources.ModelResource):
     """A model resource that knows the user it works for: lookups are scoped, rows validated
     with the model's own rules, and any error leaves the whole file unsaved."""
@@ -173,20 +188,34 @@ class ScopedResource(resources.ModelResource):
     # A confirmed import's values of each row's instance before the row was applied (the
     # import fields', in order): what tells an unchanged row (``skip_row``).
     _values_before: list | None = None
+    # A preview whose rows past the first PREVIEW_ROWS are not compared (``import_row``).
+    _capped_preview = False
 
     def import_data(self, dataset, dry_run=False, **kwargs):
-        if not dry_run and not self._has_many_to_many():
-            # Only a preview shows each row's changes: a confirmed import neither writes them
-            # out nor keeps a copy of each instance to compare with; it compares the values of
-            # the import fields before and after, to skip unchanged rows (``skip_row``).
+        self._capped_preview = False
+        if not self._has_many_to_many():
+            # Only a preview shows rows' changes, and only its first PREVIEW_ROWS rows'
+            # (``import_row``): a confirmed import neither writes them out nor keeps a copy of
+            # each instance to compare with; it compares the values of the import fields
+            # before and after, to skip unchanged rows (``skip_row``).
             self._meta = copy(self._meta)
-            self._meta.skip_html_diff = True
-            self._meta.skip_diff = True
+            self._meta.skip_html_diff = self._meta.skip_diff = not dry_run
+            self._capped_preview = dry_run
         self._import_fields = None
         try:
             return super().import_data(dataset, dry_run=dry_run, **kwargs)
         finally:
             self._import_fields = None
+
+    def get_result_class(self):
+        return ImportResult
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if self._capped_preview and kwargs.get("row_number") == PREVIEW_ROWS + 1:
+            # The preview's page shows the first rows' changes (when no row is refused, the
+            # rows it shows are these); the rest are checked alike and counted, not compared.
+            self._meta.skip_html_diff = self._meta.skip_diff = True
+        return super().import_row(row, instance_loader, **kwargs)
 
     def _has_many_to_many(self) -> bool:
         return any(isinstance(field.widget, widgets.ManyToManyWidget)
