@@ -165,3 +165,23 @@ def test_a_preview_shows_its_first_rows_and_checks_and_counts_them_all(client, m
     assert confirmed is None and "valid phone number" in preview_errors(preview)
     assert [row.number for row in preview.context["result"].invalid_rows] == [5]
 
+
+def test_a_confirmation_reads_the_rows_its_preview_read(client, manager, place_a,
+                                                        monkeypatch):
+    """The workbook is read once: the confirmation finds its preview's rows by the file's
+    digest; another file is read on its own."""
+    from import_export.formats import base_formats
+
+    reads = []
+    read = base_formats.XLSX.create_dataset
+    monkeypatch.setattr(base_formats.XLSX, "create_dataset",
+                        lambda self, content: reads.append(len(content)) or read(self, content))
+    preview, confirmed = import_file(client, "resident", xlsx_bytes([HEADER, *resident_rows(3)]))
+    assert confirmed.status_code == 302, preview_errors(preview)
+    assert len(reads) == 1
+    assert sorted(Resident.objects.filter(name__startswith="住户").values_list("name", flat=True)) \
+        == ["住户0", "住户1", "住户2"]
+    preview, confirmed = import_file(client, "resident",
+                                     xlsx_bytes([HEADER, *resident_rows(2, start=10)]))
+    assert confirmed.status_code == 302 and len(reads) == 2
+    assert Resident.objects.filter(name__startswith="住户").count() == 5

@@ -42,6 +42,7 @@ from .lists import CappedPaginator, rows_by_ids_first
 from .params import MAX_ID, BadParameter, parse_id, parse_int
 from .replica import reading_replica, replica_rows
 from .resources import cycle_collector_paused
+from .spreadsheets import ParsedOnceXLSX
 from .unfold_lists import row_checkbox
 from .versions import FORM_FIELD, ensure_unchanged, version_token
 
@@ -413,6 +414,8 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
 
     import_form_class = ImportForm
     export_form_class = ExportForm
+    # As the settings' formats, in their order (a form names its format by its index).
+    import_formats = (ParsedOnceXLSX, CSV)
 
     def has_export_permission(self, request):
         return may_export(request.user, self.model)
