@@ -72,6 +72,10 @@ def test_a_bulk_import_keeps_each_residents_audit_history(client, manager, place
     changed = known.history.latest("history_date")
     assert (known.name, changed.history_type, changed.history_user) == ("改名", "~", manager)
     assert known.updated_at > known.created_at
+    # The history is the one record of the rows: the admin's log holds no second copy.
+    from django.contrib.admin.models import LogEntry
+
+    assert not LogEntry.objects.exists()
 
 
 def test_a_resident_on_two_rows_is_reported_on_both_in_the_users_language(client, manager,
