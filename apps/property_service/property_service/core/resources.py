@@ -16,10 +16,11 @@ from django.utils.formats import sanitize_strftime_format
 from django.utils.translation import gettext as _
 from import_export import resources, results, widgets
 from import_export.fields import Field
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from ..access.scoping import scope
 from .exports import CHUNK_ROWS, instance_rows, unbuffered_reads, values_plan
+from .history import create_with_history
 
 
 class ChoiceWidget(widgets.Widget):
@@ -244,13 +245,13 @@ class ScopedResource(resources.ModelResource):
                    in zip(self.get_import_fields(), self._values_before, strict=True))
 
     # With ``use_bulk`` (see ``Meta``), rows are saved a batch at a time, with their audit
-    # history as a save would write it.
+    # history as a save would write it (new rows' history copied by the database: core/history).
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None,
                     result=None):
         if self.create_instances and (using_transactions or not dry_run):
             try:
-                bulk_create_with_history(self.create_instances, self._meta.model,
-                                         batch_size=batch_size, default_user=self.user)
+                create_with_history(self.create_instances, self._meta.model,
+                                    batch_size=batch_size, user=self.user)
             except Exception as error:  # reported as the import's error, like a row's save
                 self.handle_import_error(result, error, raise_errors)
             finally:
